@@ -1,0 +1,30 @@
+# One image for web, worker and beat.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim-bookworm AS app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
+    UV_PROJECT_ENVIRONMENT=/opt/venv PATH="/opt/venv/bin:$PATH" \
+    DJANGO_SETTINGS_MODULE=rutan.settings.production
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv \
+    && useradd --create-home --uid 1000 rutan
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY --chown=rutan:rutan . .
+COPY --from=assets --chown=rutan:rutan /app/node_modules ./node_modules
+RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* DATABASE_URL=sqlite:////tmp/build.db \
+        REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput -v0 \
+    && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* DATABASE_URL=sqlite:////tmp/build.db \
+        REDIS_URL=redis://localhost:6379/0 python manage.py compilemessages -v0 \
+        --ignore=node_modules \
+    && mkdir -p /app/media && chown rutan:rutan /app/media
+USER rutan
+EXPOSE 8000
+CMD ["gunicorn", "rutan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-"]

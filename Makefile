@@ -1,0 +1,62 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON := python3.11
+UV := $(shell command -v uv 2>/dev/null || echo "$$HOME/.local/bin/uv")
+MANAGE := $(UV) run --frozen python manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/rutan
+REDIS ?= redis://127.0.0.1:6379/15
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install uv assets messages run test lint check-services worker clean
+
+help:
+	@echo "make run   - install everything, load demo data and serve Rutan on http://$(HOST):$(PORT)/"
+	@echo "make test  - install everything and run ruff, migration check and the test suite"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || [ -x "$$HOME/.local/bin/uv" ] || python3 -m pip install --user --quiet uv
+
+install: uv
+	$(UV) sync --frozen
+	$(MAKE) --no-print-directory assets messages
+
+assets:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js (apt-get install -y nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+messages:
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: install gettext (apt-get install -y gettext)"; exit 1; }
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+run: install
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "Rutan is running at http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password: rutan-demo-2026):"
+	@echo "  kepala (Kepala Rutan Balikpapan)   registrasi (petugas registrasi)   pembina   psikolog"
+	@echo "  mentor   magang (peserta magang)   kanwil (Kanwil Kaltim)   kepala_ruteng   admin"
+	@echo "Celery runs eagerly inside the web process (CELERY_TASK_ALWAYS_EAGER=true)."
+	@echo ""
+	CELERY_TASK_ALWAYS_EAGER=true $(MANAGE) runserver $(HOST):$(PORT)
+
+check-services:
+	@$(UV) run --frozen python -m rutan.core.checkservices "$${DATABASE_URL:-$(PG_URL)}" "$${REDIS_URL:-$(REDIS)}"
+
+lint:
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+test: install check-services lint
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS)}" \
+		DJANGO_SETTINGS_MODULE=rutan.settings.test $(MANAGE) makemigrations --check --dry-run
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS)}" \
+		$(UV) run --frozen pytest --create-db $(PYTEST_ARGS)
+
+worker:
+	$(UV) run --frozen celery -A rutan worker -l info
+
+clean:
+	rm -rf .venv node_modules staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,80 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rutan.core.models import TimeStampedModel
+from rutan.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships."""
+
+    full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return str(self)
+
+
+class Membership(TimeStampedModel):
+    """A user's role at one facility or at one regional office (never both, never neither)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices)
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("UPT"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    regional_office = models.ForeignKey(
+        "facilities.RegionalOffice",
+        verbose_name=_("Kanwil"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(facility__isnull=True) | Q(regional_office__isnull=True),
+                name="membership_one_scope",
+                violation_error_message=_("Pilih UPT atau Kanwil, tidak keduanya."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "facility", "regional_office"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        where = self.facility or self.regional_office or _("nasional")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self):
+        if self.facility_id and self.regional_office_id:
+            raise ValidationError(_("Pilih UPT atau Kanwil, tidak keduanya."))
+        if self.role != Role.NATIONAL_ADMIN and not (self.facility_id or self.regional_office_id):
+            raise ValidationError(_("Peran ini memerlukan UPT atau Kanwil."))
+        if self.role == Role.REGIONAL_OFFICER and not self.regional_office_id:
+            raise ValidationError({"regional_office": _("Petugas Kanwil memerlukan Kanwil.")})

@@ -1,0 +1,33 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Perm
+from .scoping import user_can
+
+# (label, url name, permission); later apps add their entries here.
+NAVIGATION = [
+    (_("Beranda"), "dashboard:home", None),
+    (_("Register WBP"), "inmates:list", Perm.INMATE_VIEW),
+    (_("UPT"), "inmates:facility_list", Perm.FACILITY_VIEW),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm is None or user_can(user, perm):
+            url = reverse(url_name)
+            items.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                }
+            )
+    return {
+        "nav_items": items,
+        "can_use_admin": user.is_staff and (user.is_superuser or user_can(user, Perm.ADMIN_SITE)),
+    }

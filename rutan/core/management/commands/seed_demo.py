@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from rutan.core.demo import DemoContext, seeders
+
+DEFAULT_PASSWORD = "rutan-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Load demo data (real facilities and partners, invented people). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help="Password for every demo user (default: %(default)s)",
+        )
+
+    def handle(self, *args, password, **options):
+        autodiscover_modules("demo")
+        ctx = DemoContext(password=password, log=lambda msg: self.stdout.write(f"  {msg}"))
+        for seed in seeders():
+            with transaction.atomic():
+                seed(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

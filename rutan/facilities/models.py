@@ -1,0 +1,125 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rutan.core.models import TimeStampedModel
+from rutan.core.scoping import ScopedQuerySet
+
+
+class FacilityKind(models.TextChoices):
+    RUTAN = "rutan", _("Rutan")
+    LAPAS = "lapas", _("Lapas")
+    LPKA = "lpka", _("LPKA")
+    LPP = "lpp", _("LPP")
+
+
+class FacilityClass(models.TextChoices):
+    I = "I", _("Kelas I")  # noqa: E741
+    IIA = "IIA", _("Kelas IIA")
+    IIB = "IIB", _("Kelas IIB")
+    III = "III", _("Kelas III")
+
+
+class Timezone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class BlockSex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+    MIXED = "C", _("Campuran")
+
+
+class RegionalOffice(TimeStampedModel):
+    """A Kanwil Ditjenpas: the regional office that oversees a province's facilities."""
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200, unique=True)
+    province = models.CharField(_("provinsi"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "facilities"
+
+    class Meta:
+        verbose_name = _("Kanwil")
+        verbose_name_plural = _("Kanwil")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Facility(TimeStampedModel):
+    """A Rutan, Lapas, LPKA or LPP (an UPT, unit pelaksana teknis)."""
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=10, choices=FacilityKind.choices)
+    facility_class = models.CharField(_("kelas"), max_length=5, choices=FacilityClass.choices)
+    regional_office = models.ForeignKey(
+        RegionalOffice,
+        verbose_name=_("Kanwil"),
+        on_delete=models.PROTECT,
+        related_name="facilities",
+    )
+    address = models.TextField(_("alamat"), blank=True)
+    city = models.CharField(_("kota"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("kapasitas"), default=0)
+    timezone = models.CharField(
+        _("zona waktu"), max_length=40, choices=Timezone.choices, default=Timezone.WITA
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "pk"
+
+    class Meta:
+        verbose_name = _("UPT")
+        verbose_name_plural = _("UPT")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError({"timezone": _("Zona waktu tidak dikenal.")}) from exc
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Block(TimeStampedModel):
+    """A housing block of a facility, e.g. "Blok Wanita"."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("UPT"), on_delete=models.CASCADE, related_name="blocks"
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    sex = models.CharField(_("untuk"), max_length=1, choices=BlockSex.choices)
+    capacity = models.PositiveIntegerField(_("kapasitas"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "facility"
+
+    class Meta:
+        verbose_name = _("blok")
+        verbose_name_plural = _("blok")
+        ordering = ["facility", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "name"], name="block_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

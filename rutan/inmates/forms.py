@@ -1,0 +1,150 @@
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rutan.core.forms import DateInput
+from rutan.facilities.models import Block, Facility
+
+from .choices import (
+    CaseCategory,
+    CoachingStage,
+    InmateStatus,
+    LegalStatus,
+    ReleaseKind,
+)
+from .models import DisciplinaryEntry, Inmate
+
+
+class InmateForm(forms.ModelForm):
+    """Register data of an inmate. Rules that span fields live in `Inmate.clean()`."""
+
+    class Meta:
+        model = Inmate
+        fields = [
+            "registration_number",
+            "register_type",
+            "legal_status",
+            "name",
+            "sex",
+            "birth_date",
+            "religion",
+            "education_level",
+            "case_category",
+            "case_article",
+            "admission_date",
+            "block",
+            "sentence_start",
+            "sentence_years",
+            "sentence_months",
+            "sentence_days",
+            "remission_days",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "admission_date": DateInput(),
+            "sentence_start": DateInput(),
+        }
+
+    def __init__(self, *args, facility: Facility, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.facility = facility
+        self.fields["block"].queryset = Block.objects.filter(facility=facility)
+        self.fields["sentence_months"].validators.append(_max(11))
+        self.fields["sentence_days"].validators.append(_max(30))
+        if self.instance.pk:
+            # A block change is a placement move with its own date, not an edit.
+            del self.fields["block"]
+
+
+def _max(limit):
+    return MaxValueValidator(limit, message=_("Nilai paling besar %(limit_value)s."))
+
+
+class InmateFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama / no. registrasi"), required=False)
+    facility = forms.ModelChoiceField(
+        label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
+    )
+    block = forms.ModelChoiceField(
+        label=_("Blok"), queryset=Block.objects.none(), required=False, empty_label=_("Semua blok")
+    )
+    stage = forms.ChoiceField(
+        label=_("Tahap"), required=False, choices=[("", _("Semua tahap")), *CoachingStage.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Aktif")),
+            ("all", _("Semua status")),
+            *[c for c in InmateStatus.choices if c[0] != InmateStatus.ACTIVE],
+        ],
+    )
+    case_category = forms.ChoiceField(
+        label=_("Perkara"),
+        required=False,
+        choices=[("", _("Semua perkara")), *CaseCategory.choices],
+    )
+    legal_status = forms.ChoiceField(
+        label=_("Status hukum"),
+        required=False,
+        choices=[("", _("Tahanan & narapidana")), *LegalStatus.choices],
+    )
+
+    def __init__(self, *args, facilities, blocks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+        self.fields["block"].queryset = blocks
+        if len(facilities) <= 1:
+            del self.fields["facility"]
+
+
+class MoveBlockForm(forms.Form):
+    block = forms.ModelChoiceField(label=_("Blok tujuan"), queryset=Block.objects.none())
+    on = forms.DateField(label=_("Tanggal pindah"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, inmate: Inmate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].queryset = Block.objects.filter(facility=inmate.facility).exclude(
+            pk=inmate.block_id
+        )
+
+
+class TransferForm(forms.Form):
+    to_facility = forms.ModelChoiceField(label=_("UPT tujuan"), queryset=Facility.objects.none())
+    on = forms.DateField(label=_("Tanggal pindah"), widget=DateInput(), initial=timezone.localdate)
+    registration_number = forms.CharField(
+        label=_("Nomor registrasi di UPT tujuan"),
+        required=False,
+        max_length=40,
+        help_text=_("Kosongkan bila nomor tetap."),
+    )
+    note = forms.CharField(
+        label=_("Dasar / keterangan (mis. nomor surat)"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, inmate: Inmate, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any facility in the country may receive a transfer; its name is not personal data.
+        self.fields["to_facility"].queryset = Facility.objects.exclude(pk=inmate.facility_id)
+
+
+class ReleaseForm(forms.Form):
+    on = forms.DateField(label=_("Tanggal bebas"), widget=DateInput(), initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("Jenis pembebasan"), choices=ReleaseKind.choices)
+
+
+class DisciplinaryForm(forms.ModelForm):
+    class Meta:
+        model = DisciplinaryEntry
+        fields = ["occurred_on", "offence", "sanction", "sanction_until"]
+        widgets = {
+            "occurred_on": DateInput(),
+            "sanction_until": DateInput(),
+            "offence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DisciplinaryCloseForm(forms.Form):
+    on = forms.DateField(label=_("Tanggal selesai"), widget=DateInput(), initial=timezone.localdate)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inmates"
+
+urlpatterns = [
+    path("wbp/", views.inmate_list, name="list"),
+    path("wbp/baru/<int:facility_pk>/", views.inmate_create, name="create"),
+    path("wbp/<int:pk>/", views.inmate_detail, name="detail"),
+    path("wbp/<int:pk>/ubah/", views.inmate_update, name="update"),
+    path("wbp/<int:pk>/pindah-blok/", views.inmate_move_block, name="move_block"),
+    path("wbp/<int:pk>/pindah-upt/", views.inmate_transfer, name="transfer"),
+    path("wbp/<int:pk>/bebas/", views.inmate_release, name="release"),
+    path("wbp/<int:pk>/register-f/", views.disciplinary_create, name="disciplinary_create"),
+    path(
+        "wbp/<int:pk>/register-f/<int:entry_pk>/tutup/",
+        views.disciplinary_close,
+        name="disciplinary_close",
+    ),
+    path("upt/", views.facility_index, name="facility_list"),
+    path("upt/<int:pk>/", views.facility_detail, name="facility_detail"),
+]

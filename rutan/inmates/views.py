@@ -1,0 +1,264 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rutan.core.forms import add_service_errors
+from rutan.core.roles import Perm
+from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.facilities.models import Facility
+from rutan.facilities.selectors import block_list, facility_list
+
+from . import selectors, services
+from .forms import (
+    DisciplinaryCloseForm,
+    DisciplinaryForm,
+    InmateFilterForm,
+    InmateForm,
+    MoveBlockForm,
+    ReleaseForm,
+    TransferForm,
+)
+from .models import DisciplinaryEntry
+
+PAGE_SIZE = 25
+
+
+@login_required
+def inmate_list(request):
+    facilities = facility_list(user=request.user, perm=Perm.INMATE_VIEW)
+    if not facilities:
+        raise Http404
+    form = InmateFilterForm(
+        request.GET or None, facilities=facilities, blocks=block_list(user=request.user)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.inmate_list(user=request.user, filters=filters), PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_create = [f for f in facilities if user_can(request.user, Perm.INMATE_MANAGE, f)]
+    return render(
+        request,
+        "inmates/inmate_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "can_create": can_create,
+            "show_facility": len(facilities) > 1,
+        },
+    )
+
+
+@login_required
+def inmate_detail(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk)
+    services.inmate_record_read(inmate=inmate, by=request.user, via="web")
+    user = request.user
+    return render(
+        request,
+        "inmates/inmate_detail.html",
+        {
+            "inmate": inmate,
+            "timeline": selectors.inmate_timeline(inmate=inmate),
+            "disciplinary": selectors.disciplinary_list(inmate=inmate),
+            "can_manage": user_can(user, Perm.INMATE_MANAGE, inmate.facility),
+            "can_move": user_can(user, Perm.INMATE_MOVE, inmate.facility),
+            "can_discipline": user_can(user, Perm.DISCIPLINE_MANAGE, inmate.facility),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_create(request, facility_pk):
+    facility = get_scoped_or_404(
+        Facility.objects.all(), request.user, Perm.INMATE_MANAGE, pk=facility_pk
+    )
+    form = InmateForm(request.POST or None, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inmate = services.inmate_create(facility=facility, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("WBP %(name)s terdaftar.") % {"name": inmate.name})
+            return redirect("inmates:detail", pk=inmate.pk)
+    return render(request, "inmates/inmate_form.html", {"form": form, "facility": facility})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_update(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    form = InmateForm(request.POST or None, instance=inmate, facility=inmate.facility)
+    if request.method == "POST" and form.is_valid():
+        original = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+        try:
+            services.inmate_update(inmate=original, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Data WBP disimpan."))
+            return redirect("inmates:detail", pk=pk)
+    return render(
+        request,
+        "inmates/inmate_form.html",
+        {"form": form, "facility": inmate.facility, "inmate": inmate},
+    )
+
+
+def _inmate_action(request, inmate, form, *, perform, success, title):
+    """Shared flow of the register actions: validate, call the service, report, redirect.
+
+    After the action the user returns to the inmate, or to the list when the inmate has
+    left their scope (a transfer out of their facility).
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            inmate.refresh_from_db(fields=["facility"])
+            if user_can(request.user, Perm.INMATE_VIEW, inmate.facility_id):
+                return redirect("inmates:detail", pk=inmate.pk)
+            return redirect("inmates:list")
+    return render(
+        request, "inmates/inmate_action.html", {"form": form, "inmate": inmate, "title": title}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_move_block(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MOVE)
+    form = MoveBlockForm(request.POST or None, inmate=inmate)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Pindah blok"),
+        success=_("Penempatan blok dicatat."),
+        perform=lambda d: services.inmate_move_block(
+            inmate=inmate, block=d["block"], on=d["on"], by=request.user
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_transfer(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MOVE)
+    form = TransferForm(request.POST or None, inmate=inmate)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Pindah ke UPT lain"),
+        success=_("%(name)s dipindahkan.") % {"name": inmate.name},
+        perform=lambda d: services.inmate_transfer(
+            inmate=inmate,
+            to_facility=d["to_facility"],
+            on=d["on"],
+            by=request.user,
+            registration_number=d["registration_number"],
+            note=d["note"],
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_release(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MOVE)
+    form = ReleaseForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Pembebasan"),
+        success=_("%(name)s dicatat bebas.") % {"name": inmate.name},
+        perform=lambda d: services.inmate_release(
+            inmate=inmate, on=d["on"], kind=d["kind"], by=request.user
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disciplinary_create(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.DISCIPLINE_MANAGE)
+    form = DisciplinaryForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Catat register F"),
+        success=_("Catatan register F disimpan."),
+        perform=lambda d: services.disciplinary_create(inmate=inmate, by=request.user, **d),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disciplinary_close(request, pk, entry_pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.DISCIPLINE_MANAGE)
+    entry = get_object_or_404(DisciplinaryEntry, pk=entry_pk, inmate=inmate)
+    form = DisciplinaryCloseForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Tutup register F"),
+        success=_("Catatan register F ditutup."),
+        perform=lambda d: services.disciplinary_close(entry=entry, on=d["on"], by=request.user),
+    )
+
+
+@login_required
+def facility_index(request):
+    facilities = (
+        facility_list(user=request.user)
+        .annotate(
+            population=Count("inmates", filter=Q(inmates__status="active")),
+        )
+        .prefetch_related("blocks")
+    )
+    return render(request, "inmates/facility_list.html", {"facilities": facilities})
+
+
+@login_required
+def facility_detail(request, pk):
+    facility = get_scoped_or_404(
+        Facility.objects.select_related("regional_office"), request.user, Perm.FACILITY_VIEW, pk=pk
+    )
+    blocks = facility.blocks.annotate(
+        population=Count("inmates", filter=Q(inmates__status="active"))
+    )
+    population = sum(b.population for b in blocks)
+    unplaced = (
+        selectors.inmate_list(user=request.user, filters={"facility": facility})
+        .filter(block__isnull=True)
+        .count()
+        if user_can(request.user, Perm.INMATE_VIEW, facility)
+        else 0
+    )
+    return render(
+        request,
+        "inmates/facility_detail.html",
+        {
+            "facility": facility,
+            "blocks": blocks,
+            "population": population + unplaced,
+            "unplaced": unplaced,
+            "can_view_inmates": user_can(request.user, Perm.INMATE_VIEW, facility),
+        },
+    )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("rutan.dashboard.urls")),
+    path("akun/", include("rutan.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("rutan.inmates.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("rutan.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,100 @@
+import itertools
+
+import pytest
+
+from rutan.core.roles import Role
+from rutan.inmates import services
+from tests.factories import (
+    BlockFactory,
+    FacilityFactory,
+    RegionalOfficeFactory,
+    inmate_data,
+    member,
+)
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def kaltim(db):
+    return RegionalOfficeFactory(code="kaltim", name="Kanwil Ditjenpas Kalimantan Timur")
+
+
+@pytest.fixture
+def ntt(db):
+    return RegionalOfficeFactory(code="ntt", name="Kanwil Ditjenpas Nusa Tenggara Timur")
+
+
+@pytest.fixture
+def balikpapan(kaltim):
+    facility = FacilityFactory(
+        code="rutan-balikpapan",
+        name="Rutan Kelas IIA Balikpapan",
+        facility_class="IIA",
+        regional_office=kaltim,
+    )
+    BlockFactory(facility=facility, name="Blok A", sex="L")
+    BlockFactory(facility=facility, name="Blok B", sex="L")
+    BlockFactory(facility=facility, name="Blok Wanita", sex="P")
+    return facility
+
+
+@pytest.fixture
+def ruteng(ntt):
+    facility = FacilityFactory(
+        code="rutan-ruteng", name="Rutan Kelas IIB Ruteng", regional_office=ntt
+    )
+    BlockFactory(facility=facility, name="Blok A", sex="L")
+    return facility
+
+
+@pytest.fixture
+def national_admin(db):
+    return member(Role.NATIONAL_ADMIN, staff=True, username="direktorat")
+
+
+@pytest.fixture
+def kepala(balikpapan):
+    return member(Role.FACILITY_HEAD, facility=balikpapan, staff=True, username="kepala")
+
+
+@pytest.fixture
+def registrasi(balikpapan):
+    return member(Role.REGISTRY_OFFICER, facility=balikpapan, staff=True, username="registrasi")
+
+
+@pytest.fixture
+def pembina(balikpapan):
+    return member(Role.PROGRAMME_OFFICER, facility=balikpapan, username="pembina")
+
+
+@pytest.fixture
+def magang(balikpapan):
+    return member(Role.INTERN, facility=balikpapan, username="magang")
+
+
+@pytest.fixture
+def kanwil(kaltim, balikpapan):
+    return member(Role.REGIONAL_OFFICER, regional_office=kaltim, username="kanwil")
+
+
+@pytest.fixture
+def kepala_ruteng(ruteng):
+    return member(Role.FACILITY_HEAD, facility=ruteng, staff=True, username="kepala_ruteng")
+
+
+@pytest.fixture
+def make_inmate(national_admin):
+    """Register an inmate through the service (as staff would)."""
+
+    def make(facility, **overrides):
+        n = next(_numbers)
+        overrides.setdefault("registration_number", f"BI.{n:04d}/2025")
+        overrides.setdefault(
+            "block", facility.blocks.filter(sex=overrides.get("sex", "L")).order_by("name").first()
+        )
+        return services.inmate_create(
+            facility=facility, by=national_admin, **inmate_data(**overrides)
+        )
+
+    return make

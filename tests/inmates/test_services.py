@@ -1,0 +1,190 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from rutan.core.models import AuditEntry
+from rutan.inmates import selectors, services
+from rutan.inmates.models import DisciplinaryEntry, Inmate, Placement
+from tests.factories import inmate_data
+
+D = datetime.timedelta
+
+
+def test_create_opens_admission_placement_and_audits(balikpapan, registrasi):
+    block = balikpapan.blocks.get(name="Blok A")
+    inmate = services.inmate_create(facility=balikpapan, by=registrasi, **inmate_data(block=block))
+    placement = Placement.objects.get(inmate=inmate)
+    assert (placement.facility, placement.block, placement.start_reason) == (
+        balikpapan,
+        block,
+        "admission",
+    )
+    assert placement.start_date == inmate.admission_date
+    entry = AuditEntry.objects.get(object_type="inmates.inmate", object_id=str(inmate.pk))
+    assert entry.actor == registrasi and entry.action == "create"
+    assert entry.after["name"] == "Budi Santoso"
+    assert entry.facility_id == balikpapan.pk
+
+
+def test_create_refuses_bad_data_and_writes_nothing(balikpapan, registrasi):
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_create(
+            facility=balikpapan,
+            by=registrasi,
+            **inmate_data(
+                sentence_years=0,
+                sentence_months=0,
+                sentence_days=0,
+                birth_date=datetime.date(2026, 1, 1),
+            ),
+        )
+    assert "Lama pidana harus lebih dari nol." in exc.value.message_dict["sentence_years"]
+    assert "Tanggal lahir harus sebelum tanggal masuk." in exc.value.message_dict["birth_date"]
+    assert not Inmate.objects.exists() and not Placement.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_register_type_must_match_legal_status(balikpapan, registrasi):
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_create(
+            facility=balikpapan, by=registrasi, **inmate_data(register_type="A.II")
+        )
+    assert "legal_status" in exc.value.message_dict
+
+
+def test_women_only_in_a_womens_or_mixed_block(balikpapan, registrasi):
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_create(
+            facility=balikpapan,
+            by=registrasi,
+            **inmate_data(sex="P", name="Sari Lestari", block=balikpapan.blocks.get(name="Blok A")),
+        )
+    assert exc.value.message_dict["block"] == ["Blok ini untuk laki-laki."]
+
+
+def test_duplicate_registration_is_a_field_error(balikpapan, registrasi, make_inmate):
+    make_inmate(balikpapan, registration_number="BI.0007/2025")
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_create(
+            facility=balikpapan, by=registrasi, **inmate_data(registration_number="BI.0007/2025")
+        )
+    assert "Nomor registrasi ini sudah dipakai di UPT ini." in str(exc.value)
+
+
+def test_update_audits_before_and_after(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    services.inmate_update(inmate=inmate, by=registrasi, remission_days=35)
+    inmate.refresh_from_db()
+    assert inmate.expected_release_date == datetime.date(2027, 11, 27)
+    entry = AuditEntry.objects.filter(action="update").latest("id")
+    assert entry.before["remission_days"] == 5
+    assert entry.before["expected_release_date"] == "2027-12-27"
+    assert "name" not in entry.before  # only what changed is kept
+    assert entry.after["remission_days"] == 35
+
+
+def test_transfer_keeps_history_answerable_by_date(balikpapan, ruteng, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    moved_on = timezone.localdate() - D(days=10)
+    services.inmate_transfer(
+        inmate=inmate,
+        to_facility=ruteng,
+        on=moved_on,
+        by=registrasi,
+        block=ruteng.blocks.get(),
+        registration_number="BI.0900/2026",
+        note="Surat Kanwil W.17-PK.01.01",
+    )
+    inmate.refresh_from_db()
+    assert inmate.facility == ruteng and inmate.registration_number == "BI.0900/2026"
+    before = selectors.placement_on(inmate=inmate, on=moved_on - D(days=1))
+    after = selectors.placement_on(inmate=inmate, on=moved_on)
+    assert before.facility == balikpapan and before.end_reason == "transfer_out"
+    assert after.facility == ruteng and after.start_reason == "transfer_in"
+    assert list(selectors.facility_population_on(facility=balikpapan, on=moved_on - D(days=1))) == [
+        inmate
+    ]
+    assert not selectors.facility_population_on(facility=balikpapan, on=moved_on).exists()
+    assert AuditEntry.objects.filter(action="transfer", facility_id=balikpapan.pk).exists()
+
+
+def test_transfer_refuses_same_facility_and_future_dates(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    with pytest.raises(ValidationError):
+        services.inmate_transfer(
+            inmate=inmate, to_facility=balikpapan, on=timezone.localdate(), by=registrasi
+        )
+    with pytest.raises(ValidationError):
+        services.inmate_move_block(
+            inmate=inmate,
+            block=balikpapan.blocks.get(name="Blok B"),
+            on=timezone.localdate() + D(days=1),
+            by=registrasi,
+        )
+    assert Placement.objects.filter(inmate=inmate).count() == 1
+
+
+def test_release_closes_placement(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    services.inmate_release(
+        inmate=inmate, on=timezone.localdate(), kind="pembebasan_bersyarat", by=registrasi
+    )
+    inmate.refresh_from_db()
+    assert inmate.status == "released" and inmate.release_kind == "pembebasan_bersyarat"
+    assert not Placement.objects.filter(inmate=inmate, end_date__isnull=True).exists()
+    with pytest.raises(ValidationError):
+        services.inmate_release(inmate=inmate, on=timezone.localdate(), by=registrasi)
+
+
+def test_release_not_before_admission(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_release(inmate=inmate, on=inmate.admission_date - D(days=1), by=registrasi)
+    assert "on" in exc.value.message_dict
+
+
+def test_block_move_records_placement(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    block_b = balikpapan.blocks.get(name="Blok B")
+    services.inmate_move_block(inmate=inmate, block=block_b, on=timezone.localdate(), by=registrasi)
+    timeline = selectors.inmate_timeline(inmate=inmate)
+    assert [p.block.name for p in timeline] == ["Blok A", "Blok B"]
+    assert timeline[0].end_reason == "block_move"
+
+
+def test_only_authorised_roles_write(balikpapan, pembina, make_inmate):
+    inmate = make_inmate(balikpapan)
+    with pytest.raises(ValidationError):
+        services.inmate_release(inmate=inmate, on=timezone.localdate(), by=pembina)
+    with pytest.raises(ValidationError):
+        services.inmate_create(
+            facility=balikpapan, by=pembina, **inmate_data(registration_number="X")
+        )
+
+
+def test_register_f_entry_and_close(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    entry = services.disciplinary_create(
+        inmate=inmate,
+        occurred_on=timezone.localdate() - D(days=3),
+        offence="Membawa ponsel",
+        sanction="Tutupan sunyi 6 hari",
+        by=registrasi,
+    )
+    assert entry.status == "open"
+    services.disciplinary_close(entry=entry, on=timezone.localdate(), by=registrasi)
+    entry.refresh_from_db()
+    assert entry.status == "closed"
+    with pytest.raises(ValidationError):
+        services.disciplinary_close(entry=entry, on=timezone.localdate(), by=registrasi)
+    with pytest.raises(ValidationError):
+        services.disciplinary_create(
+            inmate=inmate,
+            occurred_on=timezone.localdate() + D(days=1),
+            offence="x",
+            sanction="y",
+            by=registrasi,
+        )
+    assert DisciplinaryEntry.objects.count() == 1

@@ -1,0 +1,199 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rutan.core.models import AuditEntry
+from rutan.inmates.models import Inmate, Placement
+
+
+def test_list_search_filter_and_paginate(client, kepala, balikpapan, make_inmate):
+    for i in range(30):
+        make_inmate(balikpapan, name=f"Warga Uji {i:02d}")
+    make_inmate(balikpapan, name="Sari Wulandari", sex="P", case_category="narkotika")
+    client.force_login(kepala)
+    page1 = client.get(reverse("inmates:list")).content.decode()
+    assert "31 WBP ditemukan" in page1 and "Halaman 1 dari 2" in page1
+    found = client.get(reverse("inmates:list"), {"q": "wulan"}).content.decode()
+    assert "Sari Wulandari" in found and "Warga Uji 00" not in found
+    narkotika = client.get(reverse("inmates:list"), {"case_category": "narkotika"})
+    assert narkotika.context["page_obj"].paginator.count == 1
+    women = client.get(
+        reverse("inmates:list"), {"block": balikpapan.blocks.get(name="Blok Wanita").pk}
+    )
+    assert [i.name for i in women.context["page_obj"]] == ["Sari Wulandari"]
+
+
+def test_list_filter_by_stage(client, kepala, balikpapan, make_inmate):
+    today = timezone.localdate()
+    early = make_inmate(
+        balikpapan,
+        name="Baru Masuk",
+        sentence_start=today - datetime.timedelta(days=10),
+        admission_date=today - datetime.timedelta(days=5),
+    )
+    make_inmate(
+        balikpapan,
+        name="Hampir Bebas",
+        sentence_start=today - datetime.timedelta(days=1000),
+        admission_date=today - datetime.timedelta(days=990),
+    )
+    client.force_login(kepala)
+    response = client.get(reverse("inmates:list"), {"stage": "admisi_orientasi"})
+    assert [i.pk for i in response.context["page_obj"]] == [early.pk]
+
+
+def test_invalid_filter_is_ignored_with_message(client, kepala, balikpapan, make_inmate):
+    make_inmate(balikpapan)
+    client.force_login(kepala)
+    response = client.get(reverse("inmates:list"), {"stage": "bogus"})
+    assert response.status_code == 200
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+
+
+def test_list_query_count_does_not_grow(
+    client, kepala, balikpapan, make_inmate, django_assert_max_num_queries
+):
+    make_inmate(balikpapan)
+    client.force_login(kepala)
+    client.get(reverse("inmates:list"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("inmates:list"))
+    for _ in range(40):
+        make_inmate(balikpapan)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("inmates:list"))
+    assert len(response.context["page_obj"]) == 25
+
+
+def test_detail_shows_timeline_and_logs_the_read(client, kepala, balikpapan, make_inmate):
+    inmate = make_inmate(balikpapan, name="Joko Pratama")
+    client.force_login(kepala)
+    html = client.get(reverse("inmates:detail", args=[inmate.pk])).content.decode()
+    assert "Joko Pratama" in html and "Riwayat penempatan" in html and "Penerimaan" in html
+    assert (
+        AuditEntry.objects.filter(
+            action="read", object_id=str(inmate.pk), actor=kepala, via="web"
+        ).count()
+        == 1
+    )
+
+
+def test_create_form_shows_indonesian_errors_and_saves_nothing(client, registrasi, balikpapan):
+    client.force_login(registrasi)
+    url = reverse("inmates:create", args=[balikpapan.pk])
+    response = client.post(
+        url,
+        {
+            "name": "",
+            "registration_number": "BI.1/2025",
+            "register_type": "B.I",
+            "legal_status": "narapidana",
+            "sex": "L",
+            "birth_date": "2030-01-01",
+            "religion": "islam",
+            "education_level": "sma",
+            "case_category": "pidana_umum",
+            "admission_date": "2025-01-10",
+            "sentence_start": "2025-01-01",
+            "sentence_years": "-1",
+            "sentence_months": "0",
+            "sentence_days": "0",
+            "remission_days": "0",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bidang ini harus diisi." in html
+    assert "Periksa kembali isian yang ditandai." in html
+    assert not Inmate.objects.exists()
+
+
+def test_create_form_registers_inmate(client, registrasi, balikpapan):
+    client.force_login(registrasi)
+    block = balikpapan.blocks.get(name="Blok A")
+    response = client.post(
+        reverse("inmates:create", args=[balikpapan.pk]),
+        {
+            "name": "Rizky Hidayat",
+            "registration_number": "BI.0042/2025",
+            "register_type": "B.I",
+            "legal_status": "narapidana",
+            "sex": "L",
+            "birth_date": "1995-03-04",
+            "religion": "islam",
+            "education_level": "smp",
+            "case_category": "narkotika",
+            "admission_date": "2025-01-10",
+            "sentence_start": "2025-01-01",
+            "block": block.pk,
+            "sentence_years": "4",
+            "sentence_months": "6",
+            "sentence_days": "0",
+            "remission_days": "30",
+        },
+    )
+    inmate = Inmate.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "inmates:detail", args=[inmate.pk]
+    )
+    assert inmate.expected_release_date == datetime.date(2029, 6, 1)
+    assert Placement.objects.get(inmate=inmate).block == block
+
+
+def test_transfer_through_the_ui(client, kepala, balikpapan, ruteng, make_inmate):
+    inmate = make_inmate(balikpapan)
+    client.force_login(kepala)
+    url = reverse("inmates:transfer", args=[inmate.pk])
+    assert "UPT tujuan" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "to_facility": ruteng.pk,
+            "on": timezone.localdate().isoformat(),
+            "registration_number": "",
+            "note": "SK Kanwil",
+        },
+    )
+    # The inmate has left Balikpapan: the user is sent back to the list, not to a 404.
+    assert response.status_code == 302 and response.url == reverse("inmates:list")
+    inmate.refresh_from_db()
+    assert inmate.facility == ruteng
+
+
+def test_transfer_form_refuses_a_future_date(client, kepala, balikpapan, ruteng, make_inmate):
+    inmate = make_inmate(balikpapan)
+    client.force_login(kepala)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("inmates:transfer", args=[inmate.pk]),
+        {"to_facility": ruteng.pk, "on": tomorrow.isoformat()},
+    )
+    assert "Tanggal tidak boleh di masa depan." in response.content.decode()
+    inmate.refresh_from_db()
+    assert inmate.facility == balikpapan
+
+
+def test_release_and_block_move_through_the_ui(client, kepala, balikpapan, make_inmate):
+    inmate = make_inmate(balikpapan)
+    client.force_login(kepala)
+    today = timezone.localdate().isoformat()
+    block_b = balikpapan.blocks.get(name="Blok B")
+    client.post(reverse("inmates:move_block", args=[inmate.pk]), {"block": block_b.pk, "on": today})
+    client.post(reverse("inmates:release", args=[inmate.pk]), {"on": today, "kind": "expiry"})
+    inmate.refresh_from_db()
+    assert inmate.block == block_b and inmate.status == "released"
+
+
+@pytest.mark.parametrize("lang,text", [("id", "Masuk ke Rutan"), ("en", "Sign in to Rutan")])
+def test_login_page_language(client, db, lang, text):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=lang)
+    assert text in response.content.decode()
+
+
+def test_facility_pages(client, kepala, balikpapan, make_inmate):
+    make_inmate(balikpapan)
+    client.force_login(kepala)
+    html = client.get(reverse("inmates:facility_detail", args=[balikpapan.pk])).content.decode()
+    assert "Blok Wanita" in html and "WITA" in html

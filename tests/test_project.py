@@ -1,0 +1,82 @@
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from rutan.accounts.models import User
+from rutan.inmates.models import Inmate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+def test_docker_compose_file_is_valid():
+    env = {**os.environ, "DJANGO_SECRET_KEY": "compose-check", "POSTGRES_PASSWORD": "check"}
+    result = subprocess.run(
+        ["docker-compose", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo", password="uji-demo-123", stdout=io.StringIO())
+    count = Inmate.objects.count()
+    assert 280 <= count <= 320
+    call_command("seed_demo", password="uji-demo-123", stdout=io.StringIO())
+    assert Inmate.objects.count() == count
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert {
+        "admin",
+        "kanwil",
+        "kepala",
+        "pembina",
+        "psikolog",
+        "registrasi",
+        "mentor",
+        "magang",
+        "kepala_ruteng",
+    } <= usernames
+    assert Inmate.objects.filter(
+        facility__code="rutan-balikpapan", block__name="Blok Wanita", sex="P"
+    ).exists()
+    assert User.objects.get(username="kepala").check_password("uji-demo-123")
+
+
+def test_axes_locks_after_repeated_failures(client, kepala):
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "kepala", "password": "salah"})
+    response = client.post(reverse("login"), {"username": "kepala", "password": "sandi-uji-123"})
+    assert "Akun dikunci sementara" in response.content.decode()
+
+
+def test_login_logout_and_password_change(client, kepala):
+    response = client.post(reverse("login"), {"username": "kepala", "password": "sandi-uji-123"})
+    assert response.status_code == 302
+    assert "Ganti kata sandi" in client.get(reverse("password_change")).content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "sandi-uji-123",
+            "new_password1": "Lapas-Baru-2026!",
+            "new_password2": "Lapas-Baru-2026!",
+        },
+    )
+    assert response.status_code == 302
+    client.post(reverse("logout"))
+    assert client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_passwords_hashed_with_argon2():
+    from rutan.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
