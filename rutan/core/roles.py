@@ -27,6 +27,7 @@ class Perm(enum.StrEnum):
     DISCIPLINE_MANAGE = "discipline_manage"
     STAGE_RULES_MANAGE = "stage_rules_manage"
     AUDIT_VIEW = "audit_view"
+    FOLLOWUP_MANAGE = "followup_manage"
     ADMIN_SITE = "admin_site"
 
 
@@ -37,7 +38,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.NATIONAL_ADMIN: ALL_PERMS,
     Role.REGIONAL_OFFICER: frozenset(_READ_REGISTER),
     Role.FACILITY_HEAD: ALL_PERMS,
-    Role.PROGRAMME_OFFICER: frozenset(_READ_REGISTER),
+    Role.PROGRAMME_OFFICER: frozenset(_READ_REGISTER | {Perm.FOLLOWUP_MANAGE}),
     Role.PSYCHOLOGIST: frozenset(_READ_REGISTER),
     Role.REGISTRY_OFFICER: frozenset(
         _READ_REGISTER

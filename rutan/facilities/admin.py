@@ -4,7 +4,7 @@ from rutan.core.admin import ScopedAdminMixin
 from rutan.core.roles import Perm
 
 from . import services
-from .models import Block, Facility, RegionalOffice
+from .models import Block, Facility, FollowUpItem, RegionalOffice
 
 
 class _NationalOnly(ScopedAdminMixin):
@@ -71,3 +71,51 @@ class BlockAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.block_save(block=obj, by=request.user)
+
+
+@admin.register(FollowUpItem)
+class FollowUpItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_perm = Perm.FACILITY_VIEW
+    manage_perm = Perm.FOLLOWUP_MANAGE
+    list_display = ["title", "facility", "source", "owner", "due_on", "status"]
+    list_filter = ["status", "source", "facility"]
+    search_fields = ["title", "description", "place"]
+    list_select_related = ["facility", "owner"]
+    fields = [
+        "facility",
+        "title",
+        "description",
+        "source",
+        "place",
+        "owner",
+        "due_on",
+        "status",
+        "done_on",
+        "resolution",
+    ]
+    readonly_fields = ["done_on"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            saved = services.followup_update(
+                item=obj,
+                by=request.user,
+                status=data["status"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                resolution=data["resolution"],
+            )
+        else:
+            saved = services.followup_create(
+                facility=data["facility"],
+                title=data["title"],
+                by=request.user,
+                description=data["description"],
+                source=data["source"],
+                place=data["place"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()

@@ -123,3 +123,60 @@ class Block(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Terbuka")
+    IN_PROGRESS = "in_progress", _("Dikerjakan")
+    DONE = "done", _("Selesai")
+
+
+class FollowUpSource(models.TextChoices):
+    SURVEY = "survey", _("Survei / asesmen fasilitas")
+    INTERN_LOG = "intern_log", _("Temuan peserta magang")
+    OTHER = "other", _("Lainnya")
+
+
+class FollowUpItem(TimeStampedModel):
+    """A finding the facility tracks to done (a damaged panel, a kitchen nutrition gap).
+
+    Any app may raise one; `source_type`/`source_id` point back at what raised it.
+    """
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("UPT"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    description = models.TextField(_("uraian"), blank=True)
+    source = models.CharField(
+        _("sumber"), max_length=20, choices=FollowUpSource.choices, default=FollowUpSource.OTHER
+    )
+    source_type = models.CharField(_("jenis sumber"), max_length=100, blank=True)
+    source_id = models.CharField(_("ID sumber"), max_length=64, blank=True)
+    place = models.CharField(_("lokasi"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("penanggung jawab"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    due_on = models.DateField(_("tenggat"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    done_on = models.DateField(_("selesai pada"), null=True, blank=True)
+    resolution = models.TextField(_("penyelesaian"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "facility"
+
+    class Meta:
+        verbose_name = _("tindak lanjut temuan")
+        verbose_name_plural = _("tindak lanjut temuan")
+        ordering = ["status", "due_on", "-id"]
+        indexes = [models.Index(fields=["facility", "status"])]
+
+    def __str__(self):
+        return self.title

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
@@ -7,7 +8,7 @@ from rutan.core.roles import Perm
 from rutan.core.scoping import is_national, user_can
 from rutan.core.services import audit_record, model_snapshot
 
-from .models import Block, Facility, RegionalOffice
+from .models import Block, Facility, FollowUpItem, FollowUpStatus, RegionalOffice
 
 
 @transaction.atomic
@@ -45,3 +46,81 @@ def _save(instance, by):
         or (instance.pk if isinstance(instance, Facility) else None),
     )
     return instance
+
+
+@transaction.atomic
+def followup_create(
+    *,
+    facility: Facility,
+    title: str,
+    by,
+    description: str = "",
+    source: str = "other",
+    source_obj=None,
+    place: str = "",
+    owner=None,
+    due_on=None,
+) -> FollowUpItem:
+    """Open a follow-up item for a facility (any role that can see the facility may raise one)."""
+    if not user_can(by, Perm.FACILITY_VIEW, facility):
+        raise ValidationError(_("Anda tidak berwenang di UPT ini."))
+    item = FollowUpItem(
+        facility=facility,
+        title=title,
+        description=description,
+        source=source,
+        place=place,
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+        updated_by=by,
+        source_type=source_obj._meta.label_lower if source_obj is not None else "",
+        source_id=str(source_obj.pk) if source_obj is not None else "",
+    )
+    item.full_clean()
+    item.save()
+    audit_record(actor=by, action=AuditAction.CREATE, instance=item, after=model_snapshot(item))
+    return item
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    item: FollowUpItem,
+    by,
+    status: str | None = None,
+    owner=None,
+    due_on=None,
+    resolution: str | None = None,
+    on=None,
+) -> FollowUpItem:
+    """Assign, reschedule or move a follow-up item along open → in progress → done.
+
+    Managing follow-ups needs FOLLOWUP_MANAGE at the item's facility; done needs a resolution.
+    """
+    if not user_can(by, Perm.FOLLOWUP_MANAGE, item.facility_id):
+        raise ValidationError(_("Anda tidak berwenang mengelola tindak lanjut di UPT ini."))
+    item = FollowUpItem.objects.select_for_update().get(pk=item.pk)
+    before = model_snapshot(item)
+    if owner is not None:
+        item.owner = owner
+    if due_on is not None:
+        item.due_on = due_on
+    if resolution is not None:
+        item.resolution = resolution
+    if status is not None:
+        if status == FollowUpStatus.DONE and not item.resolution.strip():
+            raise ValidationError({"resolution": _("Tuliskan bagaimana temuan ini diselesaikan.")})
+        item.status = status
+        item.done_on = (on or timezone.localdate()) if status == FollowUpStatus.DONE else None
+    item.updated_by = by
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=item,
+        before=before,
+        after=model_snapshot(item),
+    )
+    return item
