@@ -1,0 +1,79 @@
+from django.urls import reverse
+
+from rutan.core.models import AuditEntry
+from rutan.inmates.models import Inmate, Placement
+
+
+def test_admin_add_goes_through_the_service(client, kepala, balikpapan, ruteng):
+    client.force_login(kepala)
+    url = reverse("admin:inmates_inmate_add")
+    form = client.get(url).content.decode()
+    # Only the user's own facility is offered.
+    assert balikpapan.name in form and ruteng.name not in form
+    response = client.post(
+        url,
+        {
+            "name": "Teguh Saputra",
+            "sex": "L",
+            "birth_date": "1988-02-03",
+            "religion": "islam",
+            "education_level": "sma",
+            "facility": balikpapan.pk,
+            "registration_number": "BI.0500/2025",
+            "register_type": "B.I",
+            "legal_status": "narapidana",
+            "admission_date": "2025-02-01",
+            "block": balikpapan.blocks.get(name="Blok A").pk,
+            "case_category": "pidana_umum",
+            "case_article": "",
+            "sentence_start": "2025-01-20",
+            "sentence_years": "2",
+            "sentence_months": "0",
+            "sentence_days": "0",
+            "remission_days": "0",
+            "placements-TOTAL_FORMS": "0",
+            "placements-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    inmate = Inmate.objects.get(name="Teguh Saputra")
+    assert inmate.expected_release_date is not None
+    assert Placement.objects.filter(inmate=inmate, start_reason="admission").exists()
+    assert AuditEntry.objects.filter(
+        action="create", object_id=str(inmate.pk), actor=kepala
+    ).exists()
+
+
+def test_admin_change_view_logs_a_read(client, kepala, balikpapan, make_inmate):
+    inmate = make_inmate(balikpapan)
+    client.force_login(kepala)
+    assert client.get(reverse("admin:inmates_inmate_change", args=[inmate.pk])).status_code == 200
+    assert AuditEntry.objects.filter(action="read", via="admin", object_id=str(inmate.pk)).exists()
+
+
+def test_admin_changelist_query_count(
+    client, kepala, balikpapan, make_inmate, django_assert_max_num_queries
+):
+    make_inmate(balikpapan)
+    client.force_login(kepala)
+    url = reverse("admin:inmates_inmate_changelist")
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(25):
+        make_inmate(balikpapan)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_facility_staff_cannot_change_national_stage_rules(client, kepala):
+    from rutan.inmates.models import StageRule
+
+    rule = StageRule.objects.get(facility=None, stage="lanjutan")
+    client.force_login(kepala)
+    url = reverse("admin:inmates_stagerule_change", args=[rule.pk])
+    response = client.post(url, {"stage": "lanjutan", "numerator": 1, "denominator": 4,
+                                 "legal_basis": "x"})
+    assert response.status_code == 403
+    rule.refresh_from_db()
+    assert rule.denominator == 3
