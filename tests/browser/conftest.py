@@ -1,5 +1,6 @@
 """End-to-end journeys in Debian's headless Chromium driven by Playwright (never a download)."""
 
+import importlib
 import os
 import re
 import shutil
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # fixtures in that same thread are still synchronous.
@@ -117,5 +119,8 @@ def shoot(page, name):
 
 
 @pytest.fixture(autouse=True)
-def _keep_migrated_data(django_db_serialized_rollback):
-    """Live-server tests flush the database; restore rows that migrations create (stage rules)."""
+def _migrated_rows(transactional_db):
+    """The live server needs committed data, and the flush after each such test also drops
+    the rows that data migrations create; put them back the way the migration does."""
+    migration = importlib.import_module("rutan.inmates.migrations.0002_national_stage_rules")
+    migration.forwards(apps, None)
