@@ -23,6 +23,7 @@ from .choices import (
     ReleaseKind,
 )
 from .models import DisciplinaryEntry, Inmate, Placement, StageRule
+from .signals import inmate_left_facility
 
 INMATE_FIELDS = [
     "registration_number",
@@ -260,6 +261,14 @@ def inmate_transfer(
         note=note[:300],
         created_by=by,
     )
+    inmate_left_facility.send(
+        sender=Inmate,
+        inmate=inmate,
+        on=on,
+        by=by,
+        reason="transferred",
+        from_facility=from_facility,
+    )
     audit_record(
         actor=by,
         action=AuditAction.TRANSFER,
@@ -290,6 +299,9 @@ def inmate_release(
     inmate.release_kind = kind
     inmate.updated_by = by
     inmate.save(update_fields=["status", "released_on", "release_kind", "updated_by", "updated_at"])
+    inmate_left_facility.send(
+        sender=Inmate, inmate=inmate, on=on, by=by, reason="released", from_facility=inmate.facility
+    )
     audit_record(
         actor=by,
         action=AuditAction.RELEASE,

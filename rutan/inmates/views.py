@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rutan.core import panels
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
@@ -71,6 +72,7 @@ def inmate_detail(request, pk):
             "can_manage": user_can(user, Perm.INMATE_MANAGE, inmate.facility),
             "can_move": user_can(user, Perm.INMATE_MOVE, inmate.facility),
             "can_discipline": user_can(user, Perm.DISCIPLINE_MANAGE, inmate.facility),
+            "panels": panels.render_context("inmate_detail", request, inmate),
         },
     )
 

@@ -188,3 +188,27 @@ def test_register_f_entry_and_close(balikpapan, registrasi, make_inmate):
             by=registrasi,
         )
     assert DisciplinaryEntry.objects.count() == 1
+
+
+def test_leaving_the_facility_is_signalled_inside_the_transaction(
+    balikpapan, ruteng, registrasi, make_inmate
+):
+    from rutan.inmates.signals import inmate_left_facility
+
+    seen = []
+
+    def receiver(sender, inmate, on, by, reason, from_facility, **kwargs):
+        seen.append((inmate.pk, reason, from_facility.pk))
+
+    inmate_left_facility.connect(receiver)
+    try:
+        first, second = make_inmate(balikpapan), make_inmate(balikpapan)
+        today = timezone.localdate()
+        services.inmate_transfer(inmate=first, to_facility=ruteng, on=today, by=registrasi)
+        services.inmate_release(inmate=second, on=today, by=registrasi)
+    finally:
+        inmate_left_facility.disconnect(receiver)
+    assert seen == [
+        (first.pk, "transferred", balikpapan.pk),
+        (second.pk, "released", balikpapan.pk),
+    ]

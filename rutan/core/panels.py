@@ -1,0 +1,38 @@
+"""Extension points for pages owned by a lower app (e.g. the inmate page) that higher apps
+fill without the lower app importing them. An app registers in its AppConfig.ready():
+
+    panels.register("inmate_detail", order=20, template="programmes/includes/inmate.html",
+                    context=lambda request, inmate: {...})
+
+A panel's context function returns None to hide the panel for that user.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    order: int
+    template: str
+    context: Callable
+
+
+_PANELS: dict[str, list[Panel]] = {}
+
+
+def register(slot: str, *, order: int, template: str, context: Callable) -> None:
+    panels = _PANELS.setdefault(slot, [])
+    if all(p.template != template for p in panels):
+        panels.append(Panel(order, template, context))
+        panels.sort(key=lambda p: p.order)
+
+
+def render_context(slot: str, request, obj) -> list[dict]:
+    """The panels of `slot` for this request: [{"template": ..., "context": {...}}]."""
+    out = []
+    for panel in _PANELS.get(slot, []):
+        context = panel.context(request, obj)
+        if context is not None:
+            out.append({"template": panel.template, "context": context})
+    return out
