@@ -1,0 +1,209 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from . import selectors
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Contribution,
+    ContributionKind,
+    Partner,
+    PartnerContact,
+    PartnerType,
+    ScopeItem,
+    Signatory,
+)
+
+
+class PartnerContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnerContact
+        fields = ["name", "role", "phone", "email"]
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    contacts = PartnerContactSerializer(many=True, read_only=True)
+    active_agreements = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "facility",
+            "name",
+            "partner_type",
+            "address",
+            "city",
+            "phone",
+            "email",
+            "website",
+            "is_active",
+            "active_agreements",
+            "contacts",
+        ]
+
+
+class ScopeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScopeItem
+        fields = ["position", "description", "owner", "due_on", "done_on"]
+
+
+class SignatorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Signatory
+        fields = ["side", "role", "name", "title"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    scope_items = ScopeItemSerializer(many=True, read_only=True)
+    signatories = SignatorySerializer(many=True, read_only=True)
+    has_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "facility",
+            "partner",
+            "partner_name",
+            "kind",
+            "number",
+            "partner_number",
+            "title",
+            "signed_on",
+            "valid_from",
+            "valid_to",
+            "status",
+            "activated_on",
+            "ended_on",
+            "termination_reason",
+            "renewed_from",
+            "has_document",
+            "scope_items",
+            "signatories",
+        ]
+
+    def get_has_document(self, obj) -> bool:
+        return bool(obj.document)
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="agreement.partner_id", read_only=True)
+    facility = serializers.IntegerField(source="agreement.facility_id", read_only=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "agreement",
+            "partner",
+            "facility",
+            "given_on",
+            "kind",
+            "description",
+            "quantity",
+            "unit",
+            "hours",
+            "value_idr",
+            "state_budget_idr",
+        ]
+
+
+def _int_filters(params, keys) -> dict:
+    filters = {}
+    for key in keys:
+        if value := params.get(key):
+            if not value.isdigit():
+                raise ValidationError({key: _("Harus berupa angka.")})
+            filters[key] = value
+    return filters
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("search", OpenApiTypes.STR, description="Name or city"),
+            OpenApiParameter("partner_type", OpenApiTypes.STR, enum=PartnerType.values),
+            OpenApiParameter("facility", OpenApiTypes.INT),
+            OpenApiParameter("active", OpenApiTypes.STR, enum=["1", "0"]),
+        ]
+    )
+)
+class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Partners of the caller's facilities, with their contacts."""
+
+    serializer_class = PartnerSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {
+            "q": params.get("search", ""),
+            "partner_type": params.get("partner_type", ""),
+            "active": params.get("active", ""),
+            **_int_filters(params, ["facility"]),
+        }
+        return selectors.partner_list(user=self.request.user, filters=filters).prefetch_related(
+            "contacts"
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("search", OpenApiTypes.STR, description="Number, title or partner"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=AgreementStatus.values),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=AgreementKind.values),
+            OpenApiParameter("partner", OpenApiTypes.INT),
+            OpenApiParameter("facility", OpenApiTypes.INT),
+            OpenApiParameter(
+                "expiring_within", OpenApiTypes.INT, description="Active, ending within N days"
+            ),
+        ]
+    )
+)
+class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    """MoU and PKS of the caller's facilities with scope and signatories."""
+
+    serializer_class = AgreementSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {
+            "q": params.get("search", ""),
+            "status": params.get("status", ""),
+            "kind": params.get("kind", ""),
+            **_int_filters(params, ["partner", "facility", "expiring_within"]),
+        }
+        return selectors.agreement_list(user=self.request.user, filters=filters).prefetch_related(
+            "scope_items", "signatories"
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("agreement", OpenApiTypes.INT),
+            OpenApiParameter("partner", OpenApiTypes.INT),
+            OpenApiParameter("facility", OpenApiTypes.INT),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=ContributionKind.values),
+        ]
+    )
+)
+class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+    """What partners gave (trainers, material, hours, value) in the caller's facilities."""
+
+    serializer_class = ContributionSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {
+            "kind": params.get("kind", ""),
+            **_int_filters(params, ["agreement", "partner", "facility"]),
+        }
+        return selectors.contribution_list(user=self.request.user, filters=filters)

@@ -1,0 +1,169 @@
+"""Reads of partners, agreements, contributions and guarantees, always through the scope."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from rutan.core.roles import Perm
+from rutan.core.scoping import get_scoped_or_404
+from rutan.inmates.models import Inmate
+
+from .models import (
+    Agreement,
+    AgreementStatus,
+    Contribution,
+    Guarantee,
+    GuaranteeStatus,
+    Partner,
+    PartnerContact,
+    Signatory,
+)
+
+
+def facility_today(facility) -> datetime.date:
+    """Today's date where the facility is (its own timezone), not the server's."""
+    return timezone.localtime(timezone.now(), facility.tzinfo).date()
+
+
+def guarantee_for_inmate(*, inmate: Inmate, on: datetime.date) -> Guarantee | None:
+    """The partner guarantee covering `inmate` on `on`, or None.
+
+    A guarantee counts when it is active (not revoked), `on` lies within its validity
+    (an open end means until further notice) and its partner is still active.
+    The newest guarantee wins when several overlap.
+    """
+    return (
+        Guarantee.objects.filter(
+            inmate=inmate,
+            status=GuaranteeStatus.ACTIVE,
+            partner__is_active=True,
+            valid_from__lte=on,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("partner", "agreement")
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def guarantee_list(*, user, inmate: Inmate | None = None) -> QuerySet:
+    """Guarantees the user may see (those of inmates in their facilities)."""
+    qs = Guarantee.objects.for_user(user, Perm.INMATE_VIEW)
+    if inmate is not None:
+        qs = qs.filter(inmate=inmate)
+    return qs.select_related("partner", "inmate", "inmate__facility", "agreement")
+
+
+def guarantee_get(*, user, pk) -> Guarantee:
+    return get_scoped_or_404(
+        Guarantee.objects.select_related("partner", "inmate__facility"),
+        user,
+        Perm.INMATE_VIEW,
+        pk=pk,
+    )
+
+
+def partner_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Partners of the user's facilities. Filters: q (name, city), partner_type, facility,
+    active ("1"/"0"; default all)."""
+    filters = filters or {}
+    qs = Partner.objects.for_user(user, Perm.PARTNER_VIEW).select_related("facility")
+    if search := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(name__icontains=search) | Q(city__icontains=search))
+    if value := filters.get("partner_type"):
+        qs = qs.filter(partner_type=value)
+    if value := filters.get("facility"):
+        qs = qs.filter(facility=value)
+    if (active := filters.get("active")) in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+    return qs.annotate(
+        active_agreements=Count("agreements", filter=Q(agreements__status=AgreementStatus.ACTIVE))
+    ).order_by("name", "id")
+
+
+def partner_get(*, user, pk) -> Partner:
+    return get_scoped_or_404(
+        Partner.objects.select_related("facility").prefetch_related(
+            Prefetch("contacts", queryset=PartnerContact.objects.order_by("name", "id"))
+        ),
+        user,
+        Perm.PARTNER_VIEW,
+        pk=pk,
+    )
+
+
+def agreement_list(*, user, filters: dict | None = None, perm: Perm = Perm.PARTNER_VIEW):
+    """Agreements the user may see. Filters: q (number, title, partner), status, kind,
+    partner, facility, expiring_within (days, active ones only)."""
+    filters = filters or {}
+    qs = Agreement.objects.for_user(user, perm).select_related("partner", "facility")
+    if search := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(title__icontains=search)
+            | Q(partner__name__icontains=search)
+        )
+    for key in ("status", "kind", "partner", "facility"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    if within := filters.get("expiring_within"):
+        qs = qs.expiring(today=timezone.localdate(), within_days=int(within))
+    return qs.order_by("-valid_to", "-id")
+
+
+def agreement_get(*, user, pk, perm: Perm = Perm.PARTNER_VIEW) -> Agreement:
+    return get_scoped_or_404(
+        Agreement.objects.select_related(
+            "partner", "facility", "renewed_from", "renewal"
+        ).prefetch_related(
+            "scope_items",
+            Prefetch(
+                "signatories",
+                queryset=Signatory.objects.order_by("role", "side", "position", "id"),
+            ),
+        ),
+        user,
+        perm,
+        pk=pk,
+    )
+
+
+def agreement_contributions(*, agreement: Agreement) -> QuerySet:
+    return Contribution.objects.filter(agreement=agreement).order_by("-given_on", "-id")
+
+
+def agreements_expiring(*, user, within_days: int, today: datetime.date | None = None):
+    """Active agreements of the user's facilities ending within `within_days` days
+    (soonest first), for the dashboard. Each row carries `days_left`."""
+    today = today or timezone.localdate()
+    qs = (
+        Agreement.objects.for_user(user, Perm.PARTNER_VIEW)
+        .expiring(today=today, within_days=within_days)
+        .select_related("partner", "facility")
+        .order_by("valid_to", "id")
+    )
+    return [setattr(a, "days_left_today", a.days_left(today)) or a for a in qs]
+
+
+def contribution_list(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    qs = Contribution.objects.for_user(user, Perm.PARTNER_VIEW).select_related(
+        "agreement", "agreement__partner", "agreement__facility"
+    )
+    for key in ("agreement", "kind"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    if value := filters.get("partner"):
+        qs = qs.filter(agreement__partner=value)
+    if value := filters.get("facility"):
+        qs = qs.filter(agreement__facility=value)
+    return qs.order_by("-given_on", "-id")
+
+
+def contribution_totals(*, contributions: QuerySet) -> dict:
+    """Sum of hours, money-equivalent value and state budget spent over `contributions`."""
+    totals = contributions.order_by().aggregate(
+        hours=Sum("hours"), value_idr=Sum("value_idr"), state_budget_idr=Sum("state_budget_idr")
+    )
+    return {key: value or 0 for key, value in totals.items()} | {"count": contributions.count()}

@@ -1,0 +1,110 @@
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from rutan.core.roles import Perm
+from rutan.core.scoping import user_can
+from rutan.facilities.selectors import facility_list
+
+from . import selectors
+from .forms import PartnerFilterForm
+
+PAGE_SIZE = 25
+EXPIRY_WINDOW_DAYS = 60
+
+
+@login_required
+def partner_list(request):
+    facilities = facility_list(user=request.user, perm=Perm.PARTNER_VIEW)
+    if not facilities:
+        raise Http404
+    form = PartnerFilterForm(request.GET or None, facilities=facilities)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page_obj = Paginator(selectors.partner_list(user=request.user, filters=filters), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/partner_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj.get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "show_facility": len(facilities) > 1,
+            "expiring": selectors.agreements_expiring(
+                user=request.user, within_days=EXPIRY_WINDOW_DAYS
+            ),
+            "expiry_window": EXPIRY_WINDOW_DAYS,
+            "can_manage": user_can(request.user, Perm.PARTNER_MANAGE),
+        },
+    )
+
+
+@login_required
+def partner_detail(request, pk):
+    partner = selectors.partner_get(user=request.user, pk=pk)
+    agreements = selectors.agreement_list(user=request.user, filters={"partner": partner.pk})
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "agreements": agreements,
+            "can_manage": user_can(request.user, Perm.PARTNER_MANAGE, partner.facility),
+        },
+    )
+
+
+@login_required
+def agreement_detail(request, pk):
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    contributions = selectors.agreement_contributions(agreement=agreement)
+    signatories = list(agreement.signatories.all())
+    programmes = getattr(agreement, "programmes", None)
+    return render(
+        request,
+        "partners/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "signers": [s for s in signatories if s.role == "signatory"],
+            "witnesses": [s for s in signatories if s.role == "witness"],
+            "contributions": contributions,
+            "totals": selectors.contribution_totals(contributions=contributions),
+            "programmes": programmes.all() if programmes is not None else None,
+            "can_manage": user_can(request.user, Perm.PARTNER_MANAGE, agreement.facility),
+        },
+    )
+
+
+def _pdf_response(field, name: str) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "dokumen"
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{safe}.pdf", content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def agreement_document(request, pk):
+    """The signed agreement, only for users who may see the agreement (else 404)."""
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    return _pdf_response(agreement.document, f"{agreement.kind}-{agreement.number}")
+
+
+@login_required
+def guarantee_letter(request, pk):
+    """A guarantee letter: it names an inmate, so it needs the inmate scope and partner view."""
+    guarantee = selectors.guarantee_get(user=request.user, pk=pk)
+    if not user_can(request.user, Perm.PARTNER_VIEW, guarantee.inmate.facility):
+        raise Http404
+    return _pdf_response(guarantee.letter, f"jaminan-{guarantee.letter_number}")

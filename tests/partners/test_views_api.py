@@ -1,0 +1,166 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from partners import services
+from partners.models import Contribution
+from partners.selectors import agreements_expiring
+from rutan.core.roles import Role
+from tests.factories import member
+
+
+def _many_partners(facility, by, n):
+    for i in range(n):
+        partner = services.partner_create(
+            facility=facility, by=by, name=f"Mitra Uji {i:02d}", partner_type="usaha"
+        )
+        services.part_save(
+            instance=partner.contacts.model(partner=partner, name=f"Kontak {i}"), by=by
+        )
+
+
+def test_directory_lists_paginates_and_counts_queries(
+    client, kepala, balikpapan, pembina, django_assert_max_num_queries
+):
+    _many_partners(balikpapan, kepala, 1)
+    client.force_login(pembina)
+    client.get(reverse("partners:list"))
+    with django_assert_max_num_queries(15) as few:
+        response = client.get(reverse("partners:list"))
+    assert "Mitra Uji 00" in response.content.decode()
+    _many_partners_from = 1
+    for i in range(_many_partners_from, 30):
+        services.partner_create(
+            facility=balikpapan, by=kepala, name=f"Mitra Uji {i:02d}", partner_type="usaha"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("partners:list"))
+    assert len(response.context["page_obj"]) == 25
+    found = client.get(reverse("partners:list"), {"q": "uji 07"})
+    assert [p.name for p in found.context["page_obj"]] == ["Mitra Uji 07"]
+
+
+def test_intern_and_other_facility_get_404(client, magang, kepala_ruteng, sekata):
+    client.force_login(magang)
+    assert client.get(reverse("partners:list")).status_code == 404
+    client.force_login(kepala_ruteng)
+    assert client.get(reverse("partners:detail", args=[sekata.pk])).status_code == 404
+
+
+def test_agreement_detail_for_read_only_role(client, kanwil, active_agreement, kepala):
+    services.part_save(
+        instance=Contribution(
+            agreement=active_agreement,
+            given_on=timezone.localdate(),
+            kind="trainer",
+            description="Konselor adiksi",
+            hours=6,
+            value_idr=900000,
+        ),
+        by=kepala,
+    )
+    client.force_login(kanwil)
+    html = client.get(reverse("partners:agreement_detail", args=[active_agreement.pk])).content
+    html = html.decode()
+    assert "Hendra Wirawan" in html and "Konselor adiksi" in html and "Rp900.000" in html
+    assert "Kelola di administrasi" not in html
+    assert (
+        client.get(reverse("partners:detail", args=[active_agreement.partner_id])).status_code
+        == 200
+    )
+
+
+def test_document_download_404_without_file_or_scope(client, kepala, magang, active_agreement):
+    url = reverse("partners:agreement_document", args=[active_agreement.pk])
+    client.force_login(kepala)
+    assert client.get(url).status_code == 404  # no file yet
+    client.force_login(magang)
+    assert client.get(url).status_code == 404
+
+
+def test_guarantee_letter_download_is_scoped(
+    client, kepala, kanwil, kepala_ruteng, sekata, balikpapan, make_inmate
+):
+    from tests.partners.conftest import pdf_upload
+
+    guarantee = services.guarantee_create(
+        partner=sekata,
+        inmate=make_inmate(balikpapan),
+        by=kepala,
+        letter_number="5/SKT",
+        valid_from=datetime.date(2025, 11, 10),
+        letter=pdf_upload(),
+    )
+    url = reverse("partners:guarantee_letter", args=[guarantee.pk])
+    client.force_login(kanwil)
+    assert client.get(url).status_code == 200
+    client.force_login(kepala_ruteng)
+    assert client.get(url).status_code == 404
+
+
+def test_agreements_expiring_selector(kepala, kanwil, kepala_ruteng, active_agreement):
+    from partners.models import Agreement
+
+    Agreement.objects.filter(pk=active_agreement.pk).update(
+        valid_to=timezone.localdate() + datetime.timedelta(days=40)
+    )
+    assert [a.pk for a in agreements_expiring(user=kepala, within_days=60)] == [active_agreement.pk]
+    assert agreements_expiring(user=kepala, within_days=60)[0].days_left_today == 40
+    assert agreements_expiring(user=kepala, within_days=30) == []
+    assert len(agreements_expiring(user=kanwil, within_days=60)) == 1
+    assert agreements_expiring(user=kepala_ruteng, within_days=60) == []
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_api_lists_are_scoped_and_query_bounded(
+    api, kepala, kepala_ruteng, balikpapan, active_agreement, skb, django_assert_max_num_queries
+):
+    api.force_authenticate(kepala)
+    for url in ("/api/v1/partners/", "/api/v1/agreements/", "/api/v1/contributions/"):
+        assert api.get(url).status_code == 200
+    body = api.get("/api/v1/agreements/").json()
+    assert body["count"] == 1
+    assert body["results"][0]["partner_name"].startswith("Yayasan SEKATA")
+    assert len(body["results"][0]["signatories"]) == 2
+    assert api.get("/api/v1/partners/").json()["count"] == 1  # not SKB Randong
+    assert api.get(f"/api/v1/partners/{skb.pk}/").status_code == 404
+    assert api.get("/api/v1/agreements/?partner=abc").status_code == 400
+
+    with django_assert_max_num_queries(12) as few:
+        api.get("/api/v1/agreements/")
+    for i in range(25):
+        services.agreement_create(
+            facility=balikpapan,
+            partner=active_agreement.partner,
+            by=kepala,
+            kind="mou",
+            number=f"MOU/{i}",
+            title="Uji",
+            valid_from=datetime.date(2025, 1, 1),
+            valid_to=datetime.date(2026, 1, 1),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert api.get("/api/v1/agreements/").json()["count"] == 26
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        api.get("/api/v1/partners/")
+
+
+def test_api_intern_sees_nothing(api, balikpapan, active_agreement):
+    intern = member(Role.INTERN, facility=balikpapan)
+    api.force_authenticate(intern)
+    assert api.get("/api/v1/agreements/").json()["count"] == 0
+    assert api.get(f"/api/v1/agreements/{active_agreement.pk}/").status_code == 404
+
+
+def test_schema_has_partner_endpoints(api, kepala):
+    api.force_authenticate(kepala)
+    schema = api.get("/api/schema/").content.decode()
+    for path in ("/api/v1/partners/", "/api/v1/agreements/", "/api/v1/contributions/"):
+        assert path in schema
