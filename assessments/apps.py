@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Asesmen")
+
+    def ready(self):
+        from rutan.core import panels, providers
+
+        from . import eligibility, selectors
+        from .selectors import inmate_assessment_summary
+
+        providers.provide("inmate_literacy_level", selectors.latest_literacy_level)
+        providers.provide("inmate_interest_areas", selectors.interest_areas)
+        providers.provide(
+            "assimilation_eligibility",
+            lambda *, inmate, on: eligibility.evaluate(inmate=inmate, kind="asimilasi", on=on),
+        )
+
+        def summary(request, inmate):
+            data = inmate_assessment_summary(user=request.user, inmate=inmate)
+            return {"summary": data} if data.get("visible") else None
+
+        panels.register(
+            "inmate_detail",
+            order=30,
+            template="assessments/includes/inmate_assessments.html",
+            context=summary,
+        )

@@ -1,0 +1,151 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rutan.core.admin import ScopedAdminMixin
+from rutan.core.roles import Perm
+from rutan.core.scoping import facility_ids_for, is_national
+
+from . import services
+from .access import can_read_confidential
+from .models import (
+    BehaviourScore,
+    CounsellingSession,
+    EligibilityRule,
+    FacilitySurvey,
+    InterestAssessment,
+    LiteracyAssessment,
+    PsychologicalAssessment,
+    SurveyFinding,
+)
+
+
+class _ReadOnlyAssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Assessments are written on the pages (services with validation); here they are read."""
+
+    view_perm = Perm.ASSESSMENT_VIEW
+    manage_perm = None
+    list_select_related = ["inmate", "inmate__facility", "assessor"]
+    search_fields = ["inmate__name", "inmate__registration_number"]
+    list_filter = ["status"]
+    date_hierarchy = "assessed_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.editable]
+
+
+@admin.register(PsychologicalAssessment)
+class PsychologicalAssessmentAdmin(_ReadOnlyAssessmentAdmin):
+    list_display = ["inmate", "assessed_on", "instrument", "assessor", "status", "by_intern"]
+    list_filter = ["status", "by_intern"]
+    fields = [
+        "inmate",
+        "facility",
+        "assessor",
+        "assessed_on",
+        "instrument",
+        "scores",
+        "recommendation",
+        "status",
+        "by_intern",
+        "finalised_by",
+        "finalised_at",
+        "confidential",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "by_intern", "confidential"]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The read-only display below needs to know who is reading, to check and audit.
+            obj.admin_reader = request.user
+        return obj
+
+    @admin.display(description=_("Temuan dan catatan (rahasia)"))
+    def confidential(self, obj):
+        reader = getattr(obj, "admin_reader", None)
+        if reader is None or not can_read_confidential(reader, obj):
+            return _("Hanya dapat dibaca psikolog dan Kepala UPT.")
+        text = services.psych_confidential_read(assessment=obj, by=reader, via="admin")
+        return f"{text['findings']}\n\n{text['notes']}"
+
+
+@admin.register(LiteracyAssessment)
+class LiteracyAssessmentAdmin(_ReadOnlyAssessmentAdmin):
+    list_display = ["inmate", "assessed_on", "script", "level", "assessor", "status"]
+    list_filter = ["status", "script", "level"]
+
+
+@admin.register(InterestAssessment)
+class InterestAssessmentAdmin(_ReadOnlyAssessmentAdmin):
+    list_display = ["inmate", "assessed_on", "areas", "assessor", "status"]
+
+
+@admin.register(BehaviourScore)
+class BehaviourScoreAdmin(_ReadOnlyAssessmentAdmin):
+    list_display = ["inmate", "month", *BehaviourScore.ASPECTS, "assessor"]
+    list_filter = ["month"]
+    date_hierarchy = "month"
+
+
+@admin.register(CounsellingSession)
+class CounsellingSessionAdmin(_ReadOnlyAssessmentAdmin):
+    list_display = ["inmate", "held_on", "topic", "counsellor", "follow_up_on"]
+    list_select_related = ["inmate", "inmate__facility", "counsellor"]
+    list_filter = []
+    date_hierarchy = "held_on"
+    exclude = ["notes_encrypted"]
+
+
+class SurveyFindingInline(admin.TabularInline):
+    model = SurveyFinding
+    extra = 0
+    can_delete = False
+    fields = ["title", "severity", "place", "follow_up"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FacilitySurvey)
+class FacilitySurveyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_perm = Perm.FACILITY_VIEW
+    manage_perm = None
+    list_display = ["title", "kind", "facility", "surveyed_on", "lead", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["facility", "lead"]
+    inlines = [SurveyFindingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in FacilitySurvey._meta.fields if f.editable]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_perm = Perm.ASSESSMENT_VIEW
+    manage_perm = Perm.STAGE_RULES_MANAGE
+    list_display = ["__str__", "kind", "numerator", "denominator", "requires_guarantor"]
+    list_filter = ["kind"]
+    list_select_related = ["facility"]
+    fields = ["facility", "kind", *services.RULE_FIELDS]
+
+    def get_queryset(self, request):
+        qs = EligibilityRule.objects.select_related("facility")
+        if is_national(request.user):
+            return qs
+        ids = facility_ids_for(request.user, self.view_perm)
+        return qs.filter(Q(facility__isnull=True) | Q(facility__in=ids))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.facility_id is None:
+            return is_national(request.user)
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = dict(form.cleaned_data)
+        facility, kind = data.pop("facility"), data.pop("kind")
+        saved = services.eligibility_rule_set(facility=facility, kind=kind, by=request.user, **data)
+        obj.pk = saved.pk

@@ -1,0 +1,267 @@
+"""REST API of assessments. Lists are scoped; confidential psychological text appears only on
+a single record, only for psychologists and facility heads of that facility, and each such
+read is audited."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rutan.core.choices import ProgrammeArea
+from rutan.core.roles import Perm
+from rutan.inmates import selectors as inmate_selectors
+from rutan.inmates.models import Inmate
+
+from . import eligibility, selectors, services
+from .access import can_read_confidential
+from .choices import AssessmentKind, EligibilityKind
+from .models import (
+    BehaviourScore,
+    InterestAssessment,
+    LiteracyAssessment,
+    PsychologicalAssessment,
+)
+
+COMMON = [
+    "id",
+    "inmate",
+    "facility",
+    "assessor",
+    "assessed_on",
+    "instrument",
+    "recommendation",
+    "status",
+    "finalised_at",
+    "finalised_by",
+]
+READ_ONLY = ["facility", "assessor", "status", "finalised_at", "finalised_by"]
+
+
+class _InmateField(serializers.PrimaryKeyRelatedField):
+    """An inmate the caller may write assessments for (others are "not found")."""
+
+    def __init__(self, perm, **kwargs):
+        self.perm = perm
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Inmate.objects.for_user(self.context["request"].user, self.perm)
+
+
+class _AssessmentSerializer(serializers.ModelSerializer):
+    finalise = serializers.BooleanField(write_only=True, required=False, default=False)
+
+
+class PsychologicalSerializer(_AssessmentSerializer):
+    inmate = _InmateField(Perm.PSYCH_DRAFT)
+    findings = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    notes = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = PsychologicalAssessment
+        fields = [*COMMON, "scores", "by_intern", "findings", "notes", "finalise"]
+        read_only_fields = [*READ_ONLY, "by_intern"]
+
+
+class LiteracySerializer(_AssessmentSerializer):
+    inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
+
+    class Meta:
+        model = LiteracyAssessment
+        fields = [
+            *COMMON,
+            "script",
+            "level",
+            "reading_score",
+            "writing_score",
+            "numeracy_score",
+            "finalise",
+        ]
+        read_only_fields = READ_ONLY
+
+
+class InterestSerializer(_AssessmentSerializer):
+    inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
+    areas = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProgrammeArea.choices), allow_empty=False
+    )
+
+    class Meta:
+        model = InterestAssessment
+        fields = [*COMMON, "areas", "notes", "finalise"]
+        read_only_fields = READ_ONLY
+
+
+class BehaviourSerializer(serializers.ModelSerializer):
+    inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
+    average = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = BehaviourScore
+        fields = [
+            "id",
+            "inmate",
+            "facility",
+            "month",
+            *BehaviourScore.ASPECTS,
+            "average",
+            "note",
+            "assessor",
+            "status",
+        ]
+        read_only_fields = ["facility", "assessor", "status"]
+        # One score per inmate per month is checked by the service, in Indonesian.
+        validators = []
+
+
+_FILTERS = [
+    OpenApiParameter("inmate", OpenApiTypes.INT),
+    OpenApiParameter("facility", OpenApiTypes.INT),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=["draft", "final"]),
+    OpenApiParameter("date_from", OpenApiTypes.DATE),
+    OpenApiParameter("date_to", OpenApiTypes.DATE),
+]
+
+
+class _AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    kind: str
+    create_service = None
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {k: params.get(k, "") for k in ("inmate", "facility", "status")}
+        for key in ("inmate", "facility"):
+            if filters[key] and not filters[key].isdigit():
+                raise serializers.ValidationError({key: _("Harus berupa angka.")})
+        date_filters = serializers.DictField(child=serializers.DateField()).to_internal_value(
+            {k: params[k] for k in ("date_from", "date_to") if params.get(k)}
+        )
+        return selectors.assessment_list(
+            user=self.request.user, kind=self.kind, filters=filters | date_filters
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        inmate = data.pop("inmate")
+        serializer.instance = type(self).create_service(inmate=inmate, by=self.request.user, **data)
+
+
+@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+class PsychologicalViewSet(_AssessmentViewSet):
+    """Psychological assessments. `findings` and `notes` are write-only here; a single record
+    read by a psychologist or facility head of its facility adds them (audited)."""
+
+    serializer_class = PsychologicalSerializer
+    kind = AssessmentKind.PSIKOLOGIS
+    create_service = staticmethod(services.psych_create)
+
+    def retrieve(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        body = self.get_serializer(assessment).data
+        if can_read_confidential(request.user, assessment):
+            body |= services.psych_confidential_read(
+                assessment=assessment, by=request.user, via="api"
+            )
+        return Response(body)
+
+
+@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+class LiteracyViewSet(_AssessmentViewSet):
+    serializer_class = LiteracySerializer
+    kind = AssessmentKind.LITERASI
+    create_service = staticmethod(services.literacy_create)
+
+
+@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+class InterestViewSet(_AssessmentViewSet):
+    serializer_class = InterestSerializer
+    kind = AssessmentKind.MINAT
+    create_service = staticmethod(services.interest_create)
+
+
+@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+class BehaviourViewSet(_AssessmentViewSet):
+    """SPPN monthly scores (one per inmate per month)."""
+
+    serializer_class = BehaviourSerializer
+    kind = AssessmentKind.SPPN
+    create_service = staticmethod(services.behaviour_score_create)
+
+
+def _inmate(request, pk):
+    return inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+
+
+class RuleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    passed = serializers.BooleanField()
+    reason = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class EligibilitySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    on = serializers.DateField()
+    eligible = serializers.BooleanField()
+    time_date = serializers.DateField(allow_null=True)
+    legal_basis = serializers.CharField()
+    rules = RuleSerializer(many=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    area = serializers.CharField()
+    area_label = serializers.CharField()
+    pillar = serializers.CharField()
+    reason = serializers.CharField()
+    programmes = serializers.SerializerMethodField()
+
+    def get_programmes(self, obj) -> list[dict]:
+        return [{"id": p.pk, "title": p.title, "status": p.status} for p in obj.programmes]
+
+
+class InmateRecommendationsView(APIView):
+    """Ranked programme suggestions for an inmate, each with its reason."""
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    def get(self, request, pk):
+        inmate = _inmate(request, pk)
+        return Response(
+            SuggestionSerializer(selectors.recommendations(inmate=inmate), many=True).data
+        )
+
+
+class InmateEligibilityView(APIView):
+    """Eligibility for each right (or `?kind=`), every rule with pass/fail and reason."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=EligibilityKind.values),
+            OpenApiParameter("on", OpenApiTypes.DATE),
+        ],
+        responses=EligibilitySerializer(many=True),
+    )
+    def get(self, request, pk):
+        inmate = _inmate(request, pk)
+        on = (
+            serializers.DateField().to_internal_value(request.query_params["on"])
+            if (request.query_params.get("on"))
+            else None
+        )
+        kind = request.query_params.get("kind")
+        if kind:
+            if kind not in EligibilityKind.values:
+                raise serializers.ValidationError({"kind": _("Jenis hak tidak dikenal.")})
+            results = [eligibility.evaluate(inmate=inmate, kind=kind, on=on)]
+        else:
+            results = eligibility.evaluate_all(inmate=inmate, on=on)
+        return Response(EligibilitySerializer(results, many=True).data)

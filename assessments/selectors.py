@@ -1,0 +1,368 @@
+"""Reads of assessments, always through the user's scope; recommendations; worklists."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rutan.core.choices import AREA_PILLAR, LITERACY_ORDER, LiteracyLevel, Pillar, ProgrammeArea
+from rutan.core.roles import Perm
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
+from rutan.inmates.choices import CaseCategory, InmateStatus, LegalStatus
+from rutan.inmates.models import Inmate
+
+from . import eligibility
+from .access import holds_confidential_role
+from .choices import AssessmentKind, AssessmentStatus, EligibilityKind
+from .models import (
+    BehaviourScore,
+    CounsellingSession,
+    FacilitySurvey,
+    InterestAssessment,
+    LiteracyAssessment,
+    PsychologicalAssessment,
+)
+
+KIND_MODELS = {
+    AssessmentKind.PSIKOLOGIS: PsychologicalAssessment,
+    AssessmentKind.LITERASI: LiteracyAssessment,
+    AssessmentKind.MINAT: InterestAssessment,
+    AssessmentKind.SPPN: BehaviourScore,
+    AssessmentKind.KONSELING: CounsellingSession,
+}
+_DATE_FIELD = {AssessmentKind.KONSELING: "held_on"}
+_ASSESSOR_FIELD = {AssessmentKind.KONSELING: "counsellor"}
+
+
+def date_field(kind: str) -> str:
+    return _DATE_FIELD.get(kind, "assessed_on")
+
+
+def assessor_field(kind: str) -> str:
+    return _ASSESSOR_FIELD.get(kind, "assessor")
+
+
+def _visible(model, user) -> QuerySet:
+    """Records in the user's assessment scope, plus an intern's own psychological drafts."""
+    qs = model.objects.for_user(user, Perm.ASSESSMENT_VIEW)
+    if model is PsychologicalAssessment:
+        drafter = facility_ids_for(user, Perm.PSYCH_DRAFT)
+        if drafter is None or drafter:
+            own = model.objects.filter(assessor=user)
+            if drafter is not None:
+                own = own.filter(inmate__facility__in=drafter)
+            qs = model.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=own.values("pk")))
+    return qs
+
+
+def assessment_list(*, user, kind: str, filters: dict | None = None) -> QuerySet:
+    """Assessments of one kind the user may see. Filters: facility, inmate, date_from,
+    date_to, assessor, status, q (inmate name / registration number)."""
+    filters = filters or {}
+    model = KIND_MODELS[kind]
+    qs = _visible(model, user).select_related(
+        "inmate", "inmate__facility", "inmate__block", assessor_field(kind)
+    )
+    day = date_field(kind)
+    if value := filters.get("facility"):
+        qs = qs.filter(inmate__facility=value)
+    if value := filters.get("inmate"):
+        qs = qs.filter(inmate=value)
+    if value := filters.get("date_from"):
+        qs = qs.filter(**{f"{day}__gte": value})
+    if value := filters.get("date_to"):
+        qs = qs.filter(**{f"{day}__lte": value})
+    if value := filters.get("assessor"):
+        qs = qs.filter(**{assessor_field(kind): value})
+    if (value := filters.get("status")) and kind != AssessmentKind.KONSELING:
+        qs = qs.filter(status=value)
+    if search := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(inmate__name__icontains=search) | Q(inmate__registration_number__icontains=search)
+        )
+    return qs.order_by(f"-{day}", "-id")
+
+
+def assessment_get(*, user, kind: str, pk) -> object:
+    """One record of `kind` inside the user's scope, else 404."""
+    model = KIND_MODELS[kind]
+    return get_scoped_or_404(
+        _visible(model, user).select_related(
+            "inmate", "inmate__facility", "inmate__block", assessor_field(kind)
+        ),
+        user,
+        Perm.FACILITY_VIEW,
+        pk=pk,
+    )
+
+
+def _final(model, inmate):
+    return model.objects.filter(inmate=inmate, status=AssessmentStatus.FINAL).order_by(
+        "-assessed_on", "-id"
+    )
+
+
+def latest_literacy(*, inmate: Inmate) -> LiteracyAssessment | None:
+    return _final(LiteracyAssessment, inmate).first()
+
+
+def latest_literacy_level(*, inmate: Inmate) -> str | None:
+    """The level of the inmate's latest final literacy assessment (a LiteracyLevel code)."""
+    return _final(LiteracyAssessment, inmate).values_list("level", flat=True).first()
+
+
+def interest_areas(*, inmate: Inmate) -> list[str]:
+    """Ranked ProgrammeArea codes of the inmate's latest final interest assessment."""
+    areas = _final(InterestAssessment, inmate).values_list("areas", flat=True).first()
+    return list(areas or [])
+
+
+def inmate_history(*, user, inmate: Inmate) -> dict:
+    """Every assessment of one inmate the user may see, per kind, newest first."""
+    return {
+        kind: list(
+            _visible(model, user)
+            .filter(inmate=inmate)
+            .select_related(assessor_field(kind))
+            .order_by(f"-{date_field(kind)}", "-id")
+        )
+        for kind, model in KIND_MODELS.items()
+    }
+
+
+@dataclass
+class TimelineEntry:
+    on: datetime.date
+    kind: str
+    kind_label: str
+    title: str
+    detail: str
+    status: str
+    record: object
+
+
+def inmate_timeline(*, history: dict) -> list[TimelineEntry]:
+    """One combined, newest-first list of an inmate's assessments (no confidential text)."""
+    entries = []
+    for kind, records in history.items():
+        label = str(AssessmentKind(kind).label)
+        for r in records:
+            entries.append(_timeline_entry(kind, label, r))
+    return sorted(entries, key=lambda e: (e.on, e.record.pk), reverse=True)
+
+
+def _timeline_entry(kind, label, r) -> TimelineEntry:
+    if kind == AssessmentKind.KONSELING:
+        return TimelineEntry(r.held_on, kind, label, r.topic, "", "", r)
+    status = r.get_status_display()
+    if kind == AssessmentKind.LITERASI:
+        detail = f"{r.get_level_display()} ({r.get_script_display()})"
+    elif kind == AssessmentKind.MINAT:
+        detail = ", ".join(r.area_labels())
+    elif kind == AssessmentKind.SPPN:
+        detail = _("Bulan %(m)s, rata-rata %(a).1f") % {
+            "m": r.month.strftime("%m/%Y"),
+            "a": r.average,
+        }
+        return TimelineEntry(r.month, kind, label, label, detail, status, r)
+    else:
+        detail = r.instrument
+    return TimelineEntry(r.assessed_on, kind, label, r.instrument or label, detail, status, r)
+
+
+def inmate_assessment_summary(*, user, inmate: Inmate) -> dict:
+    """What the inmate detail page shows about assessments: counts per kind, latest literacy,
+    interests and SPPN, and the psychological assessments (existence only; their findings
+    appear on the assessment page for those allowed)."""
+    if not user_can(user, Perm.ASSESSMENT_VIEW, inmate.facility):
+        return {"visible": False}
+    history = inmate_history(user=user, inmate=inmate)
+    literacy = next((a for a in history[AssessmentKind.LITERASI] if a.is_final), None)
+    interest = next((a for a in history[AssessmentKind.MINAT] if a.is_final), None)
+    sppn = history[AssessmentKind.SPPN][:1]
+    return {
+        "visible": True,
+        "inmate": inmate,
+        "counts": [
+            (kind, AssessmentKind(kind).label, len(records)) for kind, records in history.items()
+        ],
+        "literacy": literacy,
+        "interest": interest,
+        "sppn": sppn[0] if sppn else None,
+        "psychological": history[AssessmentKind.PSIKOLOGIS][:5],
+        "can_read_confidential": holds_confidential_role(user, inmate.facility),
+    }
+
+
+# Recommendations ---------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    rank: int
+    area: str
+    pillar: str
+    reason: str
+    programmes: list = field(default_factory=list)
+
+    @property
+    def area_label(self) -> str:
+        return str(ProgrammeArea(self.area).label) if self.area else str(Pillar(self.pillar).label)
+
+
+def programme_model():
+    """The programmes app's Programme model, or None while that app has no model yet."""
+    try:
+        return apps.get_model("programmes", "Programme")
+    except LookupError:
+        return None
+
+
+def enrolment_service():
+    """`programmes.services.enrolment_create`, or None when it is not there yet."""
+    try:
+        from programmes.services import enrolment_create
+    except ImportError:
+        return None
+    return enrolment_create
+
+
+def recommendations(*, inmate: Inmate, on: datetime.date | None = None) -> list[Suggestion]:
+    """Ranked programme suggestions with their reason, from the inmate's final assessments,
+    case and eligibility: low literacy → literacy class, NAPZA case → rehabilitation,
+    interests in their rank → skills programmes, eligible for asimilasi → assimilation.
+    Each carries the open programmes of the inmate's facility in that area."""
+    on = on or timezone.localdate()
+    raw: list[tuple[str, str, str]] = []
+    literacy = latest_literacy(inmate=inmate)
+    if literacy and LITERACY_ORDER.index(literacy.level) < LITERACY_ORDER.index(
+        LiteracyLevel.PAKET_A
+    ):
+        raw.append(
+            (
+                ProgrammeArea.LITERASI,
+                Pillar.KEPRIBADIAN,
+                _("%(level)s (asesmen %(date)s) → Kelas Literasi")
+                % {
+                    "level": literacy.get_level_display().lower(),
+                    "date": literacy.assessed_on.strftime("%d-%m-%Y"),
+                },
+            )
+        )
+    if inmate.case_category == CaseCategory.NARKOTIKA:
+        raw.append(
+            (ProgrammeArea.NAPZA, Pillar.REHABILITASI, _("kasus narkotika → Rehabilitasi NAPZA"))
+        )
+    for position, area in enumerate(interest_areas(inmate=inmate), start=1):
+        if area in ProgrammeArea.values and area not in {a for a, _p, _r in raw}:
+            label = ProgrammeArea(area).label
+            raw.append(
+                (
+                    area,
+                    AREA_PILLAR.get(area, Pillar.KEMANDIRIAN),
+                    _("minat: %(area)s (pilihan %(n)s) → Pelatihan %(area_title)s")
+                    % {"area": str(label).lower(), "n": position, "area_title": label},
+                )
+            )
+    if inmate.status == InmateStatus.ACTIVE and inmate.legal_status == LegalStatus.NARAPIDANA:
+        result = eligibility.evaluate(inmate=inmate, kind=EligibilityKind.ASIMILASI, on=on)
+        if result.eligible:
+            raw.append(
+                (
+                    "",
+                    Pillar.ASIMILASI,
+                    _("memenuhi syarat asimilasi (masa pidana, SPPN, tanpa register F)"),
+                )
+            )
+    suggestions = [
+        Suggestion(rank=n, area=area, pillar=pillar, reason=reason)
+        for n, (area, pillar, reason) in enumerate(raw, start=1)
+    ]
+    _attach_programmes(inmate, suggestions)
+    return suggestions
+
+
+def _attach_programmes(inmate: Inmate, suggestions: list[Suggestion]) -> None:
+    Programme = programme_model()
+    if Programme is None or not suggestions:
+        return
+    areas = [s.area for s in suggestions if s.area]
+    wants_assimilation = any(s.pillar == Pillar.ASIMILASI and not s.area for s in suggestions)
+    match = Q(area__in=areas)
+    if wants_assimilation:
+        match |= Q(pillar=Pillar.ASIMILASI)
+    qs = Programme.objects.filter(
+        match, facility=inmate.facility, status__in=["planned", "running"]
+    )
+    taken = _taken_programme_ids(inmate)
+    programmes = [p for p in qs.order_by("status", "title", "id") if p.pk not in taken]
+    for s in suggestions:
+        s.programmes = [
+            p for p in programmes if (p.area == s.area if s.area else p.pillar == Pillar.ASIMILASI)
+        ]
+
+
+def _taken_programme_ids(inmate: Inmate) -> set[int]:
+    try:
+        Enrolment = apps.get_model("programmes", "Enrolment")
+    except LookupError:
+        return set()
+    return set(
+        Enrolment.objects.filter(inmate=inmate, status__in=["waitlisted", "active"]).values_list(
+            "programme_id", flat=True
+        )
+    )
+
+
+# Eligibility worklist and surveys ------------------------------------------------------------
+
+
+def eligibility_worklist(
+    *,
+    user,
+    kind: str,
+    facility=None,
+    on: datetime.date | None = None,
+    within_days: int = 60,
+    only_eligible: bool = False,
+) -> list:
+    """Sentenced, active inmates the user may see who meet the time rule of `kind` today or
+    within `within_days`, with every rule judged (see `eligibility.worklist`)."""
+    qs = Inmate.objects.for_user(user, Perm.ASSESSMENT_VIEW).filter(
+        status=InmateStatus.ACTIVE,
+        legal_status=LegalStatus.NARAPIDANA,
+        sentence_start__isnull=False,
+        expected_release_date__isnull=False,
+    )
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    results = eligibility.worklist(
+        inmates=qs.select_related("facility", "block"), kind=kind, on=on, within_days=within_days
+    )
+    if only_eligible:
+        results = [r for r in results if r.eligible]
+    return results
+
+
+def survey_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Facility surveys the user may see. Filters: facility, kind, status."""
+    filters = filters or {}
+    qs = FacilitySurvey.objects.for_user(user, Perm.FACILITY_VIEW).select_related(
+        "facility", "lead"
+    )
+    for key in ("facility", "kind", "status"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    return qs.order_by("-surveyed_on", "-id")
+
+
+def survey_get(*, user, pk) -> FacilitySurvey:
+    return get_scoped_or_404(
+        FacilitySurvey.objects.select_related("facility", "lead"),
+        user,
+        Perm.FACILITY_VIEW,
+        pk=pk,
+    )

@@ -1,0 +1,581 @@
+"""Every write of assessments, SPPN scores, counselling, surveys and eligibility rules.
+
+Each service checks the role at the inmate's (or survey's) facility, validates, runs atomically
+and writes an audit entry. Confidential text is encrypted before it reaches the database, and
+the audit snapshots never hold it.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rutan.core.models import AuditAction
+from rutan.core.roles import Perm
+from rutan.core.scoping import is_national, user_can
+from rutan.core.services import audit_record, model_snapshot
+from rutan.facilities.models import Facility
+from rutan.facilities.services import followup_create
+from rutan.inmates.choices import InmateStatus
+from rutan.inmates.models import Inmate
+
+from . import crypto
+from .access import can_read_confidential
+from .choices import AssessmentStatus
+from .models import (
+    BehaviourScore,
+    CounsellingSession,
+    EligibilityRule,
+    FacilitySurvey,
+    InterestAssessment,
+    LiteracyAssessment,
+    PsychologicalAssessment,
+    SurveyFinding,
+)
+
+_SECRET_FIELDS = {"findings_encrypted", "notes_encrypted"}
+
+PSYCH_FIELDS = ["assessed_on", "instrument", "scores", "recommendation"]
+LITERACY_FIELDS = [
+    "assessed_on",
+    "instrument",
+    "script",
+    "level",
+    "reading_score",
+    "writing_score",
+    "numeracy_score",
+    "recommendation",
+]
+INTEREST_FIELDS = ["assessed_on", "instrument", "areas", "notes", "recommendation"]
+SPPN_ASPECTS = list(BehaviourScore.ASPECTS)
+
+
+def _require(user, perm: Perm, facility) -> None:
+    if not user_can(user, perm, facility):
+        raise ValidationError(
+            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
+        )
+
+
+def _snapshot(instance) -> dict:
+    names = [
+        f.attname
+        for f in instance._meta.concrete_fields
+        if f.name not in {"created_at", "updated_at"} | _SECRET_FIELDS
+    ]
+    return model_snapshot(instance, names)
+
+
+def _check_inmate(inmate: Inmate, on: datetime.date | None, field: str = "assessed_on") -> None:
+    if inmate.status != InmateStatus.ACTIVE:
+        raise ValidationError(_("WBP ini tidak lagi aktif; asesmen baru tidak dapat dicatat."))
+    if on is None:
+        return
+    if on > timezone.localdate():
+        raise ValidationError({field: _("Tanggal tidak boleh di masa depan.")})
+    if on < inmate.admission_date:
+        raise ValidationError(
+            {
+                field: _("Tanggal tidak boleh sebelum WBP masuk (%(date)s).")
+                % {"date": inmate.admission_date.strftime("%d-%m-%Y")}
+            }
+        )
+
+
+def _save(instance, by, *, before: dict | None = None) -> None:
+    instance.updated_by = by
+    if instance.pk is None:
+        instance.created_by = by
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+        instance=instance,
+        before=before,
+        after=_snapshot(instance),
+        facility_id=instance.inmate.facility_id if hasattr(instance, "inmate") else None,
+    )
+
+
+def _finalise(instance, by) -> None:
+    before = _snapshot(instance)
+    instance.status = AssessmentStatus.FINAL
+    instance.finalised_at = timezone.now()
+    instance.finalised_by = by
+    _save(instance, by, before=before)
+
+
+def _require_draft(instance) -> None:
+    if instance.status != AssessmentStatus.DRAFT:
+        raise ValidationError(_("Asesmen yang sudah final tidak dapat diubah."))
+
+
+# Psychological assessments ---------------------------------------------------------------
+
+
+def _psych_role(by, facility) -> bool:
+    """True for a psychologist-level user; False for a drafter (intern); else refuse."""
+    if user_can(by, Perm.PSYCH_MANAGE, facility):
+        return True
+    if user_can(by, Perm.PSYCH_DRAFT, facility):
+        return False
+    raise ValidationError(
+        _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
+    )
+
+
+@transaction.atomic
+def psych_create(
+    *,
+    inmate: Inmate,
+    by,
+    assessed_on: datetime.date,
+    instrument: str = "",
+    scores: dict | None = None,
+    findings: str = "",
+    notes: str = "",
+    recommendation: str = "",
+    finalise: bool = False,
+) -> PsychologicalAssessment:
+    """Record a psychological assessment. Findings and notes are stored encrypted.
+
+    A psychologist may finalise at once; an intern's assessment stays draft until a
+    psychologist signs it off (`psych_finalise`).
+    """
+    is_psychologist = _psych_role(by, inmate.facility)
+    if finalise and not is_psychologist:
+        raise ValidationError(
+            _("Asesmen oleh peserta magang tetap draf sampai ditandatangani psikolog.")
+        )
+    _check_inmate(inmate, assessed_on)
+    assessment = PsychologicalAssessment(
+        inmate=inmate,
+        facility=inmate.facility,
+        assessor=by,
+        assessed_on=assessed_on,
+        instrument=instrument,
+        scores=scores or {},
+        recommendation=recommendation,
+        findings_encrypted=crypto.encrypt(findings),
+        notes_encrypted=crypto.encrypt(notes),
+        by_intern=not is_psychologist,
+    )
+    _save(assessment, by)
+    if finalise:
+        _finalise(assessment, by)
+    return assessment
+
+
+@transaction.atomic
+def psych_update(
+    *, assessment: PsychologicalAssessment, by, findings=None, notes=None, **data
+) -> PsychologicalAssessment:
+    """Change a draft psychological assessment (its author, or a psychologist)."""
+    assessment = PsychologicalAssessment.objects.select_for_update().get(pk=assessment.pk)
+    is_psychologist = _psych_role(by, assessment.inmate.facility)
+    if not is_psychologist and assessment.assessor_id != by.pk:
+        raise ValidationError(_("Hanya penulis draf atau psikolog yang dapat mengubahnya."))
+    _require_draft(assessment)
+    _check_inmate(assessment.inmate, data.get("assessed_on"))
+    before = _snapshot(assessment)
+    for field in PSYCH_FIELDS:
+        if field in data:
+            setattr(assessment, field, data[field] if field != "scores" else data[field] or {})
+    if findings is not None:
+        assessment.findings_encrypted = crypto.encrypt(findings)
+    if notes is not None:
+        assessment.notes_encrypted = crypto.encrypt(notes)
+    _save(assessment, by, before=before)
+    return assessment
+
+
+@transaction.atomic
+def psych_finalise(*, assessment: PsychologicalAssessment, by) -> PsychologicalAssessment:
+    """Sign off a psychological assessment: psychologist or facility head of that facility."""
+    assessment = PsychologicalAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if not user_can(by, Perm.PSYCH_MANAGE, assessment.inmate.facility):
+        raise ValidationError(_("Hanya psikolog yang dapat menandatangani asesmen ini."))
+    _require_draft(assessment)
+    _finalise(assessment, by)
+    return assessment
+
+
+def psych_confidential_read(*, assessment: PsychologicalAssessment, by, via: str) -> dict:
+    """Return the decrypted findings and notes, and audit the read. Others: PermissionDenied."""
+    if not can_read_confidential(by, assessment):
+        raise PermissionDenied
+    audit_record(
+        actor=by,
+        action=AuditAction.READ,
+        instance=assessment,
+        facility_id=assessment.inmate.facility_id,
+        via=via,
+    )
+    return {
+        "findings": crypto.decrypt(assessment.findings_encrypted),
+        "notes": crypto.decrypt(assessment.notes_encrypted),
+    }
+
+
+# Literacy and interest ---------------------------------------------------------------------
+
+
+def _create_simple(model, fields, *, inmate, by, finalise, data):
+    _require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    _check_inmate(inmate, data.get("assessed_on"))
+    instance = model(inmate=inmate, facility=inmate.facility, assessor=by)
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+    _save(instance, by)
+    if finalise:
+        _finalise(instance, by)
+    return instance
+
+
+def _update_simple(model, fields, *, instance, by, data):
+    instance = model.objects.select_for_update().get(pk=instance.pk)
+    _require(by, Perm.ASSESSMENT_MANAGE, instance.inmate.facility)
+    _require_draft(instance)
+    _check_inmate(instance.inmate, data.get("assessed_on"))
+    before = _snapshot(instance)
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+    _save(instance, by, before=before)
+    return instance
+
+
+@transaction.atomic
+def literacy_create(*, inmate: Inmate, by, finalise: bool = False, **data) -> LiteracyAssessment:
+    """Record a literacy assessment (script, level, reading / writing / numeracy 0–100)."""
+    return _create_simple(
+        LiteracyAssessment, LITERACY_FIELDS, inmate=inmate, by=by, finalise=finalise, data=data
+    )
+
+
+@transaction.atomic
+def literacy_update(*, assessment: LiteracyAssessment, by, **data) -> LiteracyAssessment:
+    return _update_simple(
+        LiteracyAssessment, LITERACY_FIELDS, instance=assessment, by=by, data=data
+    )
+
+
+@transaction.atomic
+def interest_create(*, inmate: Inmate, by, finalise: bool = False, **data) -> InterestAssessment:
+    """Record an interest assessment: programme areas ranked, strongest first."""
+    return _create_simple(
+        InterestAssessment, INTEREST_FIELDS, inmate=inmate, by=by, finalise=finalise, data=data
+    )
+
+
+@transaction.atomic
+def interest_update(*, assessment: InterestAssessment, by, **data) -> InterestAssessment:
+    return _update_simple(
+        InterestAssessment, INTEREST_FIELDS, instance=assessment, by=by, data=data
+    )
+
+
+@transaction.atomic
+def assessment_finalise(*, assessment, by):
+    """Make a literacy or interest assessment final (it then feeds recommendations)."""
+    model = type(assessment)
+    assessment = model.objects.select_for_update().get(pk=assessment.pk)
+    _require(by, Perm.ASSESSMENT_MANAGE, assessment.inmate.facility)
+    _require_draft(assessment)
+    _finalise(assessment, by)
+    return assessment
+
+
+# SPPN --------------------------------------------------------------------------------------
+
+
+def month_start(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)
+
+
+def _check_month(month: datetime.date) -> datetime.date:
+    month = month_start(month)
+    if month > month_start(timezone.localdate()):
+        raise ValidationError({"month": _("Bulan penilaian tidak boleh di masa depan.")})
+    return month
+
+
+@transaction.atomic
+def behaviour_score_create(
+    *, inmate: Inmate, month: datetime.date, by, note: str = "", **scores
+) -> BehaviourScore:
+    """Record one inmate's SPPN score for a month (one per inmate per month)."""
+    _require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    _check_inmate(inmate, None)
+    month = _check_month(month)
+    if BehaviourScore.objects.filter(inmate=inmate, month=month).exists():
+        raise ValidationError({"month": _("WBP ini sudah memiliki nilai SPPN untuk bulan itu.")})
+    score = _new_score(inmate, month, by, note, scores)
+    try:
+        with transaction.atomic():
+            _save(score, by)
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"month": _("WBP ini sudah memiliki nilai SPPN untuk bulan itu.")}
+        ) from exc
+    return score
+
+
+def _new_score(inmate, month, by, note, scores) -> BehaviourScore:
+    return BehaviourScore(
+        inmate=inmate,
+        facility=inmate.facility,
+        assessor=by,
+        assessed_on=timezone.localdate(),
+        instrument="SPPN",
+        month=month,
+        note=note,
+        status=AssessmentStatus.FINAL,
+        finalised_by=by,
+        finalised_at=timezone.now(),
+        **{a: scores.get(a) for a in SPPN_ASPECTS},
+    )
+
+
+@transaction.atomic
+def behaviour_scores_save(
+    *, facility: Facility, month: datetime.date, rows: list[dict], by
+) -> tuple[int, int]:
+    """Save a block's SPPN scores for one month in one go: new rows are created, existing
+    ones changed. A row is {"inmate": Inmate, aspect: int, ..., "note": str}; a row whose
+    four aspects are all empty is skipped. Any invalid row: nothing is saved, and the
+    ValidationError maps "<inmate id>" to its messages. Returns (created, changed)."""
+    _require(by, Perm.ASSESSMENT_MANAGE, facility)
+    month = _check_month(month)
+    inmate_ids = [row["inmate"].pk for row in rows]
+    existing = {
+        s.inmate_id: s
+        for s in BehaviourScore.objects.select_for_update().filter(
+            inmate_id__in=inmate_ids, month=month
+        )
+    }
+    errors: dict[str, list] = {}
+    created = changed = 0
+    for row in rows:
+        inmate = row["inmate"]
+        values = {a: row.get(a) for a in SPPN_ASPECTS}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        if inmate.facility_id != facility.pk or inmate.status != InmateStatus.ACTIVE:
+            errors[str(inmate.pk)] = [_("WBP ini tidak aktif di UPT ini.")]
+            continue
+        if any(v in (None, "") for v in values.values()):
+            errors[str(inmate.pk)] = [_("Isi keempat nilai atau kosongkan semuanya.")]
+            continue
+        score = existing.get(inmate.pk)
+        try:
+            if score is None:
+                _save(_new_score(inmate, month, by, row.get("note", ""), values), by)
+                created += 1
+            else:
+                before = _snapshot(score)
+                for aspect, value in values.items():
+                    setattr(score, aspect, value)
+                score.note = row.get("note", score.note)
+                if _snapshot(score) != before:
+                    _save(score, by, before=before)
+                    changed += 1
+        except ValidationError as exc:
+            errors[str(inmate.pk)] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return created, changed
+
+
+# Counselling -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def counselling_create(
+    *,
+    inmate: Inmate,
+    by,
+    held_on: datetime.date,
+    topic: str,
+    notes: str = "",
+    follow_up_on: datetime.date | None = None,
+) -> CounsellingSession:
+    """Record a counselling session; its notes are stored encrypted."""
+    _require(by, Perm.PSYCH_MANAGE, inmate.facility)
+    _check_inmate(inmate, held_on, field="held_on")
+    session = CounsellingSession(
+        inmate=inmate,
+        facility=inmate.facility,
+        counsellor=by,
+        held_on=held_on,
+        topic=topic,
+        notes_encrypted=crypto.encrypt(notes),
+        follow_up_on=follow_up_on,
+    )
+    _save(session, by)
+    return session
+
+
+def counselling_notes_read(*, session: CounsellingSession, by, via: str) -> str:
+    """Return the decrypted notes of a session and audit the read. Others: PermissionDenied."""
+    if not can_read_confidential(by, session):
+        raise PermissionDenied
+    audit_record(
+        actor=by,
+        action=AuditAction.READ,
+        instance=session,
+        facility_id=session.inmate.facility_id,
+        via=via,
+    )
+    return crypto.decrypt(session.notes_encrypted)
+
+
+# Facility surveys --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(*, facility: Facility, by, **data) -> FacilitySurvey:
+    """Record a facility survey (kitchen nutrition, electrical check, …) as a draft."""
+    _require(by, Perm.SURVEY_MANAGE, facility)
+    surveyed_on = data.get("surveyed_on")
+    if surveyed_on and surveyed_on > timezone.localdate():
+        raise ValidationError({"surveyed_on": _("Tanggal tidak boleh di masa depan.")})
+    survey = FacilitySurvey(facility=facility, lead=data.pop("lead", None) or by)
+    for field in (
+        "kind",
+        "title",
+        "surveyed_on",
+        "participants",
+        "place",
+        "instrument",
+        "summary",
+        "recommendation",
+    ):
+        if field in data:
+            setattr(survey, field, data[field])
+    survey.created_by = survey.updated_by = by
+    survey.full_clean()
+    survey.save()
+    audit_record(actor=by, action=AuditAction.CREATE, instance=survey, after=_snapshot(survey))
+    return survey
+
+
+@transaction.atomic
+def survey_finding_add(
+    *,
+    survey: FacilitySurvey,
+    by,
+    title: str,
+    description: str = "",
+    place: str = "",
+    severity: str = "sedang",
+    owner=None,
+    due_on: datetime.date | None = None,
+) -> SurveyFinding:
+    """Add a finding to a survey and open the facility follow-up item that tracks it."""
+    _require(by, Perm.SURVEY_MANAGE, survey.facility)
+    if due_on and due_on < survey.surveyed_on:
+        raise ValidationError({"due_on": _("Tenggat tidak boleh sebelum tanggal survei.")})
+    finding = SurveyFinding(
+        survey=survey,
+        title=title,
+        description=description,
+        place=place or survey.place,
+        severity=severity,
+        created_by=by,
+        updated_by=by,
+    )
+    finding.full_clean()
+    finding.save()
+    finding.follow_up = followup_create(
+        facility=survey.facility,
+        title=title,
+        by=by,
+        description=description,
+        source="survey",
+        source_obj=finding,
+        place=finding.place,
+        owner=owner,
+        due_on=due_on,
+    )
+    finding.save(update_fields=["follow_up", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=finding,
+        after=_snapshot(finding),
+        facility_id=survey.facility_id,
+    )
+    return finding
+
+
+@transaction.atomic
+def survey_finalise(*, survey: FacilitySurvey, by) -> FacilitySurvey:
+    _require(by, Perm.SURVEY_MANAGE, survey.facility)
+    survey = FacilitySurvey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == AssessmentStatus.FINAL:
+        raise ValidationError(_("Survei ini sudah final."))
+    before = _snapshot(survey)
+    survey.status = AssessmentStatus.FINAL
+    survey.updated_by = by
+    survey.save(update_fields=["status", "updated_by", "updated_at"])
+    audit_record(
+        actor=by, action=AuditAction.UPDATE, instance=survey, before=before, after=_snapshot(survey)
+    )
+    return survey
+
+
+# Eligibility rules -------------------------------------------------------------------------
+
+RULE_FIELDS = [
+    "numerator",
+    "denominator",
+    "special_numerator",
+    "special_denominator",
+    "special_case_categories",
+    "min_served_months",
+    "max_sentence_months",
+    "before_release_months",
+    "behaviour_months",
+    "behaviour_months_special",
+    "sppn_min_average",
+    "requires_guarantor",
+    "legal_basis",
+]
+
+
+@transaction.atomic
+def eligibility_rule_set(*, facility: Facility | None, kind: str, by, **data) -> EligibilityRule:
+    """Set the thresholds of one kind nationally (directorate) or for one facility (its head)."""
+    if facility is None:
+        if not is_national(by):
+            raise ValidationError(_("Anda tidak berwenang mengubah ketentuan nasional."))
+    else:
+        _require(by, Perm.STAGE_RULES_MANAGE, facility)
+    rule = EligibilityRule.objects.filter(facility=facility, kind=kind).first()
+    before = model_snapshot(rule) if rule else None
+    if rule is None:
+        national = EligibilityRule.objects.filter(facility__isnull=True, kind=kind).first()
+        rule = EligibilityRule(facility=facility, kind=kind, created_by=by)
+        for field in RULE_FIELDS:
+            if national is not None:
+                setattr(rule, field, getattr(national, field))
+    for field in RULE_FIELDS:
+        if field in data:
+            setattr(rule, field, data[field])
+    rule.updated_by = by
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        instance=rule,
+        before=before,
+        after=model_snapshot(rule),
+        facility_id=facility.pk if facility else None,
+    )
+    return rule

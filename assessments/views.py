@@ -1,0 +1,523 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rutan.core.forms import add_service_errors
+from rutan.core.roles import Perm
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
+from rutan.facilities.models import Facility
+from rutan.facilities.selectors import block_list, facility_list
+from rutan.inmates import selectors as inmate_selectors
+from rutan.inmates import services as inmate_services
+from rutan.inmates.models import Inmate
+
+from . import eligibility, selectors, services
+from .access import can_read_confidential
+from .choices import AssessmentKind, AssessmentStatus, EligibilityKind
+from .forms import (
+    ENTRY_FORMS,
+    AssessmentFilterForm,
+    FindingForm,
+    SppnSelectForm,
+    SurveyForm,
+    WorklistFilterForm,
+    format_scores,
+)
+from .models import BehaviourScore
+
+PAGE_SIZE = 25
+SPPN_ASPECTS = BehaviourScore.ASPECTS
+
+# Which permission creates each kind; psychological drafts are open to interns too.
+CREATE_PERM = {
+    AssessmentKind.PSIKOLOGIS: Perm.PSYCH_DRAFT,
+    AssessmentKind.LITERASI: Perm.ASSESSMENT_MANAGE,
+    AssessmentKind.MINAT: Perm.ASSESSMENT_MANAGE,
+    AssessmentKind.KONSELING: Perm.PSYCH_MANAGE,
+}
+FINALISE_PERM = {
+    AssessmentKind.PSIKOLOGIS: Perm.PSYCH_MANAGE,
+    AssessmentKind.LITERASI: Perm.ASSESSMENT_MANAGE,
+    AssessmentKind.MINAT: Perm.ASSESSMENT_MANAGE,
+}
+
+
+def _kind(kind: str) -> str:
+    if kind not in AssessmentKind.values:
+        raise Http404
+    return kind
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def assessment_list(request):
+    user = request.user
+    visible_kinds = [
+        k
+        for k in AssessmentKind.values
+        if user_can(user, Perm.ASSESSMENT_VIEW)
+        or (k == AssessmentKind.PSIKOLOGIS and user_can(user, Perm.PSYCH_DRAFT))
+    ]
+    if not visible_kinds:
+        raise Http404
+    facilities = facility_list(user=user, perm=Perm.ASSESSMENT_VIEW)
+    ids = facility_ids_for(user, Perm.ASSESSMENT_VIEW)
+    assessors = get_user_model().objects.filter(memberships__facility__isnull=False)
+    if ids is not None:
+        assessors = assessors.filter(memberships__facility__in=ids or [-1])
+    form = AssessmentFilterForm(
+        request.GET or None, facilities=facilities, assessors=assessors.distinct()
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    kind = filters.get("kind") or request.GET.get("kind") or visible_kinds[0]
+    if kind not in visible_kinds:
+        kind = visible_kinds[0]
+    page = Paginator(selectors.assessment_list(user=user, kind=kind, filters=filters), PAGE_SIZE)
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": AssessmentKind(kind).label,
+            "kinds": [(k, AssessmentKind(k).label) for k in visible_kinds],
+            "page_obj": page.get_page(request.GET.get("page")),
+            "query": _query(request),
+            "show_facility": len(facilities) > 1,
+            "can_create": kind in CREATE_PERM and user_can(user, CREATE_PERM[kind]),
+            "can_sppn": user_can(user, Perm.ASSESSMENT_MANAGE),
+        },
+    )
+
+
+@login_required
+def inmate_assessments(request, pk):
+    """Everything assessed about one inmate: history per kind, timeline, recommendations and
+    eligibility for each right."""
+    user = request.user
+    inmate = inmate_selectors.inmate_get(user=user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+    inmate_services.inmate_record_read(inmate=inmate, by=user, via="web")
+    history = selectors.inmate_history(user=user, inmate=inmate)
+    suggestions = selectors.recommendations(inmate=inmate)
+    return render(
+        request,
+        "assessments/inmate_assessments.html",
+        {
+            "inmate": inmate,
+            "history": [(k, AssessmentKind(k).label, records) for k, records in history.items()],
+            "timeline": selectors.inmate_timeline(history=history),
+            "suggestions": suggestions,
+            "can_enrol": selectors.enrolment_service() is not None
+            and user_can(user, Perm.PROGRAMME_MANAGE, inmate.facility),
+            "results": eligibility.evaluate_all(inmate=inmate) if inmate.has_sentence else [],
+            "create_kinds": [
+                (k, AssessmentKind(k).label)
+                for k, perm in CREATE_PERM.items()
+                if user_can(user, perm, inmate.facility)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def recommendation_enrol(request, pk):
+    """One-click enrolment of an inmate in a suggested programme (programmes service)."""
+    inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+    enrol = selectors.enrolment_service()
+    Programme = selectors.programme_model()
+    if enrol is None or Programme is None:
+        raise Http404
+    programme = get_object_or_404(
+        Programme, pk=request.POST.get("programme") or 0, facility=inmate.facility
+    )
+    try:
+        enrol(programme=programme, inmate=inmate, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s didaftarkan ke %(programme)s.")
+            % {"name": inmate.name, "programme": programme.title},
+        )
+    return redirect("assessments:inmate", pk=inmate.pk)
+
+
+def _create_service(kind):
+    return {
+        AssessmentKind.PSIKOLOGIS: services.psych_create,
+        AssessmentKind.LITERASI: services.literacy_create,
+        AssessmentKind.MINAT: services.interest_create,
+        AssessmentKind.KONSELING: services.counselling_create,
+    }[kind]
+
+
+def _service_data(kind, data: dict) -> dict:
+    data = dict(data)
+    data.pop("inmate", None)
+    if kind == AssessmentKind.MINAT:
+        data = {k: v for k, v in data.items() if not k.startswith("area_")}
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, kind):
+    kind = _kind(kind)
+    if kind not in ENTRY_FORMS:
+        raise Http404
+    user = request.user
+    perm = CREATE_PERM[kind]
+    inmates = Inmate.objects.for_user(user, perm).filter(status="active").order_by("name", "id")
+    fixed = None
+    if wbp := request.GET.get("wbp"):
+        fixed = get_scoped_or_404(Inmate.objects.all(), user, perm, pk=wbp)
+    if not inmates.exists():
+        raise Http404
+    can_finalise = kind != AssessmentKind.PSIKOLOGIS or user_can(user, Perm.PSYCH_MANAGE)
+    form = ENTRY_FORMS[kind](
+        request.POST or None, inmates=inmates, fixed_inmate=fixed, can_finalise=can_finalise
+    )
+    if request.method == "POST" and form.is_valid():
+        inmate = form.cleaned_data["inmate"]
+        try:
+            record = _create_service(kind)(
+                inmate=inmate, by=user, **_service_data(kind, form.cleaned_data)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(kind)s disimpan.") % {"kind": AssessmentKind(kind).label}
+            )
+            return redirect("assessments:detail", kind=kind, pk=record.pk)
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"form": form, "kind": kind, "kind_label": AssessmentKind(kind).label, "inmate": fixed},
+    )
+
+
+@login_required
+def assessment_detail(request, kind, pk):
+    kind = _kind(kind)
+    user = request.user
+    record = selectors.assessment_get(user=user, kind=kind, pk=pk)
+    confidential = None
+    if kind in (AssessmentKind.PSIKOLOGIS, AssessmentKind.KONSELING) and can_read_confidential(
+        user, record
+    ):
+        if kind == AssessmentKind.PSIKOLOGIS:
+            confidential = services.psych_confidential_read(assessment=record, by=user, via="web")
+        else:
+            confidential = {
+                "notes": services.counselling_notes_read(session=record, by=user, via="web")
+            }
+    facility = record.inmate.facility
+    is_draft = getattr(record, "status", None) == AssessmentStatus.DRAFT
+    can_edit = is_draft and (
+        (
+            kind == AssessmentKind.PSIKOLOGIS
+            and (user_can(user, Perm.PSYCH_MANAGE, facility) or record.assessor_id == user.pk)
+        )
+        or (
+            kind in (AssessmentKind.LITERASI, AssessmentKind.MINAT)
+            and user_can(user, Perm.ASSESSMENT_MANAGE, facility)
+        )
+    )
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "record": record,
+            "kind": kind,
+            "kind_label": AssessmentKind(kind).label,
+            "confidential": confidential,
+            "is_confidential_kind": kind in (AssessmentKind.PSIKOLOGIS, AssessmentKind.KONSELING),
+            "can_edit": can_edit,
+            "can_finalise": is_draft
+            and kind in FINALISE_PERM
+            and user_can(user, FINALISE_PERM[kind], facility),
+            "can_view_inmate": user_can(user, Perm.ASSESSMENT_VIEW, facility),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_update(request, kind, pk):
+    kind = _kind(kind)
+    if kind not in (AssessmentKind.PSIKOLOGIS, AssessmentKind.LITERASI, AssessmentKind.MINAT):
+        raise Http404
+    user = request.user
+    record = selectors.assessment_get(user=user, kind=kind, pk=pk)
+    if record.status != AssessmentStatus.DRAFT:
+        messages.error(request, _("Asesmen yang sudah final tidak dapat diubah."))
+        return redirect("assessments:detail", kind=kind, pk=pk)
+    inmates = Inmate.objects.filter(pk=record.inmate_id)
+    initial = {"inmate": record.inmate_id}
+    if kind == AssessmentKind.PSIKOLOGIS:
+        if not can_read_confidential(user, record):
+            raise Http404
+        initial |= {
+            "assessed_on": record.assessed_on,
+            "instrument": record.instrument,
+            "scores": format_scores(record.scores),
+            "recommendation": record.recommendation,
+        }
+        if request.method == "GET":
+            initial |= services.psych_confidential_read(assessment=record, by=user, via="web")
+    elif kind == AssessmentKind.LITERASI:
+        initial |= {f: getattr(record, f) for f in services.LITERACY_FIELDS}
+    else:
+        initial |= {f: getattr(record, f) for f in services.INTEREST_FIELDS if f != "areas"}
+        initial |= {f"area_{n}": a for n, a in enumerate(record.areas, start=1)}
+    form = ENTRY_FORMS[kind](
+        request.POST or None,
+        initial=initial,
+        inmates=inmates,
+        fixed_inmate=record.inmate,
+        can_finalise=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        update = {
+            AssessmentKind.PSIKOLOGIS: lambda d: services.psych_update(
+                assessment=record, by=user, **d
+            ),
+            AssessmentKind.LITERASI: lambda d: services.literacy_update(
+                assessment=record, by=user, **d
+            ),
+            AssessmentKind.MINAT: lambda d: services.interest_update(
+                assessment=record, by=user, **d
+            ),
+        }[kind]
+        try:
+            update(_service_data(kind, form.cleaned_data))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan disimpan."))
+            return redirect("assessments:detail", kind=kind, pk=pk)
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": AssessmentKind(kind).label,
+            "inmate": record.inmate,
+            "record": record,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_finalise(request, kind, pk):
+    kind = _kind(kind)
+    if kind not in FINALISE_PERM:
+        raise Http404
+    record = selectors.assessment_get(user=request.user, kind=kind, pk=pk)
+    try:
+        if kind == AssessmentKind.PSIKOLOGIS:
+            services.psych_finalise(assessment=record, by=request.user)
+        else:
+            services.assessment_finalise(assessment=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Asesmen difinalkan."))
+    return redirect("assessments:detail", kind=kind, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sppn_entry(request):
+    """SPPN scores of a whole block for one month on one page."""
+    user = request.user
+    blocks = block_list(user=user, perm=Perm.ASSESSMENT_MANAGE)
+    if not blocks:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    if "block" not in source:
+        source = {"block": blocks.first().pk, "month": timezone.localdate().strftime("%Y-%m")}
+    select = SppnSelectForm(source, blocks=blocks)
+    rows, errors, month, block = [], {}, None, None
+    if select.is_valid():
+        block, month = select.cleaned_data["block"], select.cleaned_data["month"]
+        inmates = list(Inmate.objects.filter(block=block, status="active").order_by("name", "id"))
+        existing = {
+            s.inmate_id: s for s in BehaviourScore.objects.filter(inmate__in=inmates, month=month)
+        }
+        posted = request.method == "POST"
+        for inmate in inmates:
+            score = existing.get(inmate.pk)
+            values = {
+                a: (
+                    request.POST.get(f"s-{inmate.pk}-{a}", "").strip()
+                    if posted
+                    else (getattr(score, a) if score else "")
+                )
+                for a in SPPN_ASPECTS
+            }
+            rows.append({"inmate": inmate, "values": values, "score": score})
+        if posted:
+            parsed, bad = [], {}
+            for row in rows:
+                entry = {"inmate": row["inmate"]}
+                for aspect, value in row["values"].items():
+                    if value in ("", None):
+                        entry[aspect] = None
+                        continue
+                    try:
+                        entry[aspect] = int(value)
+                    except ValueError:
+                        bad[str(row["inmate"].pk)] = [_("Nilai harus berupa angka 0–100.")]
+                parsed.append(entry)
+            try:
+                if bad:
+                    raise ValidationError(bad)
+                created, changed = services.behaviour_scores_save(
+                    facility=block.facility, month=month, rows=parsed, by=user
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                messages.error(request, _("Belum disimpan: periksa baris yang ditandai."))
+            else:
+                messages.success(
+                    request,
+                    _("Nilai SPPN %(month)s disimpan: %(c)s baru, %(u)s diubah.")
+                    % {"month": month.strftime("%m/%Y"), "c": created, "u": changed},
+                )
+                return redirect(f"{request.path}?block={block.pk}&month={month.strftime('%Y-%m')}")
+        for row in rows:
+            row["errors"] = errors.get(str(row["inmate"].pk), [])
+    return render(
+        request,
+        "assessments/sppn_entry.html",
+        {
+            "select": select,
+            "rows": rows,
+            "sppn_block": block,
+            "month": month,
+            "aspects": [(a, BehaviourScore._meta.get_field(a).verbose_name) for a in SPPN_ASPECTS],
+            "general_errors": errors.get("", []) if isinstance(errors, dict) else [],
+        },
+    )
+
+
+@login_required
+def eligibility_worklist(request):
+    user = request.user
+    facilities = facility_list(user=user, perm=Perm.ASSESSMENT_VIEW)
+    if not facilities:
+        raise Http404
+    form = WorklistFilterForm(request.GET or None, facilities=facilities)
+    filters = form.cleaned_data if form.is_valid() else {}
+    kind = filters.get("kind") or EligibilityKind.ASIMILASI
+    try:
+        results = selectors.eligibility_worklist(
+            user=user,
+            kind=kind,
+            facility=filters.get("facility"),
+            only_eligible=bool(filters.get("only_eligible")),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        results = []
+    page = Paginator(results, PAGE_SIZE)
+    return render(
+        request,
+        "assessments/worklist.html",
+        {
+            "form": form,
+            "kind_label": EligibilityKind(kind).label,
+            "page_obj": page.get_page(request.GET.get("page")),
+            "query": _query(request),
+            "show_facility": len(facilities) > 1,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def survey_list(request):
+    user = request.user
+    surveys = selectors.survey_list(user=user, filters={"kind": request.GET.get("kind", "")})
+    page = Paginator(surveys.prefetch_related("findings"), PAGE_SIZE)
+    return render(
+        request,
+        "assessments/survey_list.html",
+        {
+            "page_obj": page.get_page(request.GET.get("page")),
+            "query": _query(request),
+            "create_in": list(facility_list(user=user, perm=Perm.SURVEY_MANAGE)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_create(request, facility_pk):
+    user = request.user
+    facility = get_scoped_or_404(Facility.objects.all(), user, Perm.SURVEY_MANAGE, pk=facility_pk)
+    leads = get_user_model().objects.filter(memberships__facility=facility).distinct()
+    form = SurveyForm(request.POST or None, leads=leads, initial={"lead": user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(facility=facility, by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Survei disimpan. Tambahkan temuannya."))
+            return redirect("assessments:survey_detail", pk=survey.pk)
+    return render(request, "assessments/survey_form.html", {"form": form, "facility": facility})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_detail(request, pk):
+    user = request.user
+    survey = selectors.survey_get(user=user, pk=pk)
+    can_manage = user_can(user, Perm.SURVEY_MANAGE, survey.facility)
+    form = FindingForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if request.POST.get("action") == "finalise":
+            try:
+                services.survey_finalise(survey=survey, by=user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect("assessments:survey_detail", pk=pk)
+        if form.is_valid():
+            try:
+                services.survey_finding_add(survey=survey, by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Temuan dicatat dan tindak lanjut dibuka."))
+                return redirect("assessments:survey_detail", pk=pk)
+    return render(
+        request,
+        "assessments/survey_detail.html",
+        {
+            "survey": survey,
+            "findings": survey.findings.select_related("follow_up", "follow_up__owner"),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )

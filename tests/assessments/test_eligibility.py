@@ -1,0 +1,239 @@
+import datetime
+import math
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+
+from assessments import eligibility, selectors, services
+from assessments.models import EligibilityRule
+from rutan.inmates import services as inmate_services
+
+START = datetime.date(2024, 1, 10)
+
+
+@pytest.fixture
+def napi(balikpapan, make_inmate):
+    """Two years from START, no remission: release 2026-01-10."""
+    return make_inmate(
+        balikpapan,
+        name="Rina Kusuma",
+        sex="P",
+        sentence_start=START,
+        admission_date=START,
+        sentence_years=2,
+        remission_days=0,
+    )
+
+
+def _half(inmate):
+    term = (inmate.expected_release_date - inmate.sentence_start).days
+    return inmate.sentence_start + datetime.timedelta(days=math.ceil(term / 2))
+
+
+def _rule(result, code):
+    return next(r for r in result.rules if r.code == code)
+
+
+def test_national_rules_exist_with_legal_basis(db):
+    kinds = set(EligibilityRule.objects.filter(facility=None).values_list("kind", flat=True))
+    assert kinds == {"asimilasi", "pembebasan_bersyarat", "cuti_bersyarat", "cuti_menjelang_bebas"}
+    assert all("Permenkumham" in r.legal_basis for r in EligibilityRule.objects.all())
+
+
+def test_asimilasi_time_rule_boundary(napi, sppn):
+    half = _half(napi)
+    assert half == datetime.date(2025, 1, 10)
+    before = eligibility.evaluate(inmate=napi, kind="asimilasi", on=half - datetime.timedelta(1))
+    time = _rule(before, "masa_pidana")
+    assert not time.passed and time.date == half and "1 hari lagi" in time.reason
+    assert time.label == "Telah menjalani 1/2 masa pidana"
+    sppn(napi, months=6, on=half)
+    at = eligibility.evaluate(inmate=napi, kind="asimilasi", on=half)
+    assert (
+        _rule(at, "masa_pidana").passed
+        and "Terpenuhi sejak 10-01-2025" in _rule(at, "masa_pidana").reason
+    )
+    assert at.eligible, [r.reason for r in at.failing]
+    assert [r.code for r in at.rules] == ["status", "masa_pidana", "register_f", "sppn"]
+    assert all(r.reason for r in at.rules)
+
+
+def test_special_crime_uses_two_thirds_and_nine_months(balikpapan, make_inmate, sppn):
+    inmate = make_inmate(
+        balikpapan,
+        case_category="tipikor",
+        sentence_start=START,
+        admission_date=START,
+        sentence_years=3,
+        remission_days=0,
+    )
+    term = (inmate.expected_release_date - START).days
+    two_thirds = START + datetime.timedelta(days=math.ceil(term * 2 / 3))
+    result = eligibility.evaluate(inmate=inmate, kind="asimilasi", on=two_thirds)
+    assert _rule(result, "masa_pidana").passed
+    assert "khusus" in _rule(result, "masa_pidana").reason
+    sppn_rule = _rule(result, "sppn")
+    assert not sppn_rule.passed and "9 bulan" in sppn_rule.label
+    sppn(inmate, months=9, on=two_thirds)
+    assert eligibility.evaluate(inmate=inmate, kind="asimilasi", on=two_thirds).eligible
+    assert not _rule(
+        eligibility.evaluate(
+            inmate=inmate, kind="asimilasi", on=two_thirds - datetime.timedelta(1)
+        ),
+        "masa_pidana",
+    ).passed
+
+
+def test_sppn_rule_missing_and_low_months(napi, pembina, sppn):
+    on = datetime.date(2025, 3, 15)
+    sppn(napi, months=5, on=on)
+    result = eligibility.evaluate(inmate=napi, kind="asimilasi", on=on)
+    rule = _rule(result, "sppn")
+    assert not rule.passed and "09/2024" in rule.reason and "belum ada nilai" in rule.reason
+    services.behaviour_score_create(
+        inmate=napi,
+        month=datetime.date(2024, 9, 1),
+        by=pembina,
+        kepribadian=50,
+        kemandirian=50,
+        sikap=60,
+        kondisi_mental=60,
+    )
+    rule = _rule(eligibility.evaluate(inmate=napi, kind="asimilasi", on=on), "sppn")
+    assert not rule.passed and "di bawah 60 pada 09/2024 (55.0)" in rule.reason
+
+
+def test_register_f_open_blocks_and_closed_counts_six_months(napi, registrasi, sppn):
+    half = _half(napi)
+    sppn(napi, months=6, on=half + datetime.timedelta(days=400))
+    entry = inmate_services.disciplinary_create(
+        inmate=napi,
+        occurred_on=datetime.date(2024, 11, 1),
+        offence="Membawa telepon genggam",
+        sanction="Tutup sunyi 6 hari",
+        sanction_until=datetime.date(2024, 11, 7),
+        by=registrasi,
+    )
+    rule = _rule(eligibility.evaluate(inmate=napi, kind="asimilasi", on=half), "register_f")
+    assert not rule.passed and "masih berjalan" in rule.reason
+    inmate_services.disciplinary_close(entry=entry, on=datetime.date(2024, 11, 7), by=registrasi)
+    clean_on = datetime.date(2025, 5, 8)
+    rule = _rule(
+        eligibility.evaluate(inmate=napi, kind="asimilasi", on=clean_on - datetime.timedelta(1)),
+        "register_f",
+    )
+    assert not rule.passed and rule.date == clean_on and "08-05-2025" in rule.reason
+    rule = _rule(eligibility.evaluate(inmate=napi, kind="asimilasi", on=clean_on), "register_f")
+    assert rule.passed
+
+
+def test_pembebasan_bersyarat_needs_nine_months_and_guarantor(balikpapan, make_inmate):
+    inmate = make_inmate(
+        balikpapan, sentence_start=START, admission_date=START, sentence_years=1, remission_days=0
+    )
+    result = eligibility.evaluate(inmate=inmate, kind="pembebasan_bersyarat", on=START)
+    time = _rule(result, "masa_pidana")
+    assert time.date == START + relativedelta(months=9)
+    assert "paling sedikit 9 bulan" in time.label
+    guarantor = _rule(result, "penjamin")
+    assert not guarantor.passed and guarantor.reason == "Belum ada penjamin tercatat."
+
+
+def test_cuti_bersyarat_sentence_length(balikpapan, make_inmate):
+    short = make_inmate(
+        balikpapan,
+        sentence_start=START,
+        admission_date=START,
+        sentence_years=1,
+        sentence_months=3,
+        remission_days=0,
+    )
+    long = make_inmate(
+        balikpapan,
+        sentence_start=START,
+        admission_date=START,
+        sentence_years=1,
+        sentence_months=3,
+        sentence_days=1,
+        remission_days=0,
+    )
+    on = datetime.date(2024, 12, 1)
+    assert _rule(
+        eligibility.evaluate(inmate=short, kind="cuti_bersyarat", on=on), "lama_pidana"
+    ).passed
+    assert not _rule(
+        eligibility.evaluate(inmate=long, kind="cuti_bersyarat", on=on), "lama_pidana"
+    ).passed
+
+
+def test_cuti_menjelang_bebas_not_before_six_months_to_release(balikpapan, make_inmate):
+    inmate = make_inmate(
+        balikpapan, sentence_start=START, admission_date=START, sentence_years=3, remission_days=0
+    )
+    result = eligibility.evaluate(inmate=inmate, kind="cuti_menjelang_bebas", on=START)
+    assert _rule(result, "masa_pidana").date == inmate.expected_release_date - relativedelta(
+        months=6
+    )
+
+
+def test_facility_override_replaces_national(napi, kepala, balikpapan, ruteng, national_admin):
+    services.eligibility_rule_set(
+        facility=balikpapan,
+        kind="asimilasi",
+        by=kepala,
+        numerator=1,
+        denominator=3,
+        legal_basis="Uji: ketentuan khusus UPT",
+    )
+    result = eligibility.evaluate(inmate=napi, kind="asimilasi", on=START)
+    assert _rule(result, "masa_pidana").label == "Telah menjalani 1/3 masa pidana"
+    assert result.legal_basis == "Uji: ketentuan khusus UPT"
+    with pytest.raises(ValidationError, match="tidak berwenang"):
+        services.eligibility_rule_set(facility=None, kind="asimilasi", by=kepala, numerator=1)
+    with pytest.raises(ValidationError):
+        services.eligibility_rule_set(
+            facility=balikpapan, kind="asimilasi", by=kepala, numerator=4, denominator=3
+        )
+    assert EligibilityRule.objects.get(facility=balikpapan).numerator == 1
+
+
+def test_detainee_fails_status(balikpapan, make_inmate):
+    detainee = make_inmate(
+        balikpapan,
+        register_type="A.II",
+        legal_status="tahanan",
+        sentence_start=None,
+        sentence_years=0,
+        remission_days=0,
+    )
+    result = eligibility.evaluate(inmate=detainee, kind="asimilasi")
+    assert not result.eligible and [r.code for r in result.rules] == ["status"]
+
+
+def test_worklist_within_sixty_days(kepala, balikpapan, make_inmate, django_assert_max_num_queries):
+    today = datetime.date.today()
+
+    def with_half_in(days):
+        # 2-year sentence without remission: half falls ~365 days after the start.
+        start = today + datetime.timedelta(days=days) - datetime.timedelta(days=365)
+        return make_inmate(
+            balikpapan,
+            sentence_start=start,
+            admission_date=start,
+            sentence_years=2,
+            remission_days=0,
+        )
+
+    soon = with_half_in(30)
+    already = with_half_in(-10)
+    with_half_in(90)
+    results = selectors.eligibility_worklist(user=kepala, kind="asimilasi", on=today)
+    ids = [r.inmate.pk for r in results]
+    assert ids == [already.pk, soon.pk]
+    with django_assert_max_num_queries(6) as few:
+        selectors.eligibility_worklist(user=kepala, kind="asimilasi", on=today)
+    for _ in range(20):
+        with_half_in(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(selectors.eligibility_worklist(user=kepala, kind="asimilasi", on=today)) == 22
