@@ -1,0 +1,86 @@
+"""Staff pages for the facility's follow-up items ("Tindak lanjut")."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rutan.core.forms import add_service_errors
+from rutan.core.roles import Perm
+from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.facilities.models import FollowUpItem
+from rutan.facilities.services import followup_update
+
+from . import selectors
+from .forms import FollowUpFilterForm, FollowUpForm
+from .models import ActivityLog
+
+PAGE_SIZE = 25
+
+
+@login_required
+def followup_list(request):
+    if not user_can(request.user, Perm.FOLLOWUP_MANAGE):
+        raise Http404
+    data = request.GET.copy() if request.GET else {"status": "active"}
+    form = FollowUpFilterForm(data, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {"status": "active"}
+    page_obj = Paginator(
+        selectors.followup_list(user=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interns/followup_list.html",
+        {"form": form, "page_obj": page_obj, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup_detail(request, pk):
+    item = get_scoped_or_404(
+        FollowUpItem.objects.select_related("facility", "owner", "created_by"),
+        request.user,
+        Perm.FOLLOWUP_MANAGE,
+        pk=pk,
+    )
+    form = FollowUpForm(
+        request.POST or None,
+        item=item,
+        initial={
+            "owner": item.owner_id,
+            "due_on": item.due_on,
+            "status": item.status,
+            "resolution": item.resolution,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            followup_update(
+                item=item,
+                by=request.user,
+                status=data["status"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                resolution=data["resolution"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Tindak lanjut disimpan."))
+            return redirect("interns:followup_detail", pk=pk)
+    source_log = None
+    if item.source_type == ActivityLog._meta.label_lower and item.source_id.isdigit():
+        source_log = selectors.log_list(user=request.user).filter(pk=int(item.source_id)).first()
+    return render(
+        request,
+        "interns/followup_detail.html",
+        {"item": item, "form": form, "source_log": source_log},
+    )

@@ -1,0 +1,566 @@
+"""Every write of the interns app: batches, accounts, attendance, logs and their review."""
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from rutan.accounts.models import Membership, User
+from rutan.core.models import AuditAction
+from rutan.core.roles import Perm, Role
+from rutan.core.scoping import user_can
+from rutan.core.services import audit_record, model_snapshot
+from rutan.facilities.models import FollowUpSource
+from rutan.facilities.services import followup_create
+
+from .models import (
+    AWAITING_REVIEW,
+    ActivityLog,
+    Batch,
+    DailyAttendance,
+    Intern,
+    JobRun,
+    LogPhoto,
+    LogReview,
+    LogStatus,
+    MonthlyEvaluation,
+    ReviewAction,
+)
+from .photos import MAX_PHOTOS, clean_photo
+
+logger = logging.getLogger(__name__)
+
+LOG_FIELDS = (
+    "on",
+    "start_time",
+    "end_time",
+    "hours",
+    "log_type",
+    "place",
+    "block",
+    "people_reached",
+    "description",
+    "findings",
+    "session",
+)
+
+
+def _snapshot(instance) -> dict:
+    """model_snapshot, with UUIDs as text (the audit log stores JSON)."""
+    return {
+        k: str(v) if isinstance(v, uuid.UUID) else v for k, v in model_snapshot(instance).items()
+    }
+
+
+def _audit_save(instance, *, by, before=None, facility_id=None):
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
+        instance=instance,
+        before=before,
+        after=_snapshot(instance),
+        facility_id=facility_id,
+    )
+
+
+def facility_today(facility) -> datetime.date:
+    return timezone.localdate(timezone.now(), facility.tzinfo)
+
+
+# Batches and intern accounts
+
+
+@transaction.atomic
+def batch_save(*, batch: Batch, by) -> Batch:
+    """Create or change a batch: INTERN_MANAGE at its facility."""
+    if not user_can(by, Perm.INTERN_MANAGE, batch.facility_id):
+        raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
+    before = _snapshot(Batch.objects.get(pk=batch.pk)) if batch.pk else None
+    if before is None:
+        batch.created_by = by
+    batch.updated_by = by
+    batch.full_clean()
+    batch.save()
+    _audit_save(batch, by=by, before=before)
+    return batch
+
+
+def _check_mentor(mentor, facility):
+    if mentor is not None and not user_can(mentor, Perm.INTERN_REVIEW, facility):
+        raise ValidationError({"mentor": _("Mentor harus petugas dengan peran mentor di UPT ini.")})
+
+
+@transaction.atomic
+def intern_create(
+    *,
+    batch: Batch,
+    username: str,
+    full_name: str,
+    email: str,
+    campus: str,
+    study_programme: str,
+    by,
+    base_url: str,
+    mentor=None,
+    unit: str = "",
+) -> Intern:
+    """Open an intern's account (role `intern` at the batch's facility) and their profile.
+
+    The account has no password: a one-time link to set one is e-mailed after commit.
+    """
+    if not user_can(by, Perm.INTERN_MANAGE, batch.facility_id):
+        raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Nama pengguna ini sudah dipakai.")})
+    if not email:
+        raise ValidationError({"email": _("Alamat e-mail diperlukan untuk tautan kata sandi.")})
+    _check_mentor(mentor, batch.facility)
+    user = User(username=username, full_name=full_name, email=email)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership = Membership(user=user, role=Role.INTERN, facility=batch.facility, created_by=by)
+    membership.full_clean()
+    membership.save()
+    intern = Intern(
+        batch=batch,
+        user=user,
+        campus=campus,
+        study_programme=study_programme,
+        mentor=mentor,
+        unit=unit,
+        created_by=by,
+        updated_by=by,
+    )
+    intern.full_clean()
+    intern.save()
+    _audit_save(intern, by=by, facility_id=batch.facility_id)
+    transaction.on_commit(lambda: _send_invite(intern, base_url))
+    return intern
+
+
+def intern_send_invite(*, intern: Intern, by, base_url: str) -> None:
+    """Send (again) the one-time link with which the intern sets their password."""
+    if not user_can(by, Perm.INTERN_MANAGE, intern.facility_id):
+        raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
+    if not intern.user.email:
+        raise ValidationError(_("Peserta ini belum punya alamat e-mail."))
+    _send_invite(intern, base_url)
+
+
+def set_password_url(user, base_url: str) -> str:
+    path = reverse(
+        "interns:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def _send_invite(intern: Intern, base_url: str) -> None:
+    user = intern.user
+    context = {
+        "intern": intern,
+        "user": user,
+        "url": set_password_url(user, base_url),
+        "facility": intern.batch.facility,
+    }
+    send_mail(
+        subject=_("Akun magang Anda di %(facility)s") % {"facility": intern.batch.facility},
+        message=render_to_string("interns/email/invite.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def intern_update(*, intern: Intern, by, **fields) -> Intern:
+    """Change an intern's campus, study programme, mentor or unit."""
+    if not user_can(by, Perm.INTERN_MANAGE, intern.facility_id):
+        raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
+    intern = Intern.objects.select_for_update().select_related("batch__facility").get(pk=intern.pk)
+    before = _snapshot(intern)
+    for name in ("campus", "study_programme", "mentor", "unit"):
+        if name in fields:
+            setattr(intern, name, fields[name])
+    _check_mentor(intern.mentor, intern.batch.facility)
+    intern.updated_by = by
+    intern.full_clean()
+    intern.save()
+    _audit_save(intern, by=by, before=before, facility_id=intern.facility_id)
+    return intern
+
+
+# Attendance
+
+
+def _check_own(intern: Intern, by):
+    if intern.user_id != by.pk or not user_can(by, Perm.INTERN_LOG_OWN, intern.facility_id):
+        raise ValidationError(_("Hanya peserta yang bersangkutan yang dapat mencatat ini."))
+
+
+@transaction.atomic
+def attendance_check_in(*, intern: Intern, by, at: datetime.datetime | None = None):
+    """Record arrival today (the facility's date). One check-in per day."""
+    _check_own(intern, by)
+    at = at or timezone.now()
+    facility = intern.batch.facility
+    on = timezone.localdate(at, facility.tzinfo)
+    if not intern.batch.start_on <= on <= intern.batch.end_on:
+        raise ValidationError(_("Tanggal ini di luar masa magang angkatan Anda."))
+    if DailyAttendance.objects.filter(intern=intern, on=on).exists():
+        raise ValidationError(_("Anda sudah tercatat datang hari ini."))
+    record = DailyAttendance(intern=intern, on=on, check_in=at, created_by=by, updated_by=by)
+    record.full_clean()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Anda sudah tercatat datang hari ini.")) from exc
+    _audit_save(record, by=by, facility_id=facility.pk)
+    return record
+
+
+@transaction.atomic
+def attendance_check_out(*, intern: Intern, by, at: datetime.datetime | None = None):
+    """Record leaving today; needs today's check-in and happens once."""
+    _check_own(intern, by)
+    at = at or timezone.now()
+    on = timezone.localdate(at, intern.batch.facility.tzinfo)
+    record = DailyAttendance.objects.select_for_update().filter(intern=intern, on=on).first()
+    if record is None:
+        raise ValidationError(_("Catat kedatangan dulu sebelum pulang."))
+    if record.check_out is not None:
+        raise ValidationError(_("Anda sudah tercatat pulang hari ini."))
+    if at <= record.check_in:
+        raise ValidationError(_("Jam pulang harus sesudah jam datang."))
+    before = _snapshot(record)
+    record.check_out = at
+    record.updated_by = by
+    record.full_clean()
+    record.save()
+    _audit_save(record, by=by, before=before, facility_id=intern.facility_id)
+    return record
+
+
+# Activity logs
+
+
+def _photo_count_error(count):
+    return ValidationError(
+        {"photos": _("Paling banyak %(n)s foto per kegiatan.") % {"n": MAX_PHOTOS}},
+        code="too_many",
+    )
+
+
+@transaction.atomic
+def log_save_draft(
+    *,
+    intern: Intern,
+    by,
+    data: dict,
+    log: ActivityLog | None = None,
+    client_key=None,
+    photos: Iterable = (),
+    remove_photo_ids: Iterable[int] = (),
+) -> ActivityLog:
+    """Create or update the intern's own draft (or returned) log; add or remove photos.
+
+    `client_key` lets autosave and the final submit of one form update the same draft.
+    Photos are checked and cleaned before anything is written; an approved or pending log
+    cannot be changed.
+    """
+    _check_own(intern, by)
+    if log is None and client_key is not None:
+        log = ActivityLog.objects.filter(intern=intern, client_key=client_key).first()
+    before = None
+    if log is not None:
+        log = ActivityLog.objects.select_for_update().filter(pk=log.pk, intern=intern).first()
+        if log is None:
+            raise ValidationError(_("Catatan tidak ditemukan."))
+        if not log.is_editable:
+            raise ValidationError(
+                _("Catatan yang sudah diajukan atau disetujui tidak dapat diubah.")
+            )
+        before = _snapshot(log)
+    else:
+        log = ActivityLog(intern=intern, created_by=by, on=facility_today(intern.batch.facility))
+        if client_key is not None:
+            log.client_key = client_key
+    for name in LOG_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(log, name, "" if value is None and name in _TEXT_FIELDS else value)
+    if log.hours is None and log.effective_hours is not None:
+        log.hours = log.effective_hours
+    log.updated_by = by
+    log.full_clean(exclude=["intern"])
+
+    photos = list(photos)
+    remove_ids = {int(i) for i in remove_photo_ids}
+    kept = 0 if log.pk is None else log.photos.exclude(pk__in=remove_ids).count()
+    if kept + len(photos) > MAX_PHOTOS:
+        raise _photo_count_error(MAX_PHOTOS)
+    cleaned = []
+    errors = []
+    for upload in photos:
+        try:
+            cleaned.append(clean_photo(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"photos": errors})
+
+    written = []
+    try:
+        log.save()
+        if remove_ids:
+            for photo in log.photos.filter(pk__in=remove_ids):
+                name, storage = photo.image.name, photo.image.storage
+                photo.delete()
+                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        for clean in cleaned:
+            photo = LogPhoto(
+                log=log, width=clean.width, height=clean.height, size=len(clean.content)
+            )
+            photo.image.save("foto.jpg", ContentFile(clean.content), save=False)
+            written.append((photo.image.storage, photo.image.name))
+            photo.save()
+        _audit_save(log, by=by, before=before, facility_id=intern.facility_id)
+    except Exception:
+        # The rows roll back with the transaction; the files written so far must go too.
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    return log
+
+
+_TEXT_FIELDS = {"log_type", "place", "description", "findings"}
+
+
+def _required_for_submit(log: ActivityLog) -> dict:
+    errors = {}
+    facility = log.intern.batch.facility
+    today = facility_today(facility)
+    batch = log.intern.batch
+    if log.on > today:
+        errors["on"] = _("Tanggal kegiatan tidak boleh di masa depan.")
+    elif not batch.start_on <= log.on <= batch.end_on:
+        errors["on"] = _("Tanggal kegiatan di luar masa magang angkatan Anda.")
+    if not log.log_type:
+        errors["log_type"] = _("Pilih jenis kegiatan.")
+    if not log.description.strip():
+        errors["description"] = _("Tuliskan uraian kegiatan.")
+    if not log.effective_hours:
+        errors["hours"] = _("Isi jumlah jam, atau jam mulai dan jam selesai.")
+    return errors
+
+
+@transaction.atomic
+def log_submit(*, log: ActivityLog, by) -> ActivityLog:
+    """Send a draft (or a returned log, as a resubmission) to the mentor.
+
+    The log must be complete; a finding opens a follow-up item for the facility once.
+    """
+    log = (
+        ActivityLog.objects.select_for_update()
+        .select_related("intern__batch__facility")
+        .get(pk=log.pk)
+    )
+    _check_own(log.intern, by)
+    if not log.is_editable:
+        raise ValidationError(_("Catatan ini sudah diajukan."))
+    errors = _required_for_submit(log)
+    if errors:
+        raise ValidationError(errors)
+    before = _snapshot(log)
+    resubmission = log.status == LogStatus.RETURNED
+    now = timezone.now()
+    log.status = LogStatus.RESUBMITTED if resubmission else LogStatus.SUBMITTED
+    log.submitted_at = now
+    if log.findings.strip() and log.follow_up_id is None:
+        log.follow_up = followup_create(
+            facility=log.intern.batch.facility,
+            title=_finding_title(log),
+            description=log.findings.strip(),
+            source=FollowUpSource.INTERN_LOG,
+            source_obj=log,
+            place=log.place or (str(log.block) if log.block_id else ""),
+            by=by,
+        )
+    log.updated_by = by
+    log.save()
+    LogReview.objects.create(
+        log=log,
+        action=ReviewAction.RESUBMITTED if resubmission else ReviewAction.SUBMITTED,
+        by=by,
+        at=now,
+    )
+    _audit_save(log, by=by, before=before, facility_id=log.intern.facility_id)
+    return log
+
+
+def _finding_title(log: ActivityLog) -> str:
+    first_line = log.findings.strip().splitlines()[0].strip()
+    title = f"{log.get_log_type_display()}: {first_line}"
+    return title if len(title) <= 200 else title[:197] + "…"
+
+
+def _review(log: ActivityLog, *, by, action: str, comment: str = "") -> ActivityLog:
+    log = ActivityLog.objects.select_for_update().select_related("intern__batch").get(pk=log.pk)
+    if not user_can(by, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+        raise ValidationError(_("Anda tidak berwenang meninjau catatan magang di UPT ini."))
+    if not log.awaiting_review:
+        raise ValidationError(_("Catatan ini tidak sedang menunggu tinjauan."))
+    before = _snapshot(log)
+    now = timezone.now()
+    log.status = LogStatus.APPROVED if action == ReviewAction.APPROVED else LogStatus.RETURNED
+    log.reviewed_at = now
+    log.reviewed_by = by
+    log.review_comment = comment
+    log.auto_approved = False
+    log.updated_by = by
+    log.save()
+    LogReview.objects.create(log=log, action=action, by=by, at=now, comment=comment)
+    _audit_save(log, by=by, before=before, facility_id=log.intern.batch.facility_id)
+    return log
+
+
+@transaction.atomic
+def log_approve(*, log: ActivityLog, by, comment: str = "") -> ActivityLog:
+    """Approve a submitted log; it is locked from then on."""
+    return _review(log, by=by, action=ReviewAction.APPROVED, comment=comment.strip())
+
+
+@transaction.atomic
+def log_return(*, log: ActivityLog, by, comment: str) -> ActivityLog:
+    """Send a submitted log back to the intern with what to fix (a comment is required)."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Tuliskan apa yang perlu diperbaiki.")})
+    return _review(log, by=by, action=ReviewAction.RETURNED, comment=comment.strip())
+
+
+@transaction.atomic
+def logs_bulk_approve(*, logs: Iterable[ActivityLog], by) -> int:
+    """Approve several logs at once: all of them, or none when one cannot be approved."""
+    count = 0
+    for log in logs:
+        log_approve(log=log, by=by)
+        count += 1
+    if not count:
+        raise ValidationError(_("Pilih minimal satu catatan."))
+    return count
+
+
+def logs_auto_approve(*, now: datetime.datetime | None = None) -> int:
+    """Approve every log submitted more than INTERN_LOG_AUTO_APPROVE_DAYS ago; mark it so.
+
+    Safe to run twice or concurrently: each log is claimed under a row lock and only
+    moved while it is still awaiting review.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.INTERN_LOG_AUTO_APPROVE_DAYS)
+    due = Q(status__in=AWAITING_REVIEW, submitted_at__lte=cutoff)
+    count = 0
+    for pk in ActivityLog.objects.filter(due).values_list("pk", flat=True):
+        with transaction.atomic():
+            log = (
+                ActivityLog.objects.select_for_update(skip_locked=True)
+                .select_related("intern__batch")
+                .filter(due, pk=pk)
+                .first()
+            )
+            if log is None:
+                continue
+            before = _snapshot(log)
+            log.status = LogStatus.APPROVED
+            log.auto_approved = True
+            log.reviewed_at = now
+            log.reviewed_by = None
+            log.save()
+            LogReview.objects.create(
+                log=log,
+                action=ReviewAction.AUTO_APPROVED,
+                at=now,
+                comment=_("Tidak ditinjau dalam %(n)s hari.")
+                % {"n": settings.INTERN_LOG_AUTO_APPROVE_DAYS},
+            )
+            _audit_save(log, by=None, before=before, facility_id=log.intern.batch.facility_id)
+            count += 1
+    return count
+
+
+def job_run(kind: str, func) -> JobRun:
+    """Run `func()` (returning a count) and record the run: start, end, success, count."""
+    run = JobRun.objects.create(kind=kind, started_at=timezone.now())
+    try:
+        run.processed = func() or 0
+        run.success = True
+    except Exception as exc:
+        run.success = False
+        run.detail = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.exception("Job %s failed", kind)
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save(update_fields=["processed", "success", "detail", "finished_at"])
+    return run
+
+
+# Monthly evaluation
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    intern: Intern,
+    month: datetime.date,
+    by,
+    discipline: int,
+    initiative: int,
+    competence: int,
+    teamwork: int,
+    comment: str = "",
+) -> MonthlyEvaluation:
+    """Record (or correct) the mentor's evaluation of an intern for a month of their batch."""
+    if not user_can(by, Perm.INTERN_REVIEW, intern.facility_id):
+        raise ValidationError(_("Anda tidak berwenang menilai peserta magang di UPT ini."))
+    month = month.replace(day=1)
+    batch = intern.batch
+    if month > facility_today(batch.facility).replace(day=1):
+        raise ValidationError({"month": _("Bulan ini belum dapat dinilai.")})
+    if not batch.start_on.replace(day=1) <= month <= batch.end_on:
+        raise ValidationError({"month": _("Bulan ini di luar masa magang angkatan.")})
+    evaluation = (
+        MonthlyEvaluation.objects.select_for_update().filter(intern=intern, month=month).first()
+    )
+    before = _snapshot(evaluation) if evaluation else None
+    if evaluation is None:
+        evaluation = MonthlyEvaluation(intern=intern, month=month, created_by=by)
+    evaluation.mentor = by
+    evaluation.discipline = discipline
+    evaluation.initiative = initiative
+    evaluation.competence = competence
+    evaluation.teamwork = teamwork
+    evaluation.comment = comment
+    evaluation.updated_by = by
+    evaluation.full_clean()
+    evaluation.save()
+    _audit_save(evaluation, by=by, before=before, facility_id=intern.facility_id)
+    return evaluation

@@ -1,0 +1,535 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rutan.core.forms import add_service_errors
+from rutan.core.roles import Perm
+from rutan.core.scoping import get_scoped_or_404, user_can
+
+from . import exports, selectors, services
+from .forms import (
+    ActivityLogForm,
+    BulkApproveForm,
+    EvaluationForm,
+    InternCreateForm,
+    LogbookPeriodForm,
+    LogFilterForm,
+    ReviewForm,
+)
+from .models import ActivityLog, Batch, LogStatus
+
+PAGE_SIZE = 25
+
+
+def _page(request, qs):
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page_obj, query.urlencode()
+
+
+def _own_intern(request):
+    intern = selectors.intern_for_user(user=request.user)
+    if intern is None:
+        raise Http404
+    return intern
+
+
+def _facility_today(intern):
+    return services.facility_today(intern.batch.facility)
+
+
+@login_required
+def home(request):
+    """The intern's own page: today's attendance, their logs; staff go to the intern list."""
+    intern = selectors.intern_for_user(user=request.user)
+    if intern is None:
+        if user_can(request.user, Perm.INTERN_VIEW):
+            return redirect("interns:intern_list")
+        raise Http404
+    today = _facility_today(intern)
+    filter_form = LogFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    logs = selectors.log_list(user=request.user, filters=filters | {"intern": intern})
+    page_obj, query = _page(request, logs)
+    return render(
+        request,
+        "interns/home.html",
+        {
+            "intern": intern,
+            "today": today,
+            "attendance": intern.attendance.filter(on=today).first(),
+            "returned": logs.filter(status=LogStatus.RETURNED).count() if not filters else 0,
+            "filter_form": filter_form,
+            "page_obj": page_obj,
+            "query": query,
+            "month": LogbookPeriodForm.month_of(today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance(request):
+    intern = _own_intern(request)
+    try:
+        if request.POST.get("action") == "out":
+            record = services.attendance_check_out(intern=intern, by=request.user)
+            messages.success(
+                request,
+                _("Pulang tercatat pukul %(t)s.")
+                % {"t": timezone.localtime(record.check_out).strftime("%H:%M")},
+            )
+        else:
+            record = services.attendance_check_in(intern=intern, by=request.user)
+            messages.success(
+                request,
+                _("Kedatangan tercatat pukul %(t)s.")
+                % {"t": timezone.localtime(record.check_in).strftime("%H:%M")},
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("interns:home")
+
+
+def _save_log(request, intern, form, log):
+    """Save the form's log as a draft, and submit it when asked. One transaction each."""
+    submit = request.POST.get("action") == "submit"
+    try:
+        log = services.log_save_draft(
+            intern=intern,
+            by=request.user,
+            log=log,
+            client_key=form.cleaned_data["client_key"] if log is None else None,
+            data=form.log_data(),
+            photos=form.cleaned_data.get("photos") or [],
+            remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    if submit:
+        try:
+            log = services.log_submit(log=log, by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            form.add_error(
+                None,
+                _("Draf tersimpan, tetapi belum dapat diajukan: lengkapi isian yang ditandai."),
+            )
+            return None
+        messages.success(request, _("Catatan kegiatan diajukan ke mentor."))
+    else:
+        messages.success(request, _("Draf tersimpan."))
+    return log
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_create(request):
+    intern = _own_intern(request)
+    form = ActivityLogForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=ActivityLog(intern=intern),
+        intern=intern,
+    )
+    if request.method == "POST" and form.is_valid():
+        log = _save_log(request, intern, form, None)
+        if log is not None:
+            return redirect("interns:log_detail", pk=log.pk)
+        existing = ActivityLog.objects.filter(
+            intern=intern, client_key=form.cleaned_data["client_key"]
+        ).first()
+        if existing is not None:
+            form.instance = existing
+    return render(request, "interns/log_form.html", {"form": form, "intern": intern})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_edit(request, pk):
+    log = selectors.own_log_get(user=request.user, pk=pk)
+    if not log.is_editable:
+        messages.error(request, _("Catatan yang sudah diajukan atau disetujui tidak dapat diubah."))
+        return redirect("interns:log_detail", pk=pk)
+    intern = log.intern
+    form = ActivityLogForm(request.POST or None, request.FILES or None, instance=log, intern=intern)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_log(request, intern, form, log)
+        if saved is not None:
+            return redirect("interns:log_detail", pk=saved.pk)
+    return render(request, "interns/log_form.html", {"form": form, "intern": intern, "log": log})
+
+
+@login_required
+@require_POST
+def log_autosave(request):
+    """htmx: keep the draft on the server as the intern types. Photos are not sent here.
+
+    Only the fields that are valid so far are saved; the reply is a short status line.
+    """
+    intern = _own_intern(request)
+    log = None
+    if request.POST.get("log"):
+        log = selectors.own_log_get(user=request.user, pk=request.POST["log"])
+    form = ActivityLogForm(request.POST, instance=log or ActivityLog(intern=intern), intern=intern)
+    form.is_valid()
+    data = form.log_data() if hasattr(form, "cleaned_data") else {}
+    status = 200
+    try:
+        if log is None and "client_key" not in form.cleaned_data:
+            raise ValidationError(_("Formulir tidak lengkap; muat ulang halaman."))
+        services.log_save_draft(
+            intern=intern,
+            by=request.user,
+            log=log,
+            client_key=None if log else form.cleaned_data["client_key"],
+            data=data,
+        )
+        message = _("Draf tersimpan otomatis pukul %(t)s.") % {
+            "t": timezone.localtime().strftime("%H:%M")
+        }
+        if form.errors:
+            message += " " + _("Sebagian isian belum valid dan belum tersimpan.")
+    except ValidationError as exc:
+        message = _("Draf belum tersimpan: %(e)s") % {"e": " ".join(exc.messages)}
+        status = 200 if request.htmx else 400
+    return render(request, "interns/_autosave_status.html", {"message": message}, status=status)
+
+
+@login_required
+def log_detail(request, pk):
+    log = selectors.log_get(user=request.user, pk=pk)
+    own = log.intern.user_id == request.user.pk
+    can_review = log.awaiting_review and user_can(
+        request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id
+    )
+    return render(
+        request,
+        "interns/log_detail.html",
+        {
+            "log": log,
+            "own": own,
+            "can_review": can_review,
+            "review_form": ReviewForm(),
+            "can_follow_up": log.follow_up_id
+            and user_can(request.user, Perm.FOLLOWUP_MANAGE, log.intern.batch.facility_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def log_submit(request, pk):
+    log = selectors.own_log_get(user=request.user, pk=pk)
+    try:
+        services.log_submit(log=log, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        if log.is_editable:
+            return redirect("interns:log_edit", pk=pk)
+    else:
+        messages.success(request, _("Catatan kegiatan diajukan ke mentor."))
+    return redirect("interns:log_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def log_review(request, pk):
+    log = selectors.log_get(user=request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if request.POST.get("action") == "return":
+            services.log_return(log=log, by=request.user, comment=comment)
+            messages.success(request, _("Catatan dikembalikan ke peserta."))
+        else:
+            services.log_approve(log=log, by=request.user, comment=comment)
+            messages.success(request, _("Catatan disetujui."))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return render(
+            request,
+            "interns/log_detail.html",
+            {"log": log, "own": False, "can_review": True, "review_form": form},
+            status=400,
+        )
+    return redirect("interns:review_queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_queue(request):
+    if not user_can(request.user, Perm.INTERN_REVIEW):
+        raise Http404
+    queue = selectors.logs_awaiting_review(user=request.user)
+    form = BulkApproveForm(request.POST if request.method == "POST" else None, queryset=queue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.logs_bulk_approve(logs=form.cleaned_data["logs"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s catatan disetujui.") % {"n": count})
+            return redirect("interns:review_queue")
+    page_obj, query = _page(request, queue)
+    return render(
+        request,
+        "interns/review_queue.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query,
+            "evaluations_due": selectors.evaluations_due(
+                user=request.user, on=timezone.localdate()
+            ),
+        },
+    )
+
+
+@login_required
+def photo(request, pk):
+    item = selectors.photo_get(user=request.user, pk=pk)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def intern_list(request):
+    if not user_can(request.user, Perm.INTERN_VIEW):
+        raise Http404
+    batches = selectors.batch_list(user=request.user)
+    batch = None
+    if request.GET.get("batch"):
+        batch = get_scoped_or_404(
+            Batch.objects.all(), request.user, Perm.INTERN_VIEW, pk=request.GET["batch"]
+        )
+    mine = request.GET.get("mine") == "1"
+    interns = selectors.intern_list(user=request.user, filters={"batch": batch, "mine": mine})
+    page_obj, query = _page(request, interns)
+    return render(
+        request,
+        "interns/intern_list.html",
+        {
+            "batches": batches,
+            "batch": batch,
+            "mine": mine,
+            "page_obj": page_obj,
+            "query": query,
+            "can_manage": [
+                b for b in batches if user_can(request.user, Perm.INTERN_MANAGE, b.facility_id)
+            ],
+            "queue_count": selectors.logs_awaiting_review(user=request.user).count()
+            if user_can(request.user, Perm.INTERN_REVIEW)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intern_create(request, batch_pk):
+    batch = get_scoped_or_404(
+        Batch.objects.select_related("facility"), request.user, Perm.INTERN_MANAGE, pk=batch_pk
+    )
+    form = InternCreateForm(request.POST or None, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intern = services.intern_create(
+                batch=batch,
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Akun %(name)s dibuat; tautan pembuatan kata sandi dikirim ke %(email)s.")
+                % {"name": intern.user, "email": intern.user.email},
+            )
+            return redirect("interns:intern_detail", pk=intern.pk)
+    return render(request, "interns/intern_form.html", {"form": form, "batch": batch})
+
+
+@login_required
+@require_POST
+def intern_resend_invite(request, pk):
+    intern = selectors.intern_get(user=request.user, pk=pk, perm=Perm.INTERN_MANAGE)
+    try:
+        services.intern_send_invite(
+            intern=intern, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tautan kata sandi dikirim ulang."))
+    return redirect("interns:intern_detail", pk=pk)
+
+
+@login_required
+def intern_detail(request, pk):
+    intern = selectors.intern_get(user=request.user, pk=pk)
+    if intern.user_id == request.user.pk and not user_can(
+        request.user, Perm.INTERN_VIEW, intern.facility_id
+    ):
+        return redirect("interns:home")
+    today = _facility_today(intern)
+    period = LogbookPeriodForm.month_of(today)
+    logs = selectors.log_list(user=request.user, filters={"intern": intern})
+    page_obj, query = _page(request, logs)
+    start = max(intern.batch.start_on, today - datetime.timedelta(days=30))
+    return render(
+        request,
+        "interns/intern_detail.html",
+        {
+            "intern": intern,
+            "page_obj": page_obj,
+            "query": query,
+            "attendance": selectors.attendance_list(user=request.user, intern=intern)[:14],
+            "missing_days": selectors.attendance_missing_days(
+                intern=intern, start=start, end=today
+            ),
+            "evaluations": selectors.evaluation_list(intern=intern),
+            "evaluations_due": [
+                d
+                for d in selectors.evaluations_due(user=request.user, on=today)
+                if d.intern.pk == intern.pk
+            ],
+            "month": period,
+            "can_review": user_can(request.user, Perm.INTERN_REVIEW, intern.facility_id),
+            "can_manage": user_can(request.user, Perm.INTERN_MANAGE, intern.facility_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request, pk, year, month):
+    intern = selectors.intern_get(user=request.user, pk=pk, perm=Perm.INTERN_REVIEW)
+    try:
+        month_start = datetime.date(year, month, 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    existing = intern.evaluations.filter(month=month_start).first()
+    form = EvaluationForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            services.evaluation_save(intern=intern, month=month_start, by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Evaluasi bulanan disimpan."))
+            return redirect("interns:intern_detail", pk=pk)
+    return render(
+        request,
+        "interns/evaluation_form.html",
+        {"form": form, "intern": intern, "month": month_start},
+    )
+
+
+def _logbook_period(request, intern):
+    form = LogbookPeriodForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return form.cleaned_data["start"], form.cleaned_data["end"]
+    if request.GET:
+        raise ValidationError(" ".join(e for errs in form.errors.values() for e in errs))
+    period = LogbookPeriodForm.month_of(_facility_today(intern))
+    return period["start"], period["end"]
+
+
+@login_required
+def logbook_export(request, pk, fmt):
+    intern = selectors.intern_get(user=request.user, pk=pk)
+    try:
+        start, end = _logbook_period(request, intern)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(
+            "interns:home" if intern.user_id == request.user.pk else "interns:intern_detail",
+            **({} if intern.user_id == request.user.pk else {"pk": pk}),
+        )
+    logs = list(selectors.logbook(intern=intern, start=start, end=end))
+    name = f"logbook-{intern.user.username}-{start:%Y%m%d}-{end:%Y%m%d}"
+    if fmt == "pdf":
+        content = exports.logbook_pdf(intern=intern, logs=logs, start=start, end=end)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    else:
+        content = exports.logbook_xlsx(intern=intern, logs=logs, start=start, end=end)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def batch_summary(request, pk):
+    batch = get_scoped_or_404(
+        Batch.objects.select_related("facility"), request.user, Perm.INTERN_VIEW, pk=pk
+    )
+    asked = "start" in request.GET or "end" in request.GET
+    form = LogbookPeriodForm(request.GET if asked else None)
+    if asked and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = batch.start_on, min(batch.end_on, services.facility_today(batch.facility))
+        if not asked:
+            form = LogbookPeriodForm(initial={"start": start, "end": end})
+    summary = selectors.batch_summary(batch=batch, start=start, end=end)
+    if request.GET.get("format") == "xlsx" and not form.errors:
+        response = HttpResponse(
+            exports.summary_xlsx(batch=batch, summary=summary, start=start, end=end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="ringkasan-magang-{batch.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        )
+        return response
+    query = request.GET.copy()
+    query["start"], query["end"] = start.isoformat(), end.isoformat()
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "interns/batch_summary.html",
+        {
+            "batch": batch,
+            "form": form,
+            "summary": summary,
+            "start": start,
+            "end": end,
+            "xlsx_query": query.urlencode(),
+        },
+    )
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link from the invitation e-mail: the intern chooses their password."""
+
+    template_name = "interns/set_password.html"
+    success_url = reverse_lazy("interns:set_password_done")
+
+
+class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "interns/set_password_done.html"
