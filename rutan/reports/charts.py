@@ -1,0 +1,145 @@
+"""Server-side SVG charts (pygal): the dashboard and the PDF show the very same objects.
+
+A chart is embedded as a data: image (allowed by the CSP, no script, its style inside the
+SVG) and always carries a text alternative that says what the bars show.
+"""
+
+import base64
+import math
+from dataclasses import dataclass
+
+import pygal
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from pygal.style import Style
+
+from rutan.core.choices import Pillar
+from rutan.inmates.choices import STAGE_ORDER, CoachingStage
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1f2937",
+    foreground_strong="#111827",
+    foreground_subtle="#6b7280",
+    colors=("#1d4e89", "#93b4dc", "#c2410c", "#15803d", "#7c3aed", "#0e7490"),
+    font_family="Liberation Sans, Arial, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=13,
+    legend_font_size=13,
+    title_font_size=15,
+)
+
+
+# Full pillar names overlap under narrow bars; the text alternative keeps the full names.
+PILLAR_SHORT = {
+    Pillar.KEPRIBADIAN: _lazy("Kepribadian"),
+    Pillar.KEMANDIRIAN: _lazy("Kemandirian"),
+    Pillar.REHABILITASI: _lazy("Rehabilitasi"),
+    Pillar.ASIMILASI: _lazy("Asimilasi"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: bytes
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+
+
+def _config(chart_class, **options):
+    return chart_class(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=False,
+        width=options.pop("width", 640),
+        height=options.pop("height", 320),
+        legend_at_bottom=True,
+        print_values=True,
+        print_zeroes=False,
+        show_y_guides=True,
+        truncate_label=-1,
+        truncate_legend=-1,
+        **options,
+    )
+
+
+def _int_ticks(values) -> list[int]:
+    """Whole-number axis ticks: people and sessions are counted, never fractions."""
+    top = max([v or 0 for v in values] + [1])
+    step = max(1, math.ceil(top / 5))
+    return list(range(0, top + step, step))
+
+
+def _n(value) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def stage_mix_chart(stages: dict, no_stage: int = 0) -> Chart:
+    """How many inmates are in each coaching stage (detainees without a sentence apart)."""
+    title = _("Tahap pembinaan")
+    chart = _config(pygal.HorizontalBar, show_legend=False, height=260)
+    labels = [str(CoachingStage(stage).label) for stage in STAGE_ORDER] + [_("Belum berputusan")]
+    values = [stages.get(stage, 0) for stage in STAGE_ORDER] + [no_stage]
+    chart.x_labels = labels
+    chart.add(_("WBP"), values)
+    chart.y_labels = _int_ticks(values)
+    parts = [f"{label}: {_n(value)}" for label, value in zip(labels, values, strict=True)]
+    alt = _("Grafik batang jumlah WBP per tahap pembinaan. %(parts)s.") % {
+        "parts": "; ".join(parts)
+    }
+    return Chart(title, chart.render(), alt)
+
+
+def occupancy_chart(rows: list[dict]) -> Chart:
+    """Population beside capacity for each facility (rows: name, population, capacity)."""
+    title = _("Penghuni dan kapasitas")
+    chart = _config(pygal.Bar, height=300, x_label_rotation=0)
+    chart.x_labels = [row["name"] for row in rows]
+    chart.add(_("Penghuni"), [row["population"] for row in rows])
+    chart.add(_("Kapasitas"), [row["capacity"] for row in rows])
+    chart.y_labels = _int_ticks([r["capacity"] for r in rows] + [r["population"] for r in rows])
+    parts = [
+        _("%(name)s %(population)s dari kapasitas %(capacity)s")
+        % {"name": r["name"], "population": _n(r["population"]), "capacity": _n(r["capacity"])}
+        for r in rows
+    ]
+    alt = _("Grafik batang penghuni dan kapasitas per UPT. %(parts)s.") % {
+        "parts": "; ".join(parts)
+    }
+    return Chart(title, chart.render(), alt)
+
+
+def pillar_chart(
+    current: dict, previous: dict, *, metric_label: str, integer: bool = True
+) -> Chart:
+    """A figure per pillar this month beside last month (dicts keyed by Pillar value)."""
+    title = metric_label
+    chart = _config(pygal.Bar, height=300)
+    chart.x_labels = [str(PILLAR_SHORT[p]) for p in Pillar.values]
+    chart.add(_("Bulan lalu"), [previous.get(p) for p in Pillar.values])
+    chart.add(_("Bulan ini"), [current.get(p) for p in Pillar.values])
+    if integer:
+        chart.y_labels = _int_ticks(list(current.values()) + list(previous.values()))
+    else:
+        chart.range = (0, 100)
+
+    def fmt(value):
+        return "–" if value is None else _n(value)
+
+    parts = [
+        _("%(pillar)s: bulan ini %(now)s, bulan lalu %(before)s")
+        % {"pillar": Pillar(p).label, "now": fmt(current.get(p)), "before": fmt(previous.get(p))}
+        for p in Pillar.values
+    ]
+    alt = _("Grafik batang %(metric)s per pilar. %(parts)s.") % {
+        "metric": metric_label.lower(),
+        "parts": "; ".join(parts),
+    }
+    return Chart(title, chart.render(), alt)

@@ -1,0 +1,193 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rutan.core.models import TimeStampedModel
+from rutan.facilities.models import Facility, RegionalOffice
+
+PERIOD_RE = re.compile(r"^(?P<year>20\d\d)-(?P<month>0[1-9]|1[0-2])$")
+
+
+class ReportScope(models.TextChoices):
+    FACILITY = "facility", _("UPT")
+    REGIONAL = "regional", _("Kanwil")
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("Laporan bulanan")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    RUNNING = "running", _("Sedang dibuat")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class ReportLanguage(models.TextChoices):
+    INDONESIAN = "id", _("Bahasa Indonesia")
+    ENGLISH = "en", _("English")
+
+
+def report_upload_to(run, filename):
+    return f"reports/{run.period}/{filename}"
+
+
+class ReportRun(TimeStampedModel):
+    """One PDF for (scope, kind, period, version).
+
+    A worker claims a queued run by a conditional UPDATE (see services.report_run_claim), so
+    two workers never build one run; the file, its checksum and status `done` are written
+    together, so a killed worker leaves no half-published report.
+    """
+
+    scope = models.CharField(_("cakupan"), max_length=10, choices=ReportScope.choices)
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("UPT"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+    )
+    regional_office = models.ForeignKey(
+        RegionalOffice,
+        verbose_name=_("Kanwil"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+    )
+    kind = models.CharField(
+        _("jenis"), max_length=20, choices=ReportKind.choices, default=ReportKind.MONTHLY
+    )
+    period = models.CharField(
+        _("periode"),
+        max_length=7,
+        validators=[RegexValidator(PERIOD_RE, _("Periode harus berbentuk TTTT-BB, mis. 2026-10."))],
+    )
+    version = models.PositiveSmallIntegerField(_("versi"), default=1)
+    language = models.CharField(
+        _("bahasa"), max_length=5, choices=ReportLanguage.choices, default=ReportLanguage.INDONESIAN
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("kemajuan (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(_("berkas"), upload_to=report_upload_to, blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_runs",
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    claim_token = models.CharField(_("token klaim"), max_length=36, blank=True)
+    worker = models.CharField(_("pekerja"), max_length=200, blank=True)
+    queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        ordering = ["-period", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "facility", "regional_office", "kind", "period", "version"],
+                name="reportrun_unique_version",
+                nulls_distinct=False,
+                violation_error_message=_("Versi laporan ini sudah ada."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope=ReportScope.FACILITY, facility__isnull=False, regional_office=None)
+                    | Q(scope=ReportScope.REGIONAL, facility=None, regional_office__isnull=False)
+                ),
+                name="reportrun_scope_target",
+                violation_error_message=_("Laporan UPT memerlukan UPT; laporan Kanwil, Kanwil."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reportrun_progress_max_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "started_at"])]
+
+    def __str__(self):
+        return f"{self.target} · {self.period} · v{self.version}"
+
+    @property
+    def target(self):
+        return self.facility if self.scope == ReportScope.FACILITY else self.regional_office
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        code = self.facility.code if self.facility_id else self.regional_office.code
+        return f"laporan-{code}-{self.period}-v{self.version}.pdf"
+
+    def clean(self):
+        if self.period and not PERIOD_RE.match(self.period):
+            raise ValidationError({"period": _("Periode harus berbentuk TTTT-BB, mis. 2026-10.")})
+
+
+class JobType(models.TextChoices):
+    MONTHLY_BATCH = "monthly_batch", _("Batch laporan bulanan")
+    FACILITY_REPORT = "facility_report", _("Laporan UPT")
+    REGIONAL_REPORT = "regional_report", _("Laporan Kanwil")
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job, kept so staff can see that it ran and how it ended."""
+
+    job_type = models.CharField(_("jenis tugas"), max_length=30, choices=JobType.choices)
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("UPT"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    regional_office = models.ForeignKey(
+        RegionalOffice,
+        verbose_name=_("Kanwil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    report_run = models.ForeignKey(
+        ReportRun,
+        verbose_name=_("laporan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="job_runs",
+    )
+    started_at = models.DateTimeField(_("mulai"))
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    success = models.BooleanField(_("berhasil"), null=True)
+    detail = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        verbose_name = _("jalannya tugas terjadwal")
+        verbose_name_plural = _("jalannya tugas terjadwal")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_job_type_display()} {self.started_at:%Y-%m-%d %H:%M}"

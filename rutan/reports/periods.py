@@ -1,0 +1,47 @@
+"""Report periods are calendar months written YYYY-MM."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import PERIOD_RE
+
+
+def parse_period(period: str) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last day of `period`; raise ValidationError when it is malformed."""
+    match = PERIOD_RE.match((period or "").strip())
+    if not match:
+        raise ValidationError(
+            {"period": _("Periode harus berbentuk TTTT-BB, mis. 2026-10.")}, code="period"
+        )
+    first = datetime.date(int(match["year"]), int(match["month"]), 1)
+    return first, first + relativedelta(months=1, days=-1)
+
+
+def period_of(day: datetime.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def previous_period(period: str) -> str:
+    first, _last = parse_period(period)
+    return period_of(first - relativedelta(months=1))
+
+
+def last_month(tz=None) -> str:
+    """The month before today's month, today being read in `tz` (a facility's timezone)."""
+    today = timezone.localtime(timezone.now(), tz).date()
+    return period_of(today.replace(day=1) - datetime.timedelta(days=1))
+
+
+def validate_reportable(period: str, tz=None) -> None:
+    """A report covers a month that has started; a future month has nothing to report."""
+    first, _last = parse_period(period)
+    today = timezone.localtime(timezone.now(), tz).date()
+    if first > today:
+        raise ValidationError(
+            {"period": _("Periode %(period)s belum dimulai.") % {"period": period}},
+            code="future",
+        )

@@ -1,0 +1,508 @@
+"""What each domain app contributes to the reports and the dashboard.
+
+Every figure is one grouped query over a list of facilities, read from the domain's own
+models (programmes, assessments, partners, interns), so the regional report and the Kanwil
+dashboard cost the same for two facilities or for five hundred. Nothing here invents a
+number: a domain without data shows an empty state.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from assessments.choices import AssessmentStatus
+from assessments.models import (
+    BehaviourScore,
+    CounsellingSession,
+    InterestAssessment,
+    LiteracyAssessment,
+    PsychologicalAssessment,
+)
+from interns.models import ActivityLog, LogStatus, LogType
+from partners.models import Agreement, AgreementStatus, Contribution
+from programmes.choices import AttendanceStatus, EnrolmentStatus, SessionStatus
+from programmes.models import (
+    AssimilationPlacement,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Product,
+    Programme,
+    Session,
+)
+from rutan.core.choices import LiteracyLevel, Pillar
+
+from . import charts
+
+# Row keys that are percentages: totals recompute them instead of summing.
+RATE_KEYS = {"occupancy", "participation", "attendance"}
+
+EXPIRING_DAYS = 60
+
+
+def _rate(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def _by(rows, *keys):
+    """Index grouped rows by facility id (and more keys), dropping those keys from the row."""
+    result = {}
+    for row in rows:
+        row = dict(row)
+        index = tuple(row.pop(k) for k in keys)
+        result[index if len(index) > 1 else index[0]] = row
+    return result
+
+
+def programme_figures(facility_ids, start: datetime.date, end: datetime.date) -> dict:
+    """Per facility and pillar: programmes running, sessions held, participants, attendance,
+    completions and certificates between start and end (five grouped queries)."""
+    in_period = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    programmes = _by(
+        Programme.objects.filter(facility_id__in=facility_ids)
+        .filter(in_period)
+        .exclude(status="cancelled")
+        .values("facility_id", "pillar")
+        .annotate(programmes=Count("id"))
+        .order_by(),
+        "facility_id",
+        "pillar",
+    )
+    sessions = _by(
+        Session.objects.filter(programme__facility_id__in=facility_ids, date__range=(start, end))
+        .exclude(status=SessionStatus.CANCELLED)
+        .values("programme__facility_id", "programme__pillar")
+        .annotate(sessions=Count("id"))
+        .order_by(),
+        "programme__facility_id",
+        "programme__pillar",
+    )
+    attendance = _by(
+        Attendance.objects.filter(
+            session__programme__facility_id__in=facility_ids, session__date__range=(start, end)
+        )
+        .values("session__programme__facility_id", "session__programme__pillar")
+        .annotate(
+            participants=Count("enrolment__inmate", distinct=True),
+            recorded=Count("id"),
+            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+        )
+        .order_by(),
+        "session__programme__facility_id",
+        "session__programme__pillar",
+    )
+    completions = _by(
+        Enrolment.objects.filter(
+            programme__facility_id__in=facility_ids,
+            status=EnrolmentStatus.COMPLETED,
+            ended_on__range=(start, end),
+        )
+        .values("programme__facility_id", "programme__pillar")
+        .annotate(completions=Count("id"))
+        .order_by(),
+        "programme__facility_id",
+        "programme__pillar",
+    )
+    certificates = _by(
+        Certificate.objects.filter(
+            facility_id__in=facility_ids, issued_on__range=(start, end), revoked_on__isnull=True
+        )
+        .values("facility_id", "enrolment__programme__pillar")
+        .annotate(certificates=Count("id"))
+        .order_by(),
+        "facility_id",
+        "enrolment__programme__pillar",
+    )
+    result = {}
+    for fid in facility_ids:
+        per_pillar = {}
+        for pillar in Pillar.values:
+            key = (fid, pillar)
+            figures = {
+                "programmes": programmes.get(key, {}).get("programmes", 0),
+                "sessions": sessions.get(key, {}).get("sessions", 0),
+                "participants": attendance.get(key, {}).get("participants", 0),
+                "recorded": attendance.get(key, {}).get("recorded", 0),
+                "present": attendance.get(key, {}).get("present", 0),
+                "completions": completions.get(key, {}).get("completions", 0),
+                "certificates": certificates.get(key, {}).get("certificates", 0),
+            }
+            figures["attendance"] = _rate(figures["present"], figures["recorded"])
+            per_pillar[pillar] = figures
+        result[fid] = per_pillar
+    return result
+
+
+def participants_overall(facility_ids, start, end) -> dict[int, int]:
+    """Distinct inmates who attended at least one session (any pillar) in the period."""
+    rows = (
+        Attendance.objects.filter(
+            session__programme__facility_id__in=facility_ids,
+            session__date__range=(start, end),
+            status=AttendanceStatus.PRESENT,
+        )
+        .values("session__programme__facility_id")
+        .annotate(n=Count("enrolment__inmate", distinct=True))
+        .order_by()
+    )
+    return {row["session__programme__facility_id"]: row["n"] for row in rows}
+
+
+ASSESSMENT_KINDS = [
+    ("psychological", PsychologicalAssessment),
+    ("literacy", LiteracyAssessment),
+    ("interest", InterestAssessment),
+    ("behaviour", BehaviourScore),
+]
+
+
+def assessment_figures(facility_ids, start, end) -> dict[int, dict]:
+    """Final assessments made in the period by kind, counselling sessions, literacy levels."""
+    result = defaultdict(lambda: {"levels": {}})
+    for key, model in ASSESSMENT_KINDS:
+        rows = (
+            model.objects.filter(
+                facility_id__in=facility_ids,
+                assessed_on__range=(start, end),
+                status=AssessmentStatus.FINAL,
+            )
+            .values("facility_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            result[row["facility_id"]][key] = row["n"]
+    for row in (
+        CounsellingSession.objects.filter(facility_id__in=facility_ids, held_on__range=(start, end))
+        .values("facility_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        result[row["facility_id"]]["counselling"] = row["n"]
+    for row in (
+        LiteracyAssessment.objects.filter(
+            facility_id__in=facility_ids,
+            assessed_on__range=(start, end),
+            status=AssessmentStatus.FINAL,
+        )
+        .values("facility_id", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        result[row["facility_id"]]["levels"][row["level"]] = row["n"]
+    out = {}
+    for fid in facility_ids:
+        figures = result[fid]
+        for key, _model in ASSESSMENT_KINDS:
+            figures.setdefault(key, 0)
+        figures.setdefault("counselling", 0)
+        figures["total"] = sum(figures[k] for k, _m in ASSESSMENT_KINDS)
+        out[fid] = figures
+    return out
+
+
+def assimilation_figures(facility_ids, start, end) -> dict[int, dict]:
+    """Assimilation placements running in, started in and ended in the period."""
+    running = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    rows = (
+        AssimilationPlacement.objects.filter(facility_id__in=facility_ids)
+        .filter(running)
+        .values("facility_id")
+        .annotate(
+            placements=Count("id"),
+            started=Count("id", filter=Q(start_date__gte=start)),
+            ended=Count("id", filter=Q(end_date__lte=end)),
+            workplaces=Count("workplace", distinct=True),
+        )
+        .order_by()
+    )
+    empty = {"placements": 0, "started": 0, "ended": 0, "workplaces": 0}
+    found = _by(rows, "facility_id")
+    return {fid: found.get(fid, dict(empty)) for fid in facility_ids}
+
+
+def agreement_figures(facility_ids, on: datetime.date, start, end) -> dict[int, dict]:
+    """Agreements in force on `on`, signed in the period, ending within 60 days of `on`."""
+    horizon = on + datetime.timedelta(days=EXPIRING_DAYS)
+    rows = (
+        Agreement.objects.filter(facility_id__in=facility_ids)
+        .values("facility_id")
+        .annotate(
+            active=Count(
+                "id",
+                filter=Q(status=AgreementStatus.ACTIVE, valid_from__lte=on, valid_to__gte=on),
+            ),
+            signed=Count("id", filter=Q(signed_on__range=(start, end))),
+            expiring=Count(
+                "id",
+                filter=Q(status=AgreementStatus.ACTIVE, valid_to__gte=on, valid_to__lte=horizon),
+            ),
+        )
+        .order_by()
+    )
+    empty = {"active": 0, "signed": 0, "expiring": 0}
+    found = _by(rows, "facility_id")
+    return {fid: found.get(fid, dict(empty)) for fid in facility_ids}
+
+
+def contribution_figures(facility_ids, start, end) -> dict[int, dict]:
+    """What partners gave in the period: count, hours and value in rupiah, by kind."""
+    rows = (
+        Contribution.objects.filter(
+            agreement__facility_id__in=facility_ids, given_on__range=(start, end)
+        )
+        .values("agreement__facility_id", "kind")
+        .annotate(n=Count("id"), hours=Sum("hours"), value=Sum("value_idr"))
+        .order_by()
+    )
+    result = defaultdict(lambda: {"kinds": {}, "value": Decimal(0), "hours": Decimal(0), "n": 0})
+    for row in rows:
+        figures = result[row["agreement__facility_id"]]
+        figures["kinds"][row["kind"]] = row
+        figures["n"] += row["n"]
+        figures["hours"] += row["hours"] or 0
+        figures["value"] += row["value"] or 0
+    return {fid: result[fid] for fid in facility_ids}
+
+
+def intern_figures(facility_ids, start, end) -> dict[int, dict]:
+    """Approved intern activity logs of the period by type: logs, hours, people reached."""
+    rows = (
+        ActivityLog.objects.filter(
+            intern__batch__facility_id__in=facility_ids,
+            on__range=(start, end),
+            status=LogStatus.APPROVED,
+        )
+        .values("intern__batch__facility_id", "log_type")
+        .annotate(
+            logs=Count("id"),
+            hours=Sum("hours"),
+            reached=Sum("people_reached"),
+            interns=Count("intern", distinct=True),
+        )
+        .order_by()
+    )
+    result = defaultdict(lambda: {"types": {}, "logs": 0, "hours": Decimal(0), "reached": 0})
+    for row in rows:
+        figures = result[row["intern__batch__facility_id"]]
+        figures["types"][row["log_type"]] = row
+        figures["logs"] += row["logs"]
+        figures["hours"] += row["hours"] or 0
+        figures["reached"] += row["reached"] or 0
+    return {fid: result[fid] for fid in facility_ids}
+
+
+PRODUCT_VALUE = ExpressionWrapper(
+    F("quantity") * F("unit_value"), output_field=DecimalField(max_digits=16, decimal_places=2)
+)
+
+
+def product_figures(facility_ids, start, end) -> dict[int, dict]:
+    """Products made in the period per facility, and per product name and unit."""
+    rows = (
+        Product.objects.filter(programme__facility_id__in=facility_ids, made_on__range=(start, end))
+        .values("programme__facility_id", "name", "unit", "programme__title")
+        .annotate(total_quantity=Sum("quantity"), total_value=Sum(PRODUCT_VALUE))
+        .order_by("programme__facility_id", "-total_value", "name")
+    )
+    result = defaultdict(lambda: {"items": [], "value": Decimal(0), "quantity": 0})
+    for row in rows:
+        figures = result[row["programme__facility_id"]]
+        figures["items"].append(row)
+        figures["value"] += row["total_value"] or 0
+        figures["quantity"] += row["total_quantity"] or 0
+    return {fid: result[fid] for fid in facility_ids}
+
+
+# (row key, column label) shown per facility in the regional report and the Kanwil dashboard.
+def domain_columns():
+    return [
+        ("participation", _("Partisipasi")),
+        ("attendance", _("Kehadiran")),
+        ("completions", _("Selesai program")),
+        ("certificates", _("Sertifikat")),
+        ("assessments", _("Asesmen")),
+        ("assimilation", _("Asimilasi")),
+        ("agreements", _("PKS/MoU berlaku")),
+        ("intern_hours", _("Jam magang")),
+        ("product_value", _("Nilai produk (Rp)")),
+    ]
+
+
+def domain_rows(facility_ids, *, start, end, on, population=None) -> dict[int, dict]:
+    """The figures of the regional table per facility (a fixed number of queries)."""
+    programmes = programme_figures(facility_ids, start, end)
+    participants = participants_overall(facility_ids, start, end)
+    assessments = assessment_figures(facility_ids, start, end)
+    assimilation = assimilation_figures(facility_ids, start, end)
+    agreements = agreement_figures(facility_ids, on, start, end)
+    interns = intern_figures(facility_ids, start, end)
+    products = product_figures(facility_ids, start, end)
+    rows = {}
+    for fid in facility_ids:
+        pillars = programmes[fid].values()
+        recorded = sum(p["recorded"] for p in pillars)
+        present = sum(p["present"] for p in pillars)
+        rows[fid] = {
+            "participants": participants.get(fid, 0),
+            "recorded": recorded,
+            "present": present,
+            "attendance": _rate(present, recorded),
+            "completions": sum(p["completions"] for p in pillars),
+            "certificates": sum(p["certificates"] for p in pillars),
+            "sessions": sum(p["sessions"] for p in pillars),
+            "assessments": assessments[fid]["total"],
+            "assimilation": assimilation[fid]["placements"],
+            "agreements": agreements[fid]["active"],
+            "agreements_expiring": agreements[fid]["expiring"],
+            "intern_hours": interns[fid]["hours"],
+            "product_value": products[fid]["value"],
+        }
+    return rows
+
+
+def finish_row(row: dict) -> None:
+    """Rates that need the population: share of inmates who took part in a programme."""
+    row["participation"] = _rate(row.get("participants", 0), row.get("population", 0))
+
+
+def domain_totals(rows: list[dict]) -> dict:
+    total_recorded = sum(r.get("recorded", 0) for r in rows)
+    total_present = sum(r.get("present", 0) for r in rows)
+    population = sum(r.get("population", 0) for r in rows)
+    return {
+        "attendance": _rate(total_present, total_recorded),
+        "participation": _rate(sum(r.get("participants", 0) for r in rows), population),
+        "intern_hours": sum((r.get("intern_hours") or 0 for r in rows), Decimal(0)),
+        "product_value": sum((r.get("product_value") or 0 for r in rows), Decimal(0)),
+    }
+
+
+def facility_sections(*, facility, period) -> list[dict]:
+    """The domain sections of one facility's monthly report, in the order they are read."""
+    ids = [facility.pk]
+    now = programme_figures(ids, period.start, period.end)[facility.pk]
+    before = programme_figures(ids, period.previous_start, period.previous_end)[facility.pk]
+    pillars = [
+        {"pillar": p, "label": Pillar(p).label, "now": now[p], "before": before[p]}
+        for p in Pillar.values
+    ]
+    assessments = assessment_figures(ids, period.start, period.end)[facility.pk]
+    assessments_before = assessment_figures(ids, period.previous_start, period.previous_end)[
+        facility.pk
+    ]
+    assimilation = assimilation_figures(ids, period.start, period.end)[facility.pk]
+    assimilation_before = assimilation_figures(ids, period.previous_start, period.previous_end)[
+        facility.pk
+    ]
+    agreements = agreement_figures(ids, period.end, period.start, period.end)[facility.pk]
+    contributions = contribution_figures(ids, period.start, period.end)[facility.pk]
+    interns = intern_figures(ids, period.start, period.end)[facility.pk]
+    products = product_figures(ids, period.start, period.end)[facility.pk]
+    expiring = list(
+        Agreement.objects.filter(facility=facility)
+        .expiring(today=period.end, within_days=EXPIRING_DAYS)
+        .select_related("partner")
+        .order_by("valid_to")
+    )
+    workplaces = list(
+        AssimilationPlacement.objects.filter(facility=facility)
+        .filter(Q(start_date__lte=period.end))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .values("workplace")
+        .annotate(n=Count("id"))
+        .order_by("-n", "workplace")
+    )
+    kind_labels = dict(Contribution._meta.get_field("kind").choices)
+    return [
+        {
+            "key": "programmes",
+            "title": _("Program pembinaan per pilar"),
+            "template": "reports/pdf/sections/programmes.html",
+            "pillars": pillars,
+            "attendance_chart": charts.pillar_chart(
+                {p: now[p]["attendance"] for p in Pillar.values},
+                {p: before[p]["attendance"] for p in Pillar.values},
+                metric_label=_("Tingkat kehadiran (%)"),
+                integer=False,
+            ),
+            "participants_chart": charts.pillar_chart(
+                {p: now[p]["participants"] for p in Pillar.values},
+                {p: before[p]["participants"] for p in Pillar.values},
+                metric_label=_("Peserta"),
+            ),
+        },
+        {
+            "key": "assessments",
+            "title": _("Asesmen dan tingkat literasi"),
+            "template": "reports/pdf/sections/assessments.html",
+            "now": assessments,
+            "before": assessments_before,
+            "kinds": [
+                (label, assessments[key], assessments_before[key])
+                for key, label in [
+                    ("psychological", _("Asesmen psikologis")),
+                    ("literacy", _("Asesmen literasi")),
+                    ("interest", _("Asesmen minat")),
+                    ("behaviour", _("Penilaian SPPN")),
+                    ("counselling", _("Sesi konseling")),
+                ]
+            ],
+            "levels": [
+                (value, label, assessments["levels"].get(value, 0))
+                for value, label in LiteracyLevel.choices
+            ],
+        },
+        {
+            "key": "assimilation",
+            "title": _("Asimilasi"),
+            "template": "reports/pdf/sections/assimilation.html",
+            "now": assimilation,
+            "before": assimilation_before,
+            "workplaces": workplaces,
+        },
+        {
+            "key": "partners",
+            "title": _("Kerja sama mitra"),
+            "template": "reports/pdf/sections/partners.html",
+            "agreements": agreements,
+            "expiring": expiring,
+            "contributions": contributions,
+            "contribution_rows": [
+                {**row, "label": kind_labels.get(kind, kind)}
+                for kind, row in contributions["kinds"].items()
+            ],
+        },
+        {
+            "key": "interns",
+            "title": _("Kegiatan peserta magang"),
+            "template": "reports/pdf/sections/interns.html",
+            "figures": interns,
+            "types": [
+                {**row, "label": LogType(kind).label}
+                for kind, row in sorted(interns["types"].items())
+            ],
+        },
+        {
+            "key": "products",
+            "title": _("Produk hasil pembinaan"),
+            "template": "reports/pdf/sections/products.html",
+            "figures": products,
+        },
+    ]
+
+
+def regional_sections(*, rows, period) -> list[dict]:
+    """The domain table of the regional report: one row per facility, aggregates only."""
+    return [
+        {
+            "key": "regional_programmes",
+            "title": _("Pembinaan, asesmen, mitra dan magang per UPT"),
+            "template": "reports/pdf/sections/regional_domains.html",
+            "columns": domain_columns(),
+            "rows": rows,
+        }
+    ]

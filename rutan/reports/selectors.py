@@ -1,0 +1,247 @@
+"""Reads of the reports app: runs in the user's scope and the contents of a report."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from rutan.accounts.models import Membership
+from rutan.core.roles import Perm, Role
+from rutan.core.scoping import facility_ids_for
+from rutan.facilities.models import Facility, RegionalOffice
+from rutan.inmates.choices import STAGE_ORDER, CoachingStage
+
+from . import charts, metrics, sections
+from .models import JobRun, ReportKind, ReportRun, ReportScope, ReportStatus
+from .periods import parse_period, previous_period
+
+
+def region_ids_for(user, perm: Perm) -> frozenset[int] | None:
+    """Regions whose every facility the user reaches for `perm` (None: every region).
+
+    A regional report aggregates all facilities of a region, so only someone who may see
+    each of them may see it.
+    """
+    ids = facility_ids_for(user, perm)
+    if ids is None:
+        return None
+    if not ids:
+        return frozenset()
+    regions = (
+        RegionalOffice.objects.annotate(
+            total=Count("facilities"),
+            mine=Count("facilities", filter=Q(facilities__in=ids)),
+        )
+        .filter(total__gt=0, total=F("mine"))
+        .values_list("id", flat=True)
+    )
+    return frozenset(regions)
+
+
+def report_run_list(*, user, filters: dict | None = None, perm: Perm = Perm.REPORT_VIEW):
+    """Runs the user may see: their facilities' and their whole regions', newest first.
+
+    Filters: period (YYYY-MM), status, scope.
+    """
+    filters = filters or {}
+    qs = ReportRun.objects.select_related("facility", "regional_office", "requested_by")
+    ids = facility_ids_for(user, perm)
+    if ids is not None:
+        regions = region_ids_for(user, perm)
+        qs = qs.filter(Q(facility_id__in=ids) | Q(regional_office_id__in=regions))
+    for key in ("period", "status", "scope"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    return qs.order_by("-period", "-created_at", "-id")
+
+
+def report_run_get(*, user, pk, perm: Perm = Perm.REPORT_VIEW) -> ReportRun:
+    from django.http import Http404
+
+    try:
+        return report_run_list(user=user, perm=perm).get(pk=pk)
+    except (ReportRun.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def requestable_targets(*, user) -> tuple[QuerySet, QuerySet]:
+    """Facilities and regions the user may ask a report for."""
+    ids = facility_ids_for(user, Perm.REPORT_REQUEST)
+    facilities = Facility.objects.select_related("regional_office").order_by("name")
+    regions = RegionalOffice.objects.order_by("name")
+    if ids is not None:
+        facilities = facilities.filter(pk__in=ids)
+        regions = regions.filter(pk__in=region_ids_for(user, Perm.REPORT_REQUEST))
+    return facilities, regions
+
+
+def job_run_list(*, user) -> QuerySet:
+    """Scheduled job runs the user may see (their facilities, regions and batch jobs)."""
+    qs = JobRun.objects.select_related("facility", "regional_office", "report_run")
+    ids = facility_ids_for(user, Perm.REPORT_VIEW)
+    if ids is None:
+        return qs
+    if not ids:
+        return qs.none()
+    regions = region_ids_for(user, Perm.REPORT_VIEW)
+    return qs.filter(
+        Q(facility_id__in=ids)
+        | Q(regional_office_id__in=regions)
+        | Q(facility__isnull=True, regional_office__isnull=True)
+    )
+
+
+def latest_report_status(facility_ids, period: str) -> dict[int, ReportRun]:
+    """The newest monthly run of each facility for `period` (one query)."""
+    runs = ReportRun.objects.filter(
+        scope=ReportScope.FACILITY,
+        facility_id__in=facility_ids,
+        kind=ReportKind.MONTHLY,
+        period=period,
+    ).order_by("facility_id", "version")
+    return {run.facility_id: run for run in runs}
+
+
+@dataclass
+class Period:
+    code: str
+    start: datetime.date
+    end: datetime.date
+    previous_code: str
+    previous_start: datetime.date
+    previous_end: datetime.date
+    label: str = ""
+    previous_label: str = ""
+
+    @classmethod
+    def of(cls, code: str) -> "Period":
+        start, end = parse_period(code)
+        previous = previous_period(code)
+        previous_start, previous_end = parse_period(previous)
+        return cls(
+            code,
+            start,
+            end,
+            previous,
+            previous_start,
+            previous_end,
+            label=date_format(start, "F Y"),
+            previous_label=date_format(previous_start, "F Y"),
+        )
+
+
+def facility_rows(facilities: list[Facility], *, on: datetime.date, start, end) -> list[dict]:
+    """One dict of figures per facility (no names of people), a fixed number of queries."""
+    ids = [f.pk for f in facilities]
+    pop = metrics.population(ids, on)
+    moves = metrics.movements(ids, start, end)
+    findings = metrics.follow_ups(ids, on)
+    domain = sections.domain_rows(ids, start=start, end=end, on=on)
+    rows = []
+    for facility in facilities:
+        p = pop.get(facility.pk, {})
+        population = p.get("population", 0)
+        row = {
+            "facility": facility,
+            "name": facility.name,
+            "capacity": facility.capacity,
+            "population": population,
+            "occupancy": round(100 * population / facility.capacity) if facility.capacity else None,
+            "detainees": p.get("detainees", 0),
+            "stages": p.get("stages", {}),
+            "no_stage": p.get("no_stage", 0),
+            "admissions": moves.get(facility.pk, {}).get("admissions", 0),
+            "releases": moves.get(facility.pk, {}).get("releases", 0),
+            "open_findings": findings.get(facility.pk, {}).get("open", 0),
+        }
+        row.update(domain.get(facility.pk, {}))
+        sections.finish_row(row)
+        rows.append(row)
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    keys = {k for row in rows for k, v in row.items() if isinstance(v, int | float)}
+    result = {k: sum(row.get(k) or 0 for row in rows) for k in keys if k not in sections.RATE_KEYS}
+    capacity = result.get("capacity", 0)
+    result["occupancy"] = round(100 * result.get("population", 0) / capacity) if capacity else None
+    stages = {}
+    for row in rows:
+        for stage, n in row.get("stages", {}).items():
+            stages[stage] = stages.get(stage, 0) + n
+    result["stages"] = stages
+    result.update(sections.domain_totals(rows))
+    return result
+
+
+def facility_head(facility: Facility):
+    """The facility head who signs the report (the first by name when there are several)."""
+    membership = (
+        Membership.objects.filter(facility=facility, role=Role.FACILITY_HEAD)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def facility_report_context(run: ReportRun) -> dict:
+    facility = run.facility
+    period = Period.of(run.period)
+    ids = [facility.pk]
+    now_pop = metrics.population(ids, period.end).get(facility.pk, {})
+    before_pop = metrics.population(ids, period.previous_end).get(facility.pk, {})
+    moves = metrics.movements(ids, period.start, period.end).get(facility.pk, {})
+    moves_before = metrics.movements(ids, period.previous_start, period.previous_end).get(
+        facility.pk, {}
+    )
+    population = now_pop.get("population", 0)
+    stage_chart = charts.stage_mix_chart(now_pop.get("stages", {}), now_pop.get("no_stage", 0))
+    return {
+        "run": run,
+        "facility": facility,
+        "region": facility.regional_office,
+        "period": period,
+        "generated_at": timezone.localtime(timezone.now(), facility.tzinfo),
+        "population": {
+            "now": now_pop,
+            "before": before_pop,
+            "total": population,
+            "capacity": facility.capacity,
+            "occupancy": round(100 * population / facility.capacity) if facility.capacity else None,
+        },
+        "movements": {"now": moves, "before": moves_before},
+        "stage_chart": stage_chart,
+        "follow_ups": metrics.open_follow_up_items(facility.pk),
+        "domain_sections": sections.facility_sections(facility=facility, period=period),
+        "head": facility_head(facility),
+        "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
+        "status_labels": dict(ReportStatus.choices),
+    }
+
+
+def regional_report_context(run: ReportRun) -> dict:
+    region = run.regional_office
+    period = Period.of(run.period)
+    facilities = list(region.facilities.order_by("name"))
+    rows = facility_rows(facilities, on=period.end, start=period.start, end=period.end)
+    statuses = latest_report_status([f.pk for f in facilities], run.period)
+    for row in rows:
+        run_of = statuses.get(row["facility"].pk)
+        row["report_status"] = run_of.get_status_display() if run_of else "–"
+    total = totals(rows)
+    return {
+        "run": run,
+        "region": region,
+        "period": period,
+        "generated_at": timezone.localtime(timezone.now()),
+        "rows": rows,
+        "totals": total,
+        "occupancy_chart": charts.occupancy_chart(rows),
+        "stage_chart": charts.stage_mix_chart(total["stages"], sum(r["no_stage"] for r in rows)),
+        "domain_columns": sections.domain_columns(),
+        "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
+        "domain_regional": sections.regional_sections(rows=rows, period=period),
+    }

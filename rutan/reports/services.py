@@ -1,0 +1,358 @@
+"""Writes of the reports app: ask for a run, claim it, build it, retry it, schedule the batch."""
+
+import datetime
+import hashlib
+import json
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from rutan.core.models import AuditAction
+from rutan.core.services import audit_record, model_snapshot
+from rutan.facilities.models import Facility, RegionalOffice
+
+from .models import (
+    JobRun,
+    JobType,
+    ReportKind,
+    ReportLanguage,
+    ReportRun,
+    ReportScope,
+    ReportStatus,
+    report_upload_to,
+)
+from .periods import validate_reportable
+
+logger = logging.getLogger(__name__)
+
+BATCH_TASK = "reports.monthly_batch"
+SNAPSHOT_FIELDS = [
+    "scope",
+    "facility_id",
+    "regional_office_id",
+    "kind",
+    "period",
+    "version",
+    "language",
+    "status",
+]
+
+
+def _stale_after() -> datetime.timedelta:
+    """A running claim older than the hard time limit belongs to a worker that died."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def _target_fields(target) -> dict:
+    if isinstance(target, Facility):
+        return {"scope": ReportScope.FACILITY, "facility": target, "regional_office": None}
+    if isinstance(target, RegionalOffice):
+        return {"scope": ReportScope.REGIONAL, "facility": None, "regional_office": target}
+    raise ValidationError(_("Laporan hanya untuk UPT atau Kanwil."))
+
+
+def _enqueue(run: ReportRun, *, rollup: bool = False) -> None:
+    from .tasks import build_report_run
+
+    transaction.on_commit(lambda: build_report_run.delay(run.pk, rollup=rollup))
+
+
+def report_run_request(
+    *,
+    target: Facility | RegionalOffice,
+    period: str,
+    by=None,
+    language: str = ReportLanguage.INDONESIAN,
+    kind: str = ReportKind.MONTHLY,
+    new_version: bool = False,
+    enqueue: bool = True,
+    rollup: bool = False,
+) -> ReportRun:
+    """Ask for the report of `target` for `period` and queue it for a worker.
+
+    Idempotent: the latest version is returned as it is when it is queued, running or done
+    (a done report is never rebuilt); a failed one is queued again. `new_version` always
+    makes version n+1, e.g. to rebuild after late corrections or in another language.
+    """
+    fields = _target_fields(target)
+    period = (period or "").strip()
+    tz = target.tzinfo if isinstance(target, Facility) else None
+    validate_reportable(period, tz)
+    if language not in ReportLanguage.values:
+        raise ValidationError({"language": _("Bahasa laporan tidak dikenal.")})
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": _("Jenis laporan tidak dikenal.")})
+    lookup = {**fields, "kind": kind, "period": period}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                latest = ReportRun.objects.filter(**lookup).order_by("-version").first()
+                if latest is not None and not new_version:
+                    if latest.status == ReportStatus.FAILED:
+                        return report_run_retry(run=latest, by=by, rollup=rollup, enqueue=enqueue)
+                    return latest
+                version = (latest.version + 1) if latest else 1
+                run = ReportRun(
+                    **lookup,
+                    version=version,
+                    language=language,
+                    requested_by=by if getattr(by, "is_authenticated", False) else None,
+                    created_by=by if getattr(by, "is_authenticated", False) else None,
+                    queued_at=timezone.now(),
+                )
+                run.full_clean(validate_constraints=False)
+                run.save()
+                audit_record(
+                    actor=by,
+                    action=AuditAction.CREATE,
+                    instance=run,
+                    after=model_snapshot(run, SNAPSHOT_FIELDS),
+                    via="reports",
+                )
+                if enqueue:
+                    _enqueue(run, rollup=rollup)
+                return run
+        except IntegrityError:
+            # Another request made the same version first; read it on the next attempt.
+            continue
+    raise ValidationError(_("Laporan sedang diminta oleh proses lain; coba lagi."))
+
+
+def report_run_retry(
+    *, run: ReportRun, by=None, rollup: bool = False, enqueue: bool = True
+) -> ReportRun:
+    """Queue a failed run (or one whose worker died) again; a done run is never rebuilt."""
+    now = timezone.now()
+    retryable = Q(status=ReportStatus.FAILED) | Q(
+        status=ReportStatus.RUNNING, started_at__lt=now - _stale_after()
+    )
+    with transaction.atomic():
+        updated = (
+            ReportRun.objects.filter(pk=run.pk)
+            .filter(retryable)
+            .update(
+                status=ReportStatus.QUEUED,
+                progress=0,
+                claim_token="",
+                queued_at=now,
+                updated_at=now,
+            )
+        )
+        if not updated:
+            raise ValidationError(
+                _("Hanya laporan yang gagal atau terhenti yang dapat diulang."), code="not_failed"
+            )
+        run.refresh_from_db()
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            instance=run,
+            before={"status": ReportStatus.FAILED},
+            after={"status": run.status},
+            via="reports",
+        )
+        if enqueue:
+            _enqueue(run, rollup=rollup)
+    return run
+
+
+def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] | None:
+    """Claim a queued run for this worker by one conditional UPDATE; None if it is not free.
+
+    Two workers racing for one run: exactly one UPDATE matches. A run left `running` by a
+    worker that died is claimable again once older than the task's hard time limit.
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    free = Q(status=ReportStatus.QUEUED) | Q(
+        status=ReportStatus.RUNNING, started_at__lt=now - _stale_after()
+    )
+    updated = (
+        ReportRun.objects.filter(pk=run_id)
+        .filter(free)
+        .update(
+            status=ReportStatus.RUNNING,
+            claim_token=token,
+            worker=worker[:200],
+            started_at=now,
+            finished_at=None,
+            progress=5,
+            error="",
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if not updated:
+        return None
+    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run_id), token
+
+
+def _progress(run: ReportRun, token: str, value: int) -> None:
+    ReportRun.objects.filter(pk=run.pk, claim_token=token, status=ReportStatus.RUNNING).update(
+        progress=value, updated_at=timezone.now()
+    )
+
+
+def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
+    """Build the PDF of a run if this worker can claim it; return the run as it ends.
+
+    The file, its SHA-256 and status `done` are published by one conditional UPDATE that
+    also checks the claim, so a worker that lost its claim publishes nothing. A database
+    error puts the run back in the queue and is raised for the task to retry; any other
+    error marks the run failed with the message, ready to be retried.
+    """
+    from .pdf import render_report_pdf
+
+    claimed = report_run_claim(run_id=run_id, worker=worker)
+    if claimed is None:
+        return ReportRun.objects.get(pk=run_id)
+    run, token = claimed
+    saved_name = ""
+    try:
+        with override(run.language):
+            pdf = render_report_pdf(run, progress=lambda value: _progress(run, token, value))
+        digest = hashlib.sha256(pdf).hexdigest()
+        saved_name = default_storage.save(
+            report_upload_to(run, run.download_name), ContentFile(pdf)
+        )
+        now = timezone.now()
+        with transaction.atomic():
+            published = ReportRun.objects.filter(
+                pk=run.pk, claim_token=token, status=ReportStatus.RUNNING
+            ).update(
+                status=ReportStatus.DONE,
+                file=saved_name,
+                sha256=digest,
+                progress=100,
+                finished_at=now,
+                updated_at=now,
+            )
+        if not published:
+            default_storage.delete(saved_name)
+    except OperationalError:
+        if saved_name:
+            default_storage.delete(saved_name)
+        ReportRun.objects.filter(pk=run.pk, claim_token=token).update(
+            status=ReportStatus.QUEUED, claim_token="", progress=0
+        )
+        raise
+    except Exception as exc:
+        logger.exception("Report run %s failed", run.pk)
+        if saved_name:
+            default_storage.delete(saved_name)
+        ReportRun.objects.filter(pk=run.pk, claim_token=token).update(
+            status=ReportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run.pk)
+
+
+def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRun | None:
+    """Request the region's report once every facility of the region has a done report."""
+    facility_ids = set(region.facilities.values_list("id", flat=True))
+    if not facility_ids:
+        return None
+    done = set(
+        ReportRun.objects.filter(
+            scope=ReportScope.FACILITY,
+            facility_id__in=facility_ids,
+            kind=ReportKind.MONTHLY,
+            period=period,
+            status=ReportStatus.DONE,
+        ).values_list("facility_id", flat=True)
+    )
+    if done != facility_ids:
+        return None
+    return report_run_request(target=region, period=period, by=None)
+
+
+def job_start(*, job_type: str, detail: str = "", **related) -> JobRun:
+    return JobRun.objects.create(
+        job_type=job_type, started_at=timezone.now(), detail=detail, **related
+    )
+
+
+def job_finish(*, job: JobRun, success: bool, detail: str | None = None) -> JobRun:
+    job.finished_at = timezone.now()
+    job.success = success
+    if detail is not None:
+        job.detail = detail[:2000]
+    job.save(update_fields=["finished_at", "success", "detail"])
+    return job
+
+
+def report_schedule_sync() -> list:
+    """One beat entry per distinct facility timezone: 02:00 on the 1st, local time.
+
+    Runs after every migrate and whenever a facility is saved, so a new facility or a new
+    timezone is scheduled without anyone touching the admin.
+    """
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    timezones = sorted(set(Facility.objects.values_list("timezone", flat=True)))
+    tasks = []
+    for tz in timezones:
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="2",
+            day_of_month="1",
+            month_of_year="*",
+            day_of_week="*",
+            timezone=tz,
+        )
+        task, _created = PeriodicTask.objects.update_or_create(
+            name=f"Laporan bulanan UPT ({tz})",
+            defaults={
+                "task": BATCH_TASK,
+                "crontab": crontab,
+                "kwargs": json.dumps({"timezone_name": tz}),
+                "enabled": True,
+                "description": _("Laporan bulan lalu untuk setiap UPT berzona waktu %(tz)s.")
+                % {"tz": tz},
+            },
+        )
+        tasks.append(task)
+    PeriodicTask.objects.filter(task=BATCH_TASK).exclude(pk__in=[t.pk for t in tasks]).delete()
+    return tasks
+
+
+def monthly_batch_runs(*, timezone_name: str | None, period: str | None = None) -> list[ReportRun]:
+    """Request last month's report of every facility in `timezone_name` (all when None)."""
+    from .periods import last_month
+
+    facilities = Facility.objects.select_related("regional_office").order_by("id")
+    if timezone_name:
+        facilities = facilities.filter(timezone=timezone_name)
+    runs = []
+    for facility in facilities:
+        run_period = period or last_month(facility.tzinfo)
+        runs.append(report_run_request(target=facility, period=run_period, by=None, enqueue=False))
+    return runs
+
+
+JOB_FOR_SCOPE = {
+    ReportScope.FACILITY: JobType.FACILITY_REPORT,
+    ReportScope.REGIONAL: JobType.REGIONAL_REPORT,
+}
+
+
+def report_run_record_download(*, run: ReportRun, by, via: str = "web") -> None:
+    """Log who downloaded a report: it may hold personal data of inmates."""
+    audit_record(
+        actor=by,
+        action=AuditAction.READ,
+        instance=run,
+        facility_id=run.facility_id,
+        via=via,
+    )

@@ -1,0 +1,27 @@
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def delta(current, previous):
+    """The change from `previous` to `current`, signed ("+3", "−2", "0"); "–" if unknown."""
+    if current is None or previous is None:
+        return "–"
+    change = current - previous
+    if change > 0:
+        return f"+{number_format(change, force_grouping=True)}"
+    if change < 0:
+        return f"−{number_format(-change, force_grouping=True)}"
+    return "0"
+
+
+@register.filter
+def percent(value):
+    return "–" if value is None else f"{number_format(value, force_grouping=True)}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)

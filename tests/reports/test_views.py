@@ -1,0 +1,162 @@
+import pytest
+from django.urls import reverse
+
+from rutan.core.models import AuditEntry
+from rutan.core.roles import Role
+from rutan.reports import services
+from rutan.reports.models import ReportRun, ReportStatus
+from tests.factories import FacilityFactory, member
+
+
+@pytest.fixture
+def done_run(october, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_request(target=october, period="2026-10")
+    run.refresh_from_db()
+    return run
+
+
+def test_request_a_run_now_and_watch_it(
+    client, kepala, october, django_capture_on_commit_callbacks
+):
+    client.force_login(kepala)
+    page = client.get(reverse("reports:list"))
+    assert "Buat laporan sekarang" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:list"),
+            {"target": f"f{october.pk}", "period": "2026-10", "language": "id"},
+        )
+    run = ReportRun.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reports:detail", args=[run.pk])
+    detail = client.get(response.url).content.decode()
+    assert "htmx" in detail and "Unduh PDF" in detail
+    progress = client.get(reverse("reports:progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    body = progress.content.decode()
+    assert "Selesai" in body and "hx-trigger" not in body
+
+
+def test_queued_run_keeps_polling(client, kepala, october):
+    run = services.report_run_request(target=october, period="2026-10", enqueue=False)
+    client.force_login(kepala)
+    body = client.get(reverse("reports:progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in body and "Dalam antrean" in body
+
+
+def test_bad_period_in_form_shows_message_and_creates_nothing(client, kepala, october):
+    client.force_login(kepala)
+    response = client.post(
+        reverse("reports:list"), {"target": f"f{october.pk}", "period": "2026-13", "language": "id"}
+    )
+    assert response.status_code == 200
+    assert "TTTT-BB" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_cannot_request_outside_scope(client, kepala, october, ruteng):
+    client.force_login(kepala)
+    response = client.post(
+        reverse("reports:list"), {"target": f"f{ruteng.pk}", "period": "2026-10", "language": "id"}
+    )
+    assert response.status_code == 200 and "target" in response.context["request_form"].errors
+    assert not ReportRun.objects.exists()
+
+
+def test_download_is_permission_checked(client, done_run, kepala, kepala_ruteng, kanwil, pembina):
+    url = reverse("reports:download", args=[done_run.pk])
+    client.force_login(kepala)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(object_type="reports.reportrun", action="read").exists()
+    for user in (kanwil, pembina):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    client.force_login(kepala_ruteng)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reports:detail", args=[done_run.pk])).status_code == 404
+    assert client.get(reverse("reports:list")).status_code == 200
+    client.force_login(member(Role.INTERN, facility=done_run.facility))
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reports:list")).status_code == 404
+
+
+def test_regional_report_visible_only_to_whole_region(
+    client, kanwil, kepala, kaltim, october, django_capture_on_commit_callbacks
+):
+    FacilityFactory(code="lapas-samarinda", regional_office=kaltim)
+    client.force_login(kanwil)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:list"),
+            {"target": f"r{kaltim.pk}", "period": "2026-10", "language": "id"},
+        )
+    run = ReportRun.objects.get(regional_office=kaltim)
+    assert run.status == ReportStatus.DONE
+    assert client.get(reverse("reports:download", args=[run.pk])).status_code == 200
+    client.force_login(kepala)
+    assert client.get(reverse("reports:download", args=[run.pk])).status_code == 404
+
+
+def test_failed_run_retry_button(
+    client, kepala, october, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("rutan.reports.pdf.render_report_pdf", lambda run, progress: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_request(target=october, period="2026-10")
+    client.force_login(kepala)
+    assert "Coba lagi" in client.get(reverse("reports:detail", args=[run.pk])).content.decode()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:retry", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE
+
+
+def test_run_list_query_count_is_fixed(client, kepala, october, django_assert_max_num_queries):
+    client.force_login(kepala)
+    services.report_run_request(target=october, period="2026-10", enqueue=False)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("reports:list"))
+    for month in range(1, 10):
+        services.report_run_request(target=october, period=f"2026-0{month}", enqueue=False)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("reports:list"))
+
+
+def test_job_list_shows_scheduled_runs(client, kepala, done_run):
+    client.force_login(kepala)
+    body = client.get(reverse("reports:jobs")).content.decode()
+    assert "Laporan UPT" in body and "Berhasil" in body
+
+
+def test_api_create_list_detail_download(
+    client, kepala, october, ruteng, django_capture_on_commit_callbacks
+):
+    client.force_login(kepala)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/reports/",
+            {"scope": "facility", "facility": october.pk, "period": "2026-10"},
+            content_type="application/json",
+        )
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    run_id = response.json()["id"]
+    detail = client.get(f"/api/v1/reports/{run_id}/").json()
+    assert detail["status"] == "done" and detail["progress"] == 100
+    assert client.get("/api/v1/reports/").json()["count"] == 1
+    download = client.get(f"/api/v1/reports/{run_id}/download/")
+    assert download.status_code == 200
+    bad = client.post(
+        "/api/v1/reports/",
+        {"scope": "facility", "facility": ruteng.pk, "period": "2026-10"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    bad = client.post(
+        "/api/v1/reports/",
+        {"scope": "facility", "facility": october.pk, "period": "10-2026"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "TTTT-BB" in bad.content.decode()
+    assert ReportRun.objects.count() == 1
