@@ -5,3 +5,31 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Program pembinaan")
+
+    def ready(self):
+        from rutan.core import panels
+        from rutan.core.roles import Perm
+        from rutan.core.scoping import user_can
+        from rutan.inmates.signals import inmate_left_facility
+
+        from . import selectors, services
+
+        def end_enrolments(sender, *, inmate, on, by, reason, **kwargs):
+            services.enrolments_end_for_inmate(inmate=inmate, reason=reason, on=on, by=by)
+
+        inmate_left_facility.connect(end_enrolments, dispatch_uid="programmes-end-enrolments")
+
+        def inmate_panel(request, inmate):
+            if not user_can(request.user, Perm.PROGRAMME_VIEW, inmate.facility):
+                return None
+            return {
+                "programme_events": selectors.inmate_programme_events(inmate=inmate),
+                "inmate": inmate,
+            }
+
+        panels.register(
+            "inmate_detail",
+            order=20,
+            template="programmes/inmate_programmes.html",
+            context=inmate_panel,
+        )

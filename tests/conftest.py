@@ -1,6 +1,8 @@
+import importlib
 import itertools
 
 import pytest
+from django.apps import apps
 
 from rutan.core.roles import Role
 from rutan.inmates import services
@@ -13,6 +15,26 @@ from tests.factories import (
 )
 
 _numbers = itertools.count(1)
+
+# Rows that data migrations create. A test that commits (live server, threads) ends with a
+# flush that removes them, so every database test puts them back the way the migration does.
+_DATA_MIGRATIONS = [
+    ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
+    ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(request):
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    for module, func in _DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), func)(apps, None)
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ A panel's context function returns None to hide the panel for that user.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -28,11 +30,11 @@ def register(slot: str, *, order: int, template: str, context: Callable) -> None
         panels.sort(key=lambda p: p.order)
 
 
-def render_context(slot: str, request, obj) -> list[dict]:
-    """The panels of `slot` for this request: [{"template": ..., "context": {...}}]."""
+def render(slot: str, request, obj) -> list[str]:
+    """The rendered HTML of each panel of `slot` that has something for this request."""
     out = []
     for panel in _PANELS.get(slot, []):
         context = panel.context(request, obj)
         if context is not None:
-            out.append({"template": panel.template, "context": context})
+            out.append(render_to_string(panel.template, context, request=request))
     return out

@@ -1,5 +1,6 @@
 import datetime
 import decimal
+import uuid
 from collections.abc import Iterable
 
 from django.db import models
@@ -10,7 +11,7 @@ from .models import AuditAction, AuditEntry
 def _plain(value):
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk

@@ -1,7 +1,9 @@
+import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
@@ -98,6 +100,10 @@ class Facility(TimeStampedModel):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> datetime.date:
+        """Today's date where the facility is (WIB, WITA or WIT), not on the server."""
+        return timezone.localdate(timezone=self.tzinfo)
 
 
 class Block(TimeStampedModel):

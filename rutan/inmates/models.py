@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
@@ -199,7 +198,7 @@ class Inmate(TimeStampedModel):
         """The coaching stage on `on` from the stored stage dates (None for a detainee)."""
         if not self.has_sentence or self.lanjutan_from is None:
             return None
-        on = on or timezone.localdate()
+        on = on or self.facility.today()
         if self.integrasi_from and on >= self.integrasi_from:
             return CoachingStage.INTEGRASI
         if self.asimilasi_from and on >= self.asimilasi_from:
@@ -232,7 +231,7 @@ class Inmate(TimeStampedModel):
                 errors["sentence_years"] = _("Lama pidana harus lebih dari nol.")
         if self.birth_date and self.admission_date and self.birth_date >= self.admission_date:
             errors["birth_date"] = _("Tanggal lahir harus sebelum tanggal masuk.")
-        if self.admission_date and self.admission_date > timezone.localdate():
+        if self.admission_date and self.facility_id and self.admission_date > self.facility.today():
             errors["admission_date"] = _("Tanggal masuk tidak boleh di masa depan.")
         if self.has_sentence and self.admission_date:
             release = self.compute_expected_release()

@@ -5,7 +5,6 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
@@ -148,7 +147,7 @@ def inmate_update(*, inmate: Inmate, by, **data) -> Inmate:
     _apply_derived(inmate)
     _save_validated(inmate)
     if new_block != inmate.block:
-        inmate_move_block(inmate=inmate, block=new_block, on=timezone.localdate(), by=by)
+        inmate_move_block(inmate=inmate, block=new_block, on=inmate.facility.today(), by=by)
         inmate.refresh_from_db()
     audit_record(
         actor=by,
@@ -181,7 +180,7 @@ def _close_open_placement(inmate: Inmate, *, on: datetime.date, reason: str) -> 
 def _check_movable(inmate: Inmate, on: datetime.date) -> None:
     if inmate.status != InmateStatus.ACTIVE:
         raise ValidationError(_("WBP ini tidak lagi aktif di UPT ini."))
-    if on > timezone.localdate():
+    if on > inmate.facility.today():
         raise ValidationError({"on": _("Tanggal tidak boleh di masa depan.")})
 
 
@@ -339,7 +338,7 @@ def disciplinary_create(
         created_by=by,
         updated_by=by,
     )
-    if occurred_on and occurred_on > timezone.localdate():
+    if occurred_on and occurred_on > inmate.facility.today():
         raise ValidationError({"occurred_on": _("Tanggal kejadian tidak boleh di masa depan.")})
     entry.full_clean()
     entry.save()

@@ -72,7 +72,7 @@ def inmate_detail(request, pk):
             "can_manage": user_can(user, Perm.INMATE_MANAGE, inmate.facility),
             "can_move": user_can(user, Perm.INMATE_MOVE, inmate.facility),
             "can_discipline": user_can(user, Perm.DISCIPLINE_MANAGE, inmate.facility),
-            "panels": panels.render_context("inmate_detail", request, inmate),
+            "panels": panels.render("inmate_detail", request, inmate),
         },
     )
 

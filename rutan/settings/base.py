@@ -1,5 +1,7 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -11,6 +13,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+# Fernet key(s) for confidential fields, comma-separated, newest first (rotation). The
+# default is derived from the dev secret key and only fit for development.
+FIELD_ENCRYPTION_KEY = env(
+    "FIELD_ENCRYPTION_KEY",
+    default=base64.urlsafe_b64encode(
+        hashlib.sha256(f"fernet:{SECRET_KEY}".encode()).digest()
+    ).decode(),
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -38,6 +48,7 @@ INSTALLED_APPS = [
     "rutan.accounts",
     "rutan.inmates",
     "rutan.dashboard",
+    "rutan.reports",
     "programmes",
     "assessments",
     "partners",
@@ -113,6 +124,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -171,6 +183,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# A submitted intern log the mentor leaves this many days is approved automatically.
+INTERN_LOG_AUTO_APPROVE_DAYS = env.int("INTERN_LOG_AUTO_APPROVE_DAYS", default=14)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rutan <noreply@rutan.invalid>")
 
@@ -198,6 +213,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every rendering step at INFO; keep its warnings only.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The embedded SQLite default cannot enforce NULLS NOT DISTINCT; PostgreSQL (test, production)

@@ -14,3 +14,7 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 3
+FIELD_ENCRYPTION_KEY = "2yb6lX0Bqf1sH3H8rQ6jV1W2kN8gY5dC7pT4uE9aZ0M="
+# Requests run in the user's facility timezone (middleware); the fixtures' facilities are
+# WITA, so tests that compute "today" outside a request use the same zone.
+TIME_ZONE = "Asia/Makassar"

@@ -1,6 +1,5 @@
 """End-to-end journeys in Debian's headless Chromium driven by Playwright (never a download)."""
 
-import importlib
 import os
 import re
 import shutil
@@ -8,7 +7,6 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # fixtures in that same thread are still synchronous.
@@ -116,11 +114,3 @@ def shoot(page, name):
     """Keep a screenshot of a journey's final page as an artefact."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture(autouse=True)
-def _migrated_rows(transactional_db):
-    """The live server needs committed data, and the flush after each such test also drops
-    the rows that data migrations create; put them back the way the migration does."""
-    migration = importlib.import_module("rutan.inmates.migrations.0002_national_stage_rules")
-    migration.forwards(apps, None)

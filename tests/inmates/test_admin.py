@@ -72,8 +72,9 @@ def test_facility_staff_cannot_change_national_stage_rules(client, kepala):
     rule = StageRule.objects.get(facility=None, stage="lanjutan")
     client.force_login(kepala)
     url = reverse("admin:inmates_stagerule_change", args=[rule.pk])
-    response = client.post(url, {"stage": "lanjutan", "numerator": 1, "denominator": 4,
-                                 "legal_basis": "x"})
+    response = client.post(
+        url, {"stage": "lanjutan", "numerator": 1, "denominator": 4, "legal_basis": "x"}
+    )
     assert response.status_code == 403
     rule.refresh_from_db()
     assert rule.denominator == 3

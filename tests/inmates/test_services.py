@@ -120,7 +120,7 @@ def test_transfer_refuses_same_facility_and_future_dates(balikpapan, registrasi,
         services.inmate_move_block(
             inmate=inmate,
             block=balikpapan.blocks.get(name="Blok B"),
-            on=timezone.localdate() + D(days=1),
+            on=balikpapan.today() + D(days=1),
             by=registrasi,
         )
     assert Placement.objects.filter(inmate=inmate).count() == 1
@@ -182,7 +182,7 @@ def test_register_f_entry_and_close(balikpapan, registrasi, make_inmate):
     with pytest.raises(ValidationError):
         services.disciplinary_create(
             inmate=inmate,
-            occurred_on=timezone.localdate() + D(days=1),
+            occurred_on=balikpapan.today() + D(days=1),
             offence="x",
             sanction="y",
             by=registrasi,

@@ -165,7 +165,7 @@ def test_transfer_through_the_ui(client, kepala, balikpapan, ruteng, make_inmate
 def test_transfer_form_refuses_a_future_date(client, kepala, balikpapan, ruteng, make_inmate):
     inmate = make_inmate(balikpapan)
     client.force_login(kepala)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = balikpapan.today() + datetime.timedelta(days=1)
     response = client.post(
         reverse("inmates:transfer", args=[inmate.pk]),
         {"to_facility": ruteng.pk, "on": tomorrow.isoformat()},

@@ -1,0 +1,184 @@
+"""Who may join a programme or start an assimilation placement, with every rule's reason.
+
+Literacy level and interest come from the assessments app, read lazily so that this app
+works before (and without) it.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rutan.core import providers
+from rutan.core.choices import LITERACY_ORDER, LiteracyLevel, ProgrammeArea
+from rutan.facilities.models import Sex
+from rutan.inmates.choices import STAGE_ORDER, CoachingStage, DisciplinaryStatus, InmateStatus
+from rutan.inmates.models import DisciplinaryEntry, Inmate
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    label: str
+    passed: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def inmate_literacy_level(inmate: Inmate) -> str | None:
+    """The level of the inmate's latest final literacy assessment, None when there is none."""
+    provider = providers.get("inmate_literacy_level")
+    return provider(inmate=inmate) if provider else None
+
+
+def inmate_interest_areas(inmate: Inmate) -> list[str]:
+    """The ranked areas of the inmate's latest final interest assessment ([] when none)."""
+    provider = providers.get("inmate_interest_areas")
+    return list(provider(inmate=inmate)) if provider else []
+
+
+def _stage_label(stage: str | None) -> str:
+    return str(CoachingStage(stage).label) if stage else _("belum berputusan (tahanan)")
+
+
+def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None = None):
+    """Check every eligibility rule of `programme` for `inmate` on `on` (default today).
+
+    Rules: held at the programme's facility and active; sex; coaching stage; minimum literacy
+    level (an inmate without a literacy assessment fails); required interest area. Only the
+    rules the programme sets are checked. Returns a list of RuleResult, passed or not.
+    """
+    on = on or timezone.localdate()
+    results = [
+        RuleResult(
+            "facility",
+            _("WBP di UPT ini"),
+            inmate.facility_id == programme.facility_id and inmate.status == InmateStatus.ACTIVE,
+            _("WBP aktif di %(facility)s.") % {"facility": programme.facility}
+            if inmate.facility_id == programme.facility_id and inmate.status == InmateStatus.ACTIVE
+            else _("WBP tidak sedang ditahan di %(facility)s.") % {"facility": programme.facility},
+        )
+    ]
+    if programme.eligible_sex:
+        wanted = Sex(programme.eligible_sex).label
+        ok = inmate.sex == programme.eligible_sex
+        results.append(
+            RuleResult(
+                "sex",
+                _("Jenis kelamin"),
+                ok,
+                _("Program khusus %(sex)s.") % {"sex": str(wanted).lower()}
+                if not ok
+                else _("Sesuai (%(sex)s).") % {"sex": str(wanted).lower()},
+            )
+        )
+    if programme.eligible_stages:
+        stage = inmate.stage_on(on)
+        ok = stage in programme.eligible_stages
+        allowed = programme.get_eligible_stages_display()
+        results.append(
+            RuleResult(
+                "stage",
+                _("Tahap pembinaan"),
+                ok,
+                _("Tahap %(stage)s; program untuk tahap %(allowed)s.")
+                % {"stage": _stage_label(stage), "allowed": allowed},
+            )
+        )
+    if programme.min_literacy_level:
+        minimum = LiteracyLevel(programme.min_literacy_level)
+        level = inmate_literacy_level(inmate)
+        if level is None:
+            results.append(
+                RuleResult(
+                    "literacy",
+                    _("Tingkat literasi"),
+                    False,
+                    _("Belum ada asesmen literasi; minimal %(min)s.") % {"min": minimum.label},
+                )
+            )
+        else:
+            ok = LITERACY_ORDER.index(level) >= LITERACY_ORDER.index(minimum)
+            results.append(
+                RuleResult(
+                    "literacy",
+                    _("Tingkat literasi"),
+                    ok,
+                    _("Literasi %(level)s; minimal %(min)s.")
+                    % {"level": LiteracyLevel(level).label, "min": minimum.label},
+                )
+            )
+    if programme.required_interest_area:
+        area = ProgrammeArea(programme.required_interest_area)
+        areas = inmate_interest_areas(inmate)
+        if not areas:
+            reason, ok = (
+                _("Belum ada asesmen minat; disyaratkan minat %(area)s.") % {"area": area.label},
+                False,
+            )
+        else:
+            ok = area.value in areas
+            reason = (
+                _("Minat %(area)s tercatat.") % {"area": area.label}
+                if ok
+                else _("Minat %(area)s tidak tercatat pada asesmen minat.") % {"area": area.label}
+            )
+        results.append(RuleResult("interest", _("Minat"), ok, reason))
+    return results
+
+
+def assimilation_eligibility(*, inmate: Inmate, on: datetime.date | None = None):
+    """Check whether `inmate` may start assimilation on `on` (fallback rules).
+
+    The assessments app decides when present (time, Register F, SPPN, … as data); without
+    it the fallback rules apply: active and sentenced; coaching stage on `on` is asimilasi or
+    later; no open Register F entry. Returns every rule as a RuleResult, passed or not.
+    """
+    on = on or timezone.localdate()
+    provider = providers.get("assimilation_eligibility")
+    if provider is not None:
+        result = provider(inmate=inmate, on=on)
+        return [RuleResult(r.code, r.label, r.passed, r.reason) for r in result.rules]
+    active = inmate.status == InmateStatus.ACTIVE
+    results = [
+        RuleResult(
+            "active",
+            _("Status WBP"),
+            active,
+            _("WBP aktif.") if active else _("WBP tidak lagi aktif di UPT ini."),
+        )
+    ]
+    stage = inmate.stage_on(on)
+    threshold = STAGE_ORDER.index(CoachingStage.ASIMILASI)
+    ok = stage is not None and STAGE_ORDER.index(stage) >= threshold
+    if ok:
+        reason = _("Tahap %(stage)s.") % {"stage": _stage_label(stage)}
+    elif stage is None:
+        reason = _("Belum berputusan (tahanan); asimilasi hanya untuk narapidana.")
+    else:
+        reason = _("Tahap %(stage)s; asimilasi mulai %(date)s.") % {
+            "stage": _stage_label(stage),
+            "date": inmate.asimilasi_from.strftime("%d-%m-%Y") if inmate.asimilasi_from else "—",
+        }
+    results.append(RuleResult("stage", _("Tahap pembinaan ≥ asimilasi"), ok, reason))
+    open_entries = DisciplinaryEntry.objects.filter(
+        inmate=inmate, status=DisciplinaryStatus.OPEN
+    ).count()
+    results.append(
+        RuleResult(
+            "register_f",
+            _("Tanpa register F berjalan"),
+            open_entries == 0,
+            _("Tidak ada catatan register F berjalan.")
+            if open_entries == 0
+            else _("Ada %(n)d catatan register F yang masih berjalan.") % {"n": open_entries},
+        )
+    )
+    return results
+
+
+def failing(results) -> list[RuleResult]:
+    return [r for r in results if not r.passed]

@@ -1,0 +1,388 @@
+"""Reads of the programmes app, always through the user's scope."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rutan.core.roles import Perm
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404
+from rutan.inmates.models import Inmate
+from rutan.inmates.selectors import inmate_list
+
+from .choices import AttendanceStatus, EnrolmentStatus, PlacementStatus, ProgrammeStatus
+from .models import (
+    AssimilationPlacement,
+    Attendance,
+    Certificate,
+    Enrolment,
+    EnrolmentEvent,
+    Product,
+    Programme,
+    Session,
+)
+from .services import session_roster
+
+
+def _rate(present: int, recorded: int) -> float | None:
+    return round(100 * present / recorded, 1) if recorded else None
+
+
+def programme_list(
+    *, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW
+) -> QuerySet:
+    """Programmes the user may see, with active and waiting counts.
+
+    Filters: q (title, facilitator, instructor), facility, pillar, area, status.
+    """
+    filters = filters or {}
+    qs = (
+        Programme.objects.for_user(user, perm)
+        .select_related("facility")
+        .annotate(
+            active_count=Count("enrolments", filter=Q(enrolments__status="active"), distinct=True),
+            waitlist_count=Count(
+                "enrolments", filter=Q(enrolments__status="waitlisted"), distinct=True
+            ),
+        )
+    )
+    if search := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(facilitator__icontains=search)
+            | Q(instructor__icontains=search)
+        )
+    for key in ("facility", "pillar", "area", "status"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    return qs.order_by("facility__name", "title", "id")
+
+
+def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
+    return get_scoped_or_404(Programme.objects.select_related("facility"), user, perm, pk=pk)
+
+
+def programme_roster(*, programme: Programme) -> list[Enrolment]:
+    """Active and completed enrolments with their attendance counts (one query)."""
+    return list(
+        programme.enrolments.exclude(status=EnrolmentStatus.WAITLISTED)
+        .select_related("inmate", "inmate__block", "certificate")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present")),
+            recorded=Count("attendance"),
+        )
+        .order_by("status", "inmate__name", "id")
+    )
+
+
+def programme_waitlist(*, programme: Programme) -> QuerySet:
+    return (
+        programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED)
+        .select_related("inmate")
+        .order_by("waitlist_position", "id")
+    )
+
+
+def attendance_rate(*, enrolment: Enrolment) -> float | None:
+    """Share of recorded sessions the inmate attended, in percent (None before any record)."""
+    counts = enrolment.attendance.aggregate(
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)), recorded=Count("id")
+    )
+    return _rate(counts["present"], counts["recorded"])
+
+
+def programme_attendance_rate(*, programme: Programme) -> float | None:
+    counts = Attendance.objects.filter(session__programme=programme).aggregate(
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)), recorded=Count("id")
+    )
+    return _rate(counts["present"], counts["recorded"])
+
+
+@dataclass
+class SessionRate:
+    session: Session
+    present: int
+    recorded: int
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.present, self.recorded)
+
+
+def programme_attendance_series(*, programme: Programme, limit: int = 20) -> list[SessionRate]:
+    """Attendance of the last `limit` recorded sessions, oldest first (for the chart)."""
+    sessions = (
+        programme.sessions.filter(attendance_taken_at__isnull=False)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present")),
+            recorded=Count("attendance"),
+        )
+        .order_by("-date", "-start_time")[:limit]
+    )
+    return [SessionRate(s, s.present, s.recorded) for s in reversed(sessions)]
+
+
+def session_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
+    """Sessions the user may see. Filters: programme, facility, date_from, date_to, status."""
+    filters = filters or {}
+    qs = (
+        Session.objects.for_user(user, perm)
+        .select_related("programme", "programme__facility")
+        .annotate(absent=Count("attendance", filter=Q(attendance__status="absent")))
+    )
+    for key in ("programme", "status"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    if value := filters.get("facility"):
+        qs = qs.filter(programme__facility=value)
+    if value := filters.get("date_from"):
+        qs = qs.filter(date__gte=value)
+    if value := filters.get("date_to"):
+        qs = qs.filter(date__lte=value)
+    return qs.order_by("date", "start_time", "programme__title", "id")
+
+
+def sessions_today(*, user, on: datetime.date | None = None) -> QuerySet:
+    """Today's sessions (scheduled and cancelled) of the programmes the user may record."""
+    on = on or timezone.localdate()
+    return session_list(
+        user=user, filters={"date_from": on, "date_to": on}, perm=Perm.ATTENDANCE_RECORD
+    ).filter(programme__status__in=[ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING])
+
+
+def session_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Session:
+    return get_scoped_or_404(
+        Session.objects.select_related("programme", "programme__facility", "cancelled_by"),
+        user,
+        perm,
+        pk=pk,
+    )
+
+
+@dataclass
+class RegisterRow:
+    enrolment: Enrolment
+    attendance: Attendance | None
+
+    @property
+    def absent(self) -> bool:
+        return self.attendance is not None and self.attendance.status == AttendanceStatus.ABSENT
+
+
+def session_register(*, session: Session) -> list[RegisterRow]:
+    """The roster of a session with what was recorded for each (two queries)."""
+    recorded = {
+        a.enrolment_id: a for a in session.attendance.select_related("recorded_by").order_by("id")
+    }
+    return [RegisterRow(e, recorded.get(e.pk)) for e in session_roster(session)]
+
+
+def attendance_history(*, session: Session) -> list:
+    """Every recorded version of a session's attendance, newest first (who changed what)."""
+    return list(
+        Attendance.history.filter(session_id=session.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def enrolment_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
+    """Enrolments the user may see. Filters: programme, inmate, status, facility."""
+    filters = filters or {}
+    qs = Enrolment.objects.for_user(user, perm).select_related(
+        "programme", "programme__facility", "inmate"
+    )
+    for key in ("programme", "inmate", "status"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    if value := filters.get("facility"):
+        qs = qs.filter(programme__facility=value)
+    return qs.order_by("programme__title", "status", "waitlist_position", "inmate__name", "id")
+
+
+def enrolment_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Enrolment:
+    return get_scoped_or_404(
+        Enrolment.objects.select_related(
+            "programme", "programme__facility", "inmate", "inmate__facility"
+        ).prefetch_related(
+            Prefetch("events", queryset=EnrolmentEvent.objects.select_related("by")),
+            "evaluations",
+        ),
+        user,
+        perm,
+        pk=pk,
+    )
+
+
+def enrolment_attendance(*, enrolment: Enrolment) -> QuerySet:
+    return enrolment.attendance.select_related("session").order_by("-session__date")
+
+
+def eligible_inmates(*, user, programme: Programme, filters: dict | None = None) -> QuerySet:
+    """Active inmates of the programme's facility not already enrolled (for bulk enrolment).
+
+    Filters: q, block, stage, sex. Eligibility rules are checked by the service on enrolment.
+    """
+    filters = dict(filters or {})
+    filters["facility"] = programme.facility
+    if programme.eligible_sex and not filters.get("sex"):
+        filters["sex"] = programme.eligible_sex
+    return (
+        inmate_list(user=user, filters=filters)
+        .exclude(
+            enrolments__programme=programme,
+            enrolments__status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED],
+        )
+        .select_related("block")
+    )
+
+
+def certificate_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
+    filters = filters or {}
+    qs = Certificate.objects.for_user(user, perm).select_related(
+        "facility", "enrolment__programme", "enrolment__inmate"
+    )
+    if value := filters.get("programme"):
+        qs = qs.filter(enrolment__programme=value)
+    return qs
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    """The certificate with a public verification code (no scope: the page is public)."""
+    return (
+        Certificate.objects.select_related("enrolment__programme", "enrolment__inmate", "facility")
+        .filter(code=code)
+        .first()
+    )
+
+
+def product_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
+    filters = filters or {}
+    qs = Product.objects.for_user(user, perm).select_related("programme", "programme__facility")
+    if value := filters.get("programme"):
+        qs = qs.filter(programme=value)
+    return qs
+
+
+def assimilation_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
+    """Assimilation placements the user may see. Filters: status, facility, inmate."""
+    filters = filters or {}
+    qs = AssimilationPlacement.objects.for_user(user, perm).select_related(
+        "facility", "inmate", "programme"
+    )
+    for key in ("status", "facility", "inmate"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    return qs.order_by("status", "-start_date", "id")
+
+
+def assimilation_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> AssimilationPlacement:
+    return get_scoped_or_404(
+        AssimilationPlacement.objects.select_related("facility", "inmate", "programme"),
+        user,
+        perm,
+        pk=pk,
+    )
+
+
+def assimilation_candidates(*, user, facility=None) -> QuerySet:
+    """Active sentenced inmates the user may place (eligibility is checked on creation)."""
+    ids = facility_ids_for(user, Perm.ASSIMILATION_MANAGE)
+    qs = Inmate.objects.filter(status="active", asimilasi_from__isnull=False)
+    if ids is not None:
+        qs = qs.filter(facility__in=ids)
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    return qs.select_related("facility").order_by("name", "id")
+
+
+@dataclass
+class TimelineEvent:
+    on: datetime.date
+    kind: str
+    title: str
+    detail: str
+    url_name: str = ""
+    url_pk: int | None = None
+
+
+def inmate_programme_events(*, inmate: Inmate) -> list[TimelineEvent]:
+    """Programme events of an inmate for their timeline, newest first (three queries):
+    every enrolment status change, certificates and assimilation placements."""
+    events = [
+        TimelineEvent(
+            on=e.on,
+            kind="enrolment",
+            title=e.enrolment.programme.title,
+            detail=f"{e.get_to_status_display()}" + (f" — {e.reason}" if e.reason else ""),
+            url_name="programmes:enrolment_detail",
+            url_pk=e.enrolment_id,
+        )
+        for e in EnrolmentEvent.objects.filter(enrolment__inmate=inmate).select_related(
+            "enrolment__programme"
+        )
+    ]
+    events += [
+        TimelineEvent(
+            on=c.issued_on,
+            kind="certificate",
+            title=c.enrolment.programme.title,
+            detail=_("Sertifikat %(number)s") % {"number": c.number}
+            + ("" if c.is_valid else " " + _("(dicabut)")),
+            url_name="programmes:enrolment_detail",
+            url_pk=c.enrolment_id,
+        )
+        for c in Certificate.objects.filter(enrolment__inmate=inmate).select_related(
+            "enrolment__programme"
+        )
+    ]
+    for p in AssimilationPlacement.objects.filter(inmate=inmate):
+        events.append(
+            TimelineEvent(
+                on=p.start_date,
+                kind="assimilation",
+                title=p.workplace,
+                detail=_("Asimilasi mulai · SK %(ref)s") % {"ref": p.decree_reference},
+                url_name="programmes:assimilation_detail",
+                url_pk=p.pk,
+            )
+        )
+        if p.end_date and p.status == PlacementStatus.ENDED:
+            events.append(
+                TimelineEvent(
+                    on=p.end_date,
+                    kind="assimilation",
+                    title=p.workplace,
+                    detail=_("Asimilasi selesai — %(reason)s") % {"reason": p.end_reason},
+                    url_name="programmes:assimilation_detail",
+                    url_pk=p.pk,
+                )
+            )
+    return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+def inmate_enrolments(*, inmate: Inmate) -> QuerySet:
+    """An inmate's programmes (for the inmate detail page)."""
+    return (
+        Enrolment.objects.filter(inmate=inmate)
+        .select_related("programme")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present")),
+            recorded=Count("attendance"),
+        )
+        .order_by("-requested_on", "-id")
+    )
+
+
+def sessions_upcoming(*, programme: Programme, on: datetime.date, limit: int = 10):
+    return programme.sessions.filter(date__gte=on).order_by("date", "start_time")[:limit]
+
+
+def sessions_recent(*, programme: Programme, on: datetime.date, limit: int = 10):
+    return (
+        programme.sessions.filter(date__lt=on)
+        .annotate(absent=Count("attendance", filter=Q(attendance__status="absent")))
+        .order_by("-date", "-start_time")[:limit]
+    )

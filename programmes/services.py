@@ -1,0 +1,1129 @@
+"""Every write of the programmes app: validated, atomic and audited."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from rutan.core.choices import Pillar
+from rutan.core.models import AuditAction
+from rutan.core.roles import Perm
+from rutan.core.scoping import user_can
+from rutan.core.services import audit_record, model_snapshot
+from rutan.facilities.models import Facility
+from rutan.inmates.models import Inmate
+
+from . import eligibility
+from .choices import (
+    OPEN_ENROLMENT,
+    PROGRAMME_TRANSITIONS,
+    AbsenceReason,
+    AttendanceStatus,
+    EnrolmentStatus,
+    EvaluationKind,
+    PlacementStatus,
+    ProgrammeStatus,
+    SessionStatus,
+    SystemEndReason,
+    WithdrawReason,
+)
+from .models import (
+    AssimilationLog,
+    AssimilationPlacement,
+    Attendance,
+    Certificate,
+    CertificateCounter,
+    Enrolment,
+    EnrolmentEvent,
+    Evaluation,
+    Product,
+    Programme,
+    ScheduleSlot,
+    Session,
+)
+
+PROGRAMME_FIELDS = [
+    "title",
+    "agreement",
+    "pillar",
+    "area",
+    "description",
+    "facilitator",
+    "instructor",
+    "location",
+    "capacity",
+    "start_date",
+    "end_date",
+    "eligible_sex",
+    "eligible_stages",
+    "min_literacy_level",
+    "required_interest_area",
+]
+SESSION_FIELDS = ["date", "start_time", "end_time", "location", "topic"]
+PRODUCT_FIELDS = ["name", "made_on", "quantity", "unit", "unit_value", "disposition", "note"]
+MAX_GENERATE_DAYS = 366
+
+
+def _require(user, perm: Perm, facility) -> None:
+    if not user_can(user, perm, facility):
+        raise ValidationError(
+            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
+        )
+
+
+def facility_today(facility: Facility) -> datetime.date:
+    """Today's date where the facility is (sessions and attendance are in local dates)."""
+    return timezone.localdate(timezone=facility.tzinfo)
+
+
+def _audit(by, action, instance, before=None, after=None, facility_id=None):
+    audit_record(
+        actor=by,
+        action=action,
+        instance=instance,
+        before=before,
+        after=after,
+        facility_id=facility_id,
+    )
+
+
+# Programmes and schedules ------------------------------------------------------------
+
+
+def _check_open(programme: Programme) -> None:
+    if programme.status in (ProgrammeStatus.FINISHED, ProgrammeStatus.CANCELLED):
+        raise ValidationError(
+            _("Program ini sudah %(status)s.") % {"status": programme.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def programme_create(
+    *, facility: Facility, by, status: str = ProgrammeStatus.PLANNED, **data
+) -> Programme:
+    """Create a programme at `facility` (planned, or running when it has already begun)."""
+    _require(by, Perm.PROGRAMME_MANAGE, facility)
+    if status not in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
+        raise ValidationError({"status": _("Program baru harus direncanakan atau berjalan.")})
+    programme = Programme(facility=facility, status=status, created_by=by, updated_by=by)
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    programme.eligible_stages = list(programme.eligible_stages or [])
+    programme.full_clean()
+    programme.save()
+    _audit(by, AuditAction.CREATE, programme, after=model_snapshot(programme))
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, by, **data) -> Programme:
+    """Change a programme's data. A larger capacity moves people up from the waiting list."""
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _check_open(programme)
+    before = model_snapshot(programme)
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    programme.eligible_stages = list(programme.eligible_stages or [])
+    programme.updated_by = by
+    programme.full_clean()
+    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    if programme.capacity < active:
+        raise ValidationError(
+            {
+                "capacity": _("Sudah ada %(n)d peserta aktif; kapasitas tidak boleh lebih kecil.")
+                % {"n": active}
+            }
+        )
+    programme.save()
+    _audit(by, AuditAction.UPDATE, programme, before, model_snapshot(programme))
+    _promote_waitlist(programme, on=facility_today(programme.facility), by=by)
+    return programme
+
+
+@transaction.atomic
+def programme_set_status(
+    *, programme: Programme, status: str, by, on: datetime.date | None = None
+) -> Programme:
+    """Move a programme along planned → running → finished | cancelled.
+
+    Finishing completes every active enrolment and closes the waiting list; cancelling
+    withdraws every open enrolment and cancels the sessions still to come.
+    """
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    on = on or facility_today(programme.facility)
+    if status not in PROGRAMME_TRANSITIONS.get(programme.status, set()):
+        raise ValidationError(
+            {
+                "status": _("Status %(from)s tidak dapat diubah menjadi %(to)s.")
+                % {
+                    "from": programme.get_status_display().lower(),
+                    "to": ProgrammeStatus(status).label.lower()
+                    if status in ProgrammeStatus.values
+                    else status,
+                }
+            }
+        )
+    before = model_snapshot(programme, ["status", "end_date"])
+    enrolments = list(programme.enrolments.select_for_update().filter(status__in=OPEN_ENROLMENT))
+    for enrolment in enrolments:
+        if status == ProgrammeStatus.FINISHED and enrolment.status == EnrolmentStatus.ACTIVE:
+            _end(enrolment, EnrolmentStatus.COMPLETED, on, EnrolmentStatus.COMPLETED, "", by)
+        else:
+            note = (
+                _("Program selesai")
+                if status == ProgrammeStatus.FINISHED
+                else _("Program dibatalkan")
+            )
+            _end(enrolment, EnrolmentStatus.WITHDRAWN, on, WithdrawReason.OTHER, note, by)
+    if status == ProgrammeStatus.CANCELLED:
+        now = timezone.now()
+        programme.sessions.filter(status=SessionStatus.SCHEDULED, date__gt=on).update(
+            status=SessionStatus.CANCELLED,
+            cancel_reason=_("Program dibatalkan"),
+            cancelled_at=now,
+            cancelled_by=by,
+        )
+    programme.status = status
+    if status in (ProgrammeStatus.FINISHED, ProgrammeStatus.CANCELLED) and (
+        programme.end_date is None or programme.end_date > on
+    ):
+        programme.end_date = max(on, programme.start_date)
+    programme.updated_by = by
+    programme.save(update_fields=["status", "end_date", "updated_by", "updated_at"])
+    _audit(
+        by, AuditAction.UPDATE, programme, before, model_snapshot(programme, ["status", "end_date"])
+    )
+    return programme
+
+
+@transaction.atomic
+def schedule_slot_create(
+    *,
+    programme: Programme,
+    weekday: int,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    location: str = "",
+    by,
+) -> ScheduleSlot:
+    """Add a weekly recurrence to a programme's schedule."""
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    _check_open(programme)
+    slot = ScheduleSlot(
+        programme=programme,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        location=location,
+        created_by=by,
+        updated_by=by,
+    )
+    slot.full_clean()
+    slot.save()
+    _audit(
+        by, AuditAction.CREATE, slot, after=model_snapshot(slot), facility_id=programme.facility_id
+    )
+    return slot
+
+
+@transaction.atomic
+def schedule_slot_delete(*, slot: ScheduleSlot, by) -> None:
+    """Remove a weekly recurrence; sessions already made from it stay."""
+    programme = slot.programme
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    _audit(
+        by, AuditAction.DELETE, slot, before=model_snapshot(slot), facility_id=programme.facility_id
+    )
+    slot.delete()
+
+
+@transaction.atomic
+def sessions_generate(
+    *, programme: Programme, date_from: datetime.date, date_to: datetime.date, by
+) -> list[Session]:
+    """Make the dated sessions of the weekly schedule between two dates (inclusive).
+
+    Dates outside the programme's start/end are skipped, and so is any date and time that
+    already has a session (also a cancelled one), so running it twice changes nothing.
+    """
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    _check_open(programme)
+    if date_to < date_from:
+        raise ValidationError({"date_to": _("Tanggal akhir tidak boleh sebelum tanggal awal.")})
+    if (date_to - date_from).days > MAX_GENERATE_DAYS:
+        raise ValidationError({"date_to": _("Rentang paling lama satu tahun.")})
+    slots = list(programme.slots.all())
+    if not slots:
+        raise ValidationError(_("Program ini belum punya jadwal mingguan."))
+    start = max(date_from, programme.start_date)
+    end = min(date_to, programme.end_date) if programme.end_date else date_to
+    existing = set(
+        programme.sessions.filter(date__range=(start, end)).values_list("date", "start_time")
+    )
+    new = []
+    day = start
+    while day <= end:
+        for slot in slots:
+            if slot.weekday == day.weekday() and (day, slot.start_time) not in existing:
+                new.append(
+                    Session(
+                        programme=programme,
+                        slot=slot,
+                        date=day,
+                        start_time=slot.start_time,
+                        end_time=slot.end_time,
+                        location=slot.location or programme.location,
+                        created_by=by,
+                        updated_by=by,
+                    )
+                )
+        day += datetime.timedelta(days=1)
+    Session.objects.bulk_create(new)
+    if new:
+        _audit(
+            by,
+            AuditAction.CREATE,
+            programme,
+            after={"sessions_generated": len(new), "from": str(start), "to": str(end)},
+        )
+    return new
+
+
+@transaction.atomic
+def session_create(*, programme: Programme, by, **data) -> Session:
+    """Add one session outside the weekly schedule."""
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    _check_open(programme)
+    session = Session(programme=programme, created_by=by, updated_by=by)
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    session.location = session.location or programme.location
+    _validate_session(session)
+    _audit(
+        by,
+        AuditAction.CREATE,
+        session,
+        after=model_snapshot(session),
+        facility_id=programme.facility_id,
+    )
+    return session
+
+
+def _validate_session(session: Session) -> None:
+    programme = session.programme
+    if session.date and session.date < programme.start_date:
+        raise ValidationError({"date": _("Tanggal sebelum program dimulai.")})
+    if session.date and programme.end_date and session.date > programme.end_date:
+        raise ValidationError({"date": _("Tanggal sesudah program berakhir.")})
+    session.full_clean()
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"date": _("Sesi program ini pada tanggal dan jam itu sudah ada.")}
+        ) from exc
+
+
+@transaction.atomic
+def session_update(*, session: Session, by, **data) -> Session:
+    """Change a session's date, time, place or topic (not once attendance is taken)."""
+    _require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
+    session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError(_("Sesi yang dibatalkan tidak dapat diubah."))
+    before = model_snapshot(session)
+    moved = any(
+        name in data and data[name] != getattr(session, name) for name in ("date", "start_time")
+    )
+    if moved and session.attendance.exists():
+        raise ValidationError(
+            {"date": _("Presensi sesi ini sudah dicatat; tanggal dan jam tidak dapat diubah.")}
+        )
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    session.updated_by = by
+    _validate_session(session)
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        session,
+        before,
+        model_snapshot(session),
+        facility_id=session.programme.facility_id,
+    )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, reason: str, by) -> Session:
+    """Cancel a session with a reason; the row stays, marked with who, when and why."""
+    _require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
+    session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tuliskan alasan pembatalan.")})
+    if session.is_cancelled:
+        raise ValidationError(_("Sesi ini sudah dibatalkan."))
+    if session.attendance.exists():
+        raise ValidationError(_("Presensi sesi ini sudah dicatat; sesi tidak dapat dibatalkan."))
+    before = model_snapshot(session, ["status", "cancel_reason"])
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason[:300]
+    session.cancelled_at = timezone.now()
+    session.cancelled_by = by
+    session.updated_by = by
+    session.save()
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        session,
+        before,
+        model_snapshot(session, ["status", "cancel_reason"]),
+        facility_id=session.programme.facility_id,
+    )
+    return session
+
+
+# Enrolment ----------------------------------------------------------------------------
+
+
+def _event(enrolment: Enrolment, from_status: str, on: datetime.date, reason: str, by) -> None:
+    EnrolmentEvent.objects.create(
+        enrolment=enrolment,
+        from_status=from_status,
+        to_status=enrolment.status,
+        on=on,
+        reason=reason[:300],
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def _end(enrolment: Enrolment, status: str, on: datetime.date, reason: str, note: str, by):
+    previous = enrolment.status
+    enrolment.status = status
+    enrolment.waitlist_position = None
+    enrolment.ended_on = max(on, enrolment.started_on) if enrolment.started_on else on
+    enrolment.end_reason = reason
+    enrolment.end_note = note[:300]
+    enrolment.updated_by = by if getattr(by, "is_authenticated", False) else None
+    enrolment.save()
+    label = enrolment.get_end_reason_display()
+    _event(enrolment, previous, on, f"{label}{': ' + note if note else ''}", by)
+
+
+def _renumber_waitlist(programme: Programme) -> None:
+    waiting = list(
+        programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by(
+            "waitlist_position", "id"
+        )
+    )
+    changed = []
+    for position, enrolment in enumerate(waiting, start=1):
+        if enrolment.waitlist_position != position:
+            enrolment.waitlist_position = position
+            changed.append(enrolment)
+    Enrolment.objects.bulk_update(changed, ["waitlist_position"])
+
+
+def _promote_waitlist(programme: Programme, *, on: datetime.date, by) -> list[Enrolment]:
+    """Give free places to the waiting list in order (skipping those no longer eligible).
+
+    The caller holds the programme row lock.
+    """
+    promoted = []
+    if programme.status in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
+        free = (
+            programme.capacity - programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+        )
+        waiting = programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by(
+            "waitlist_position", "id"
+        )
+        for enrolment in waiting.select_related("inmate", "inmate__facility"):
+            if free <= 0:
+                break
+            checks = eligibility.programme_eligibility(
+                programme=programme, inmate=enrolment.inmate, on=on
+            )
+            if eligibility.failing(checks):
+                continue
+            enrolment.status = EnrolmentStatus.ACTIVE
+            enrolment.waitlist_position = None
+            enrolment.started_on = max(on, programme.start_date)
+            enrolment.save()
+            _event(enrolment, EnrolmentStatus.WAITLISTED, on, _("Tempat tersedia"), by)
+            promoted.append(enrolment)
+            free -= 1
+    _renumber_waitlist(programme)
+    return promoted
+
+
+def _eligibility_error(failed) -> ValidationError:
+    return ValidationError(
+        {
+            "inmate": [
+                ValidationError(
+                    "%(label)s: %(reason)s",
+                    code=f"ineligible_{r.rule}",
+                    params={"label": r.label, "reason": r.reason},
+                )
+                for r in failed
+            ]
+        }
+    )
+
+
+@transaction.atomic
+def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
+    """Enrol an inmate in a programme.
+
+    The user must manage programmes at the programme's facility; the programme must be
+    planned or running; every eligibility rule must pass (a failing rule is named in the
+    error, code `ineligible_<rule>`); an inmate holds at most one open place per programme
+    (also a database constraint). When the programme is full the inmate joins the waiting
+    list with the next position. Concurrent enrolments are serialised on the programme row.
+    """
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    programme = (
+        Programme.objects.select_for_update().select_related("facility").get(pk=programme.pk)
+    )
+    if programme.status not in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
+        raise ValidationError(
+            _("Program ini %(status)s dan tidak menerima peserta.")
+            % {"status": programme.get_status_display().lower()}
+        )
+    inmate = Inmate.objects.select_related("facility").get(pk=inmate.pk)
+    today = facility_today(programme.facility)
+    failed = eligibility.failing(
+        eligibility.programme_eligibility(programme=programme, inmate=inmate, on=today)
+    )
+    if failed:
+        raise _eligibility_error(failed)
+    current = programme.enrolments.filter(inmate=inmate, status__in=OPEN_ENROLMENT).first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "inmate": _("%(name)s sudah terdaftar di program ini (%(status)s).")
+                % {"name": inmate.name, "status": current.get_status_display().lower()}
+            },
+            code="duplicate",
+        )
+    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    enrolment = Enrolment(
+        programme=programme, inmate=inmate, requested_on=today, created_by=by, updated_by=by
+    )
+    if active < programme.capacity:
+        enrolment.status = EnrolmentStatus.ACTIVE
+        enrolment.started_on = max(today, programme.start_date)
+        reason = _("Didaftarkan")
+    else:
+        last = programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED).aggregate(
+            m=Max("waitlist_position")
+        )["m"]
+        enrolment.status = EnrolmentStatus.WAITLISTED
+        enrolment.waitlist_position = (last or 0) + 1
+        reason = _("Kapasitas penuh: daftar tunggu nomor %(n)d") % {
+            "n": enrolment.waitlist_position
+        }
+    enrolment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"inmate": _("WBP ini sudah terdaftar di program ini.")}, code="duplicate"
+        ) from exc
+    _event(enrolment, "", today, reason, by)
+    _audit(
+        by,
+        AuditAction.CREATE,
+        enrolment,
+        after=model_snapshot(enrolment),
+        facility_id=programme.facility_id,
+    )
+    return enrolment
+
+
+@dataclass
+class BulkEnrolResult:
+    enrolled: list[Enrolment] = field(default_factory=list)
+    waitlisted: list[Enrolment] = field(default_factory=list)
+    refused: list[tuple[Inmate, list[str]]] = field(default_factory=list)
+
+
+def enrolments_bulk_create(*, programme: Programme, inmates, by) -> BulkEnrolResult:
+    """Enrol several inmates, each on their own: who got a place, who waits, who was refused
+    and why. One refusal does not undo the others."""
+    result = BulkEnrolResult()
+    for inmate in inmates:
+        try:
+            enrolment = enrolment_create(programme=programme, inmate=inmate, by=by)
+        except ValidationError as exc:
+            result.refused.append((inmate, exc.messages))
+        else:
+            target = (
+                result.waitlisted
+                if enrolment.status == EnrolmentStatus.WAITLISTED
+                else result.enrolled
+            )
+            target.append(enrolment)
+    return result
+
+
+def _locked_enrolment(enrolment: Enrolment) -> tuple[Programme, Enrolment]:
+    programme = (
+        Programme.objects.select_for_update()
+        .select_related("facility")
+        .get(pk=enrolment.programme_id)
+    )
+    return programme, Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+@transaction.atomic
+def enrolment_withdraw(
+    *, enrolment: Enrolment, reason: str, by, note: str = "", on: datetime.date | None = None
+) -> Enrolment:
+    """End an open enrolment for a reason staff may pick; the next on the waiting list moves up."""
+    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    programme, enrolment = _locked_enrolment(enrolment)
+    if reason not in WithdrawReason.values:
+        raise ValidationError({"reason": _("Pilih alasan dari daftar.")})
+    if reason == WithdrawReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Jelaskan alasan lainnya.")})
+    if not enrolment.is_open:
+        raise ValidationError(_("Kepesertaan ini sudah berakhir."))
+    on = on or facility_today(programme.facility)
+    if enrolment.started_on and on < enrolment.started_on:
+        raise ValidationError({"on": _("Tanggal tidak boleh sebelum mulai ikut.")})
+    before = model_snapshot(enrolment, ["status", "end_reason"])
+    _end(enrolment, EnrolmentStatus.WITHDRAWN, on, reason, note.strip(), by)
+    _promote_waitlist(programme, on=on, by=by)
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        enrolment,
+        before,
+        model_snapshot(enrolment, ["status", "end_reason"]),
+        facility_id=programme.facility_id,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_complete(
+    *,
+    enrolment: Enrolment,
+    by,
+    on: datetime.date | None = None,
+    post_score=None,
+    instrument: str = "",
+) -> Enrolment:
+    """Mark an active enrolment completed, optionally with its post-programme score."""
+    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    programme, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("Hanya peserta aktif yang dapat dinyatakan selesai."))
+    on = on or facility_today(programme.facility)
+    if on < enrolment.started_on:
+        raise ValidationError({"on": _("Tanggal selesai tidak boleh sebelum mulai ikut.")})
+    if on > facility_today(programme.facility):
+        raise ValidationError({"on": _("Tanggal selesai tidak boleh di masa depan.")})
+    before = model_snapshot(enrolment, ["status", "ended_on"])
+    _end(enrolment, EnrolmentStatus.COMPLETED, on, EnrolmentStatus.COMPLETED, "", by)
+    if post_score is not None:
+        _save_evaluation(enrolment, EvaluationKind.POST, post_score, instrument, on, by)
+    _promote_waitlist(programme, on=on, by=by)
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        enrolment,
+        before,
+        model_snapshot(enrolment, ["status", "ended_on"]),
+        facility_id=programme.facility_id,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolments_end_for_inmate(*, inmate: Inmate, reason: str, on: datetime.date, by) -> int:
+    """End every open enrolment (and an active assimilation placement) of an inmate who is
+    transferred or released. Called by the inmate services inside their transaction, so it
+    asks for no programme permission of its own. Returns the number of enrolments ended."""
+    if reason not in SystemEndReason.values:
+        raise ValidationError({"reason": _("Alasan sistem tidak dikenal.")})
+    status = (
+        EnrolmentStatus.TRANSFERRED
+        if reason == SystemEndReason.TRANSFERRED
+        else EnrolmentStatus.RELEASED
+    )
+    programme_ids = list(
+        Enrolment.objects.filter(inmate=inmate, status__in=OPEN_ENROLMENT)
+        .order_by("programme_id")
+        .values_list("programme_id", flat=True)
+        .distinct()
+    )
+    programmes = list(Programme.objects.select_for_update().filter(pk__in=programme_ids))
+    ended = 0
+    for enrolment in Enrolment.objects.select_for_update().filter(
+        inmate=inmate, status__in=OPEN_ENROLMENT
+    ):
+        _end(enrolment, status, on, reason, "", by)
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            instance=enrolment,
+            after={"status": status, "end_reason": reason},
+            facility_id=enrolment.programme.facility_id,
+        )
+        ended += 1
+    for programme in programmes:
+        _promote_waitlist(programme, on=on, by=by)
+    for placement in AssimilationPlacement.objects.select_for_update().filter(
+        inmate=inmate, status=PlacementStatus.ACTIVE
+    ):
+        _placement_end(placement, on, SystemEndReason(reason).label, by)
+    return ended
+
+
+def _save_evaluation(enrolment, kind, score, instrument, on, by) -> Evaluation:
+    evaluation = Evaluation.objects.filter(enrolment=enrolment, kind=kind).first() or Evaluation(
+        enrolment=enrolment, kind=kind, created_by=by
+    )
+    before = model_snapshot(evaluation) if evaluation.pk else None
+    evaluation.score = score
+    evaluation.instrument = instrument
+    evaluation.assessed_on = on
+    evaluation.updated_by = by
+    evaluation.full_clean(validate_constraints=False)
+    evaluation.save()
+    _audit(
+        by,
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        evaluation,
+        before,
+        model_snapshot(evaluation),
+        facility_id=enrolment.programme.facility_id,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    enrolment: Enrolment,
+    kind: str,
+    score,
+    by,
+    instrument: str = "",
+    on: datetime.date | None = None,
+) -> Evaluation:
+    """Record (or correct) the pre- or post-programme score of an enrolment (0–100)."""
+    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    if kind not in EvaluationKind.values:
+        raise ValidationError({"kind": _("Jenis evaluasi tidak dikenal.")})
+    allowed = (
+        OPEN_ENROLMENT
+        if kind == EvaluationKind.PRE
+        else (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
+    )
+    if enrolment.status not in allowed:
+        raise ValidationError(
+            _("Evaluasi ini tidak dapat dicatat untuk peserta berstatus %(status)s.")
+            % {"status": enrolment.get_status_display().lower()}
+        )
+    on = on or facility_today(enrolment.programme.facility)
+    return _save_evaluation(enrolment, kind, score, instrument, on, by)
+
+
+# Attendance ---------------------------------------------------------------------------
+
+
+def session_roster(session: Session):
+    """Enrolments expected at a session: started on or before its date, not ended before it."""
+    return (
+        Enrolment.objects.filter(
+            programme_id=session.programme_id,
+            started_on__lte=session.date,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=session.date))
+        .exclude(status=EnrolmentStatus.WAITLISTED)
+        .select_related("inmate")
+        .order_by("inmate__name", "id")
+    )
+
+
+@transaction.atomic
+def attendance_record(*, session: Session, absences: dict, by) -> list[Attendance]:
+    """Take (or correct) a session's register in one go.
+
+    Everyone on the roster is present unless `absences` ({enrolment id: (reason, note)})
+    says otherwise; every absence needs a reason code. Future and cancelled sessions are
+    refused. A correction changes only the rows that differ; the history keeps who changed
+    what and when.
+    """
+    _require(by, Perm.ATTENDANCE_RECORD, session.programme.facility)
+    session = (
+        Session.objects.select_for_update()
+        .select_related("programme", "programme__facility")
+        .get(pk=session.pk)
+    )
+    if session.is_cancelled:
+        raise ValidationError(_("Sesi ini dibatalkan; presensi tidak dicatat."))
+    if session.date > facility_today(session.programme.facility):
+        raise ValidationError(_("Presensi tidak dapat dicatat untuk sesi yang belum berlangsung."))
+    roster = {e.pk: e for e in session_roster(session)}
+    absences = {int(k): v for k, v in absences.items()}
+    unknown = set(absences) - set(roster)
+    if unknown:
+        raise ValidationError(_("Ada peserta yang tidak terdaftar pada sesi ini."))
+    errors = []
+    for enrolment_id, (reason, _note) in absences.items():
+        if reason not in AbsenceReason.values:
+            errors.append(
+                _("Pilih alasan tidak hadir untuk %(name)s.")
+                % {"name": roster[enrolment_id].inmate.name}
+            )
+    if errors:
+        raise ValidationError({"absences": errors})
+    now = timezone.now()
+    existing = {a.enrolment_id: a for a in session.attendance.all()}
+    to_create, to_update = [], []
+    for enrolment_id in roster:
+        reason, note = absences.get(enrolment_id, ("", ""))
+        status = AttendanceStatus.ABSENT if reason else AttendanceStatus.PRESENT
+        note = (note or "").strip()[:200]
+        row = existing.get(enrolment_id)
+        if row is None:
+            to_create.append(
+                Attendance(
+                    session=session,
+                    enrolment_id=enrolment_id,
+                    status=status,
+                    reason=reason,
+                    note=note,
+                    recorded_at=now,
+                    recorded_by=by,
+                )
+            )
+        elif (row.status, row.reason, row.note) != (status, reason, note):
+            row.status, row.reason, row.note = status, reason, note
+            row.recorded_at, row.recorded_by = now, by
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, Attendance, default_user=by)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Attendance,
+            ["status", "reason", "note", "recorded_at", "recorded_by"],
+            default_user=by,
+            default_change_reason=_("Koreksi presensi"),
+        )
+    correction = session.attendance_taken_at is not None
+    session.attendance_taken_at = now
+    session.attendance_taken_by = by
+    session.save(update_fields=["attendance_taken_at", "attendance_taken_by", "updated_at"])
+    _audit(
+        by,
+        AuditAction.UPDATE if correction else AuditAction.CREATE,
+        session,
+        after={
+            "attendance": {
+                "present": len(roster) - len(absences),
+                "absent": len(absences),
+                "created": len(to_create),
+                "corrected": len(to_update),
+            }
+        },
+        facility_id=session.programme.facility_id,
+    )
+    return list(session.attendance.select_related("enrolment__inmate"))
+
+
+# Certificates and products ------------------------------------------------------------
+
+
+def _next_certificate_number(facility: Facility, year: int) -> str:
+    counter, _created = CertificateCounter.objects.get_or_create(facility=facility, year=year)
+    counter = CertificateCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{counter.last:04d}/SERT/{facility.code.upper()}/{year}"
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    enrolment: Enrolment,
+    competence: str,
+    issuer: str,
+    by,
+    issued_on: datetime.date | None = None,
+) -> Certificate:
+    """Issue the certificate of competence of a completed enrolment.
+
+    Numbers run per facility and year (0001/SERT/<UPT>/2026); each certificate gets a
+    random public verification code.
+    """
+    facility = enrolment.programme.facility
+    _require(by, Perm.PROGRAMME_MANAGE, facility)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise ValidationError(_("Sertifikat hanya untuk peserta yang sudah selesai."))
+    if Certificate.objects.filter(enrolment=enrolment).exists():
+        raise ValidationError(_("Peserta ini sudah punya sertifikat."))
+    competence, issuer = (competence or "").strip(), (issuer or "").strip()
+    errors = {}
+    if not competence:
+        errors["competence"] = _("Tuliskan kompetensi yang dicapai.")
+    if not issuer:
+        errors["issuer"] = _("Tuliskan penerbit sertifikat.")
+    issued_on = issued_on or facility_today(facility)
+    if issued_on > facility_today(facility):
+        errors["issued_on"] = _("Tanggal terbit tidak boleh di masa depan.")
+    elif enrolment.ended_on and issued_on < enrolment.ended_on:
+        errors["issued_on"] = _("Tanggal terbit tidak boleh sebelum peserta selesai.")
+    if errors:
+        raise ValidationError(errors)
+    certificate = Certificate(
+        facility=facility,
+        enrolment=enrolment,
+        number=_next_certificate_number(facility, issued_on.year),
+        competence=competence,
+        issuer=issuer,
+        issued_on=issued_on,
+        created_by=by,
+        updated_by=by,
+    )
+    certificate.full_clean()
+    certificate.save()
+    _audit(by, AuditAction.CREATE, certificate, after=model_snapshot(certificate))
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
+    """Revoke a certificate; its public page then says it is no longer valid."""
+    _require(by, Perm.PROGRAMME_MANAGE, certificate.facility)
+    if certificate.revoked_on:
+        raise ValidationError(_("Sertifikat ini sudah dicabut."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Tuliskan alasan pencabutan.")})
+    before = model_snapshot(certificate, ["revoked_on", "revoke_reason"])
+    certificate.revoked_on = facility_today(certificate.facility)
+    certificate.revoke_reason = reason.strip()[:300]
+    certificate.updated_by = by
+    certificate.save()
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        certificate,
+        before,
+        model_snapshot(certificate, ["revoked_on", "revoke_reason"]),
+    )
+    return certificate
+
+
+@transaction.atomic
+def product_create(*, programme: Programme, by, **data) -> Product:
+    """Record something made in a programme, with its quantity and unit value in rupiah."""
+    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    product = Product(programme=programme, created_by=by, updated_by=by)
+    for name in PRODUCT_FIELDS:
+        if name in data:
+            setattr(product, name, data[name])
+    _validate_product(product)
+    product.save()
+    _audit(
+        by,
+        AuditAction.CREATE,
+        product,
+        after=model_snapshot(product),
+        facility_id=programme.facility_id,
+    )
+    return product
+
+
+def _validate_product(product: Product) -> None:
+    product.full_clean()
+    if product.made_on and product.made_on > facility_today(product.programme.facility):
+        raise ValidationError({"made_on": _("Tanggal dibuat tidak boleh di masa depan.")})
+
+
+@transaction.atomic
+def product_update(*, product: Product, by, **data) -> Product:
+    """Change a product (e.g. mark it sold)."""
+    _require(by, Perm.PROGRAMME_MANAGE, product.programme.facility)
+    before = model_snapshot(product)
+    for name in PRODUCT_FIELDS:
+        if name in data:
+            setattr(product, name, data[name])
+    product.updated_by = by
+    _validate_product(product)
+    product.save()
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        product,
+        before,
+        model_snapshot(product),
+        facility_id=product.programme.facility_id,
+    )
+    return product
+
+
+# Assimilation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assimilation_placement_create(
+    *,
+    inmate: Inmate,
+    workplace: str,
+    supervisor: str,
+    decree_reference: str,
+    start_date: datetime.date,
+    by,
+    address: str = "",
+    end_date: datetime.date | None = None,
+    programme: Programme | None = None,
+) -> AssimilationPlacement:
+    """Place an inmate in assimilation work once every eligibility check passes.
+
+    The checks (see `eligibility.assimilation_eligibility`) are stored with the placement;
+    when one fails, the error lists every failing rule with its reason.
+    """
+    _require(by, Perm.ASSIMILATION_MANAGE, inmate.facility)
+    inmate = Inmate.objects.select_for_update().select_related("facility").get(pk=inmate.pk)
+    if programme is not None and (
+        programme.facility_id != inmate.facility_id or programme.pillar != Pillar.ASIMILASI
+    ):
+        raise ValidationError({"programme": _("Pilih program asimilasi UPT ini.")})
+    if AssimilationPlacement.objects.filter(inmate=inmate, status=PlacementStatus.ACTIVE).exists():
+        raise ValidationError(_("WBP ini sudah punya penempatan asimilasi berjalan."))
+    checks = eligibility.assimilation_eligibility(inmate=inmate, on=start_date)
+    failed = eligibility.failing(checks)
+    if failed:
+        raise _eligibility_error(failed)
+    placement = AssimilationPlacement(
+        facility=inmate.facility,
+        inmate=inmate,
+        programme=programme,
+        workplace=workplace,
+        address=address,
+        supervisor=supervisor,
+        decree_reference=decree_reference,
+        start_date=start_date,
+        end_date=end_date,
+        checks=[c.as_dict() for c in checks],
+        created_by=by,
+        updated_by=by,
+    )
+    placement.full_clean()
+    placement.save()
+    _audit(by, AuditAction.CREATE, placement, after=model_snapshot(placement))
+    return placement
+
+
+def _placement_end(placement: AssimilationPlacement, on, reason, by) -> None:
+    before = model_snapshot(placement, ["status", "end_date", "end_reason"])
+    placement.status = PlacementStatus.ENDED
+    placement.end_date = max(on, placement.start_date)
+    placement.end_reason = str(reason)[:300]
+    placement.updated_by = by if getattr(by, "is_authenticated", False) else None
+    placement.save()
+    placement.logs.filter(checked_in_at__isnull=True).update(
+        note=_("Tidak dicatat kembali; penempatan berakhir")
+    )
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        placement,
+        before,
+        model_snapshot(placement, ["status", "end_date", "end_reason"]),
+    )
+
+
+@transaction.atomic
+def assimilation_placement_end(
+    *, placement: AssimilationPlacement, on: datetime.date, reason: str, by
+) -> AssimilationPlacement:
+    """End an assimilation placement on `on` with a reason."""
+    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    placement = AssimilationPlacement.objects.select_for_update().get(pk=placement.pk)
+    if placement.status != PlacementStatus.ACTIVE:
+        raise ValidationError(_("Penempatan ini sudah selesai."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Tuliskan alasan selesai.")})
+    if on < placement.start_date:
+        raise ValidationError({"on": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")})
+    _placement_end(placement, on, reason.strip(), by)
+    return placement
+
+
+@transaction.atomic
+def assimilation_check_out(
+    *, placement: AssimilationPlacement, by, at: datetime.datetime | None = None, note: str = ""
+) -> AssimilationLog:
+    """Record that the inmate left for the workplace (once a day)."""
+    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    placement = AssimilationPlacement.objects.select_for_update().get(pk=placement.pk)
+    at = at or timezone.now()
+    day = timezone.localtime(at, placement.facility.tzinfo).date()
+    if placement.status != PlacementStatus.ACTIVE:
+        raise ValidationError(_("Penempatan ini sudah selesai."))
+    if day < placement.start_date or (placement.end_date and day > placement.end_date):
+        raise ValidationError(_("Tanggal ini di luar masa penempatan."))
+    if at > timezone.now():
+        raise ValidationError(_("Waktu keluar tidak boleh di masa depan."))
+    if placement.logs.filter(checked_in_at__isnull=True).exists():
+        raise ValidationError(_("WBP belum dicatat kembali dari keluar sebelumnya."))
+    if placement.logs.filter(date=day).exists():
+        raise ValidationError(_("Hari ini sudah tercatat keluar."))
+    log = AssimilationLog.objects.create(
+        placement=placement, date=day, checked_out_at=at, checked_out_by=by, note=note[:300]
+    )
+    _audit(
+        by, AuditAction.CREATE, log, after=model_snapshot(log), facility_id=placement.facility_id
+    )
+    return log
+
+
+@transaction.atomic
+def assimilation_check_in(
+    *, placement: AssimilationPlacement, by, at: datetime.datetime | None = None, note: str = ""
+) -> AssimilationLog:
+    """Record that the inmate came back from the workplace."""
+    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    log = (
+        AssimilationLog.objects.select_for_update()
+        .filter(placement=placement, checked_in_at__isnull=True)
+        .first()
+    )
+    if log is None:
+        raise ValidationError(_("Tidak ada catatan keluar yang belum kembali."))
+    at = at or timezone.now()
+    if at < log.checked_out_at:
+        raise ValidationError(_("Jam kembali harus setelah jam keluar."))
+    if at > timezone.now():
+        raise ValidationError(_("Waktu kembali tidak boleh di masa depan."))
+    log.checked_in_at = at
+    log.checked_in_by = by
+    if note:
+        log.note = note[:300]
+    log.save()
+    _audit(
+        by, AuditAction.UPDATE, log, after=model_snapshot(log), facility_id=placement.facility_id
+    )
+    return log

@@ -1,0 +1,755 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rutan.core.choices import Pillar
+from rutan.core.forms import add_service_errors
+from rutan.core.roles import Perm
+from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.facilities.models import Facility
+from rutan.facilities.selectors import facility_list
+
+from . import charts, eligibility, selectors, services
+from .certificates import certificate_pdf
+from .choices import PROGRAMME_TRANSITIONS, AbsenceReason, EnrolmentStatus, PlacementStatus
+from .forms import (
+    AssimilationForm,
+    BulkFilterForm,
+    CancelForm,
+    CertificateForm,
+    CompleteForm,
+    EnrolForm,
+    EvaluationForm,
+    GenerateForm,
+    PlacementEndForm,
+    ProductForm,
+    ProgrammeFilterForm,
+    ProgrammeForm,
+    ProgrammeStatusForm,
+    RevokeForm,
+    SessionForm,
+    SlotForm,
+    WithdrawForm,
+)
+from .models import Certificate, ScheduleSlot
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page_obj, query.urlencode()
+
+
+def _action(request, form, *, perform, success, done_url, context):
+    """Validate, call the service, report and redirect; on error show the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(done_url)
+    return render(
+        request,
+        "programmes/action_form.html",
+        {"form": form, "cancel_url": done_url, **context},
+    )
+
+
+# Programmes ---------------------------------------------------------------------------
+
+
+@login_required
+def programme_list(request):
+    facilities = facility_list(user=request.user, perm=Perm.PROGRAMME_VIEW)
+    if not facilities:
+        raise Http404
+    form = ProgrammeFilterForm(request.GET or None, facilities=facilities)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page_obj, query = _page(request, selectors.programme_list(user=request.user, filters=filters))
+    can_create = [f for f in facilities if user_can(request.user, Perm.PROGRAMME_MANAGE, f)]
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query,
+            "can_create": can_create,
+            "show_facility": len(facilities) > 1,
+        },
+    )
+
+
+@login_required
+def programme_detail(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    today = services.facility_today(programme.facility)
+    roster = selectors.programme_roster(programme=programme)
+    series = selectors.programme_attendance_series(programme=programme)
+    user = request.user
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "today": today,
+            "slots": list(programme.slots.all()),
+            "roster": roster,
+            "active_count": sum(1 for e in roster if e.status == EnrolmentStatus.ACTIVE),
+            "waitlist": list(selectors.programme_waitlist(programme=programme)),
+            "upcoming": list(selectors.sessions_upcoming(programme=programme, on=today)),
+            "recent": list(selectors.sessions_recent(programme=programme, on=today)),
+            "products": list(programme.products.order_by("-made_on", "-id")[:20]),
+            "attendance_rate": selectors.programme_attendance_rate(programme=programme),
+            "chart": charts.attendance_chart(series),
+            "can_manage": user_can(user, Perm.PROGRAMME_MANAGE, programme.facility),
+            "can_record": user_can(user, Perm.ATTENDANCE_RECORD, programme.facility),
+            "is_open": programme.status in ("planned", "running"),
+            "next_statuses": sorted(PROGRAMME_TRANSITIONS[programme.status]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request, facility_pk):
+    facility = get_scoped_or_404(
+        Facility.objects.all(), request.user, Perm.PROGRAMME_MANAGE, pk=facility_pk
+    )
+    form = ProgrammeForm(request.POST or None, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                facility=facility, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Program %(t)s dibuat.") % {"t": programme.title})
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "facility": facility})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_update(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = ProgrammeForm(request.POST or None, instance=programme, facility=programme.facility)
+    if request.method == "POST" and form.is_valid():
+        original = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+        try:
+            services.programme_update(programme=original, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Program disimpan."))
+            return redirect("programmes:detail", pk=pk)
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"form": form, "facility": programme.facility, "programme": programme},
+    )
+
+
+@login_required
+@require_POST
+def programme_status(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = ProgrammeStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.programme_set_status(
+                programme=programme, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status program diubah."))
+    else:
+        messages.error(request, _("Status tidak dikenal."))
+    return redirect("programmes:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slot_create(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = SlotForm(request.POST or None, initial={"location": programme.location})
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.schedule_slot_create(programme=programme, by=request.user, **d),
+        success=_("Jadwal mingguan ditambahkan."),
+        done_url=reverse("programmes:detail", args=[pk]),
+        context={"title": _("Tambah jadwal mingguan"), "programme": programme},
+    )
+
+
+@login_required
+@require_POST
+def slot_delete(request, pk, slot_pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    slot = get_object_or_404(ScheduleSlot, pk=slot_pk, programme=programme)
+    services.schedule_slot_delete(slot=slot, by=request.user)
+    messages.success(request, _("Jadwal mingguan dihapus; sesi yang sudah dibuat tetap ada."))
+    return redirect("programmes:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions_generate(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    today = services.facility_today(programme.facility)
+    form = GenerateForm(
+        request.POST or None,
+        initial={"date_from": max(today, programme.start_date), "date_to": programme.end_date},
+    )
+    made = []
+
+    def perform(d):
+        made.extend(services.sessions_generate(programme=programme, by=request.user, **d))
+
+    response = _action(
+        request,
+        form,
+        perform=perform,
+        success=_("Sesi dibuat dari jadwal mingguan."),
+        done_url=reverse("programmes:detail", args=[pk]),
+        context={
+            "title": _("Buat sesi dari jadwal"),
+            "programme": programme,
+            "intro": _(
+                "Sesi dibuat untuk setiap jadwal mingguan di antara dua tanggal; tanggal yang "
+                "sudah punya sesi dilewati."
+            ),
+        },
+    )
+    if made:
+        messages.info(request, _("%(n)d sesi baru.") % {"n": len(made)})
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = SessionForm(request.POST or None, initial={"location": programme.location})
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.session_create(programme=programme, by=request.user, **d),
+        success=_("Sesi ditambahkan."),
+        done_url=reverse("programmes:detail", args=[pk]),
+        context={"title": _("Tambah sesi"), "programme": programme},
+    )
+
+
+# Sessions and attendance ---------------------------------------------------------------
+
+
+@login_required
+def session_list(request):
+    if not user_can(request.user, Perm.PROGRAMME_VIEW):
+        raise Http404
+    today = timezone.localdate()
+    filters = {"date_from": request.GET.get("dari") or today}
+    if request.GET.get("sampai"):
+        filters["date_to"] = request.GET["sampai"]
+    try:
+        page_obj, query = _page(request, selectors.session_list(user=request.user, filters=filters))
+    except ValidationError:
+        messages.error(request, _("Tanggal tidak valid."))
+        return redirect("programmes:session_list")
+    return render(
+        request,
+        "programmes/session_list.html",
+        {"page_obj": page_obj, "query": query, "today": today, "title": _("Jadwal sesi")},
+    )
+
+
+@login_required
+def sessions_today(request):
+    today = timezone.localdate()
+    sessions = list(selectors.sessions_today(user=request.user, on=today))
+    return render(
+        request,
+        "programmes/sessions_today.html",
+        {"sessions": sessions, "today": today},
+    )
+
+
+def _register_rows(session, post=None):
+    rows = selectors.session_register(session=session)
+    for row in rows:
+        key = str(row.enrolment.pk)
+        if post is not None:
+            row.value = post.get(f"reason-{key}", "")
+            row.note_value = post.get(f"note-{key}", "")
+        else:
+            row.value = row.attendance.reason if row.attendance else ""
+            row.note_value = row.attendance.note if row.attendance else ""
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_register(request, pk):
+    session = selectors.session_get(user=request.user, pk=pk)
+    programme = session.programme
+    can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
+    today = services.facility_today(programme.facility)
+    errors = []
+    if request.method == "POST":
+        if not can_record:
+            raise Http404
+        rows = _register_rows(session, request.POST)
+        absences = {row.enrolment.pk: (row.value, row.note_value) for row in rows if row.value}
+        try:
+            services.attendance_record(session=session, absences=absences, by=request.user)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Presensi disimpan: %(present)d hadir, %(absent)d tidak hadir.")
+                % {"present": len(rows) - len(absences), "absent": len(absences)},
+            )
+            return redirect("programmes:session_register", pk=pk)
+    else:
+        rows = _register_rows(session)
+    history = selectors.attendance_history(session=session) if session.attendance_taken_at else []
+    names = {row.enrolment.pk: row.enrolment.inmate.name for row in rows}
+    for version in history:
+        version.person = names.get(version.enrolment_id, "—")
+    return render(
+        request,
+        "programmes/session_register.html",
+        {
+            "session": session,
+            "programme": programme,
+            "rows": rows,
+            "reasons": AbsenceReason.choices,
+            "errors": errors,
+            "can_record": can_record and not session.is_cancelled and session.date <= today,
+            "is_future": session.date > today,
+            "history": history,
+            "can_manage": user_can(request.user, Perm.PROGRAMME_MANAGE, programme.facility),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_update(request, pk):
+    session = selectors.session_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = SessionForm(request.POST or None, instance=session)
+    original = selectors.session_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.session_update(session=original, by=request.user, **d),
+        success=_("Sesi disimpan."),
+        done_url=reverse("programmes:session_register", args=[pk]),
+        context={"title": _("Ubah sesi"), "programme": session.programme},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    session = selectors.session_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = CancelForm(request.POST or None)
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.session_cancel(
+            session=session, reason=d["reason"], by=request.user
+        ),
+        success=_("Sesi dibatalkan."),
+        done_url=reverse("programmes:session_register", args=[pk]),
+        context={
+            "title": _("Batalkan sesi"),
+            "programme": session.programme,
+            "intro": str(session),
+            "danger": True,
+        },
+    )
+
+
+# Enrolment ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    inmates = selectors.eligible_inmates(user=request.user, programme=programme)
+    form = EnrolForm(request.POST or None, inmates=inmates)
+    checks = []
+    if request.method == "POST" and form.is_valid():
+        inmate = form.cleaned_data["inmate"]
+        try:
+            enrolment = services.enrolment_create(
+                programme=programme, inmate=inmate, by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            checks = eligibility.programme_eligibility(programme=programme, inmate=inmate)
+        else:
+            if enrolment.status == EnrolmentStatus.WAITLISTED:
+                messages.warning(
+                    request,
+                    _("Kapasitas penuh: %(name)s masuk daftar tunggu nomor %(n)d.")
+                    % {"name": inmate.name, "n": enrolment.waitlist_position},
+                )
+            else:
+                messages.success(request, _("%(name)s terdaftar.") % {"name": inmate.name})
+            return redirect("programmes:detail", pk=pk)
+    return render(
+        request,
+        "programmes/enrol.html",
+        {"form": form, "programme": programme, "checks": checks},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol_bulk(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    filter_form = BulkFilterForm(request.GET or None, facility=programme.facility)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    candidates = selectors.eligible_inmates(user=request.user, programme=programme, filters=filters)
+    result = None
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("inmates") if i.isdigit()]
+        chosen = list(candidates.filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, _("Pilih paling sedikit satu WBP."))
+        else:
+            result = services.enrolments_bulk_create(
+                programme=programme, inmates=chosen, by=request.user
+            )
+            if not result.refused:
+                messages.success(
+                    request,
+                    _("%(a)d terdaftar, %(w)d masuk daftar tunggu.")
+                    % {"a": len(result.enrolled), "w": len(result.waitlisted)},
+                )
+                return redirect("programmes:detail", pk=pk)
+    page_obj, query = _page(request, candidates)
+    return render(
+        request,
+        "programmes/enrol_bulk.html",
+        {
+            "programme": programme,
+            "filter_form": filter_form,
+            "page_obj": page_obj,
+            "query": query,
+            "result": result,
+        },
+    )
+
+
+@login_required
+def enrolment_detail(request, pk):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    programme = enrolment.programme
+    certificate = Certificate.objects.filter(enrolment=enrolment).first()
+    evaluations = {e.kind: e for e in enrolment.evaluations.all()}
+    impact = (
+        evaluations["post"].score - evaluations["pre"].score
+        if {"pre", "post"} <= set(evaluations)
+        else None
+    )
+    return render(
+        request,
+        "programmes/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "programme": programme,
+            "inmate": enrolment.inmate,
+            "events": list(enrolment.events.all()),
+            "evaluations": evaluations,
+            "impact": impact,
+            "attendance": list(selectors.enrolment_attendance(enrolment=enrolment)[:50]),
+            "rate": selectors.attendance_rate(enrolment=enrolment),
+            "certificate": certificate,
+            "can_manage": user_can(request.user, Perm.PROGRAMME_MANAGE, programme.facility),
+            "can_see_inmate": user_can(request.user, Perm.INMATE_VIEW, enrolment.inmate.facility),
+        },
+    )
+
+
+def _enrolment_action(request, pk, form_class, *, title, success, perform, **form_kwargs):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = form_class(request.POST or None, **form_kwargs)
+    return _action(
+        request,
+        form,
+        perform=lambda d: perform(enrolment, d),
+        success=success,
+        done_url=reverse("programmes:enrolment_detail", args=[pk]),
+        context={
+            "title": title,
+            "programme": enrolment.programme,
+            "intro": f"{enrolment.inmate.name} · {enrolment.programme.title}",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_withdraw(request, pk):
+    return _enrolment_action(
+        request,
+        pk,
+        WithdrawForm,
+        title=_("Keluarkan dari program"),
+        success=_("Kepesertaan diakhiri."),
+        perform=lambda e, d: services.enrolment_withdraw(
+            enrolment=e, reason=d["reason"], note=d["note"], by=request.user
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_complete(request, pk):
+    return _enrolment_action(
+        request,
+        pk,
+        CompleteForm,
+        title=_("Nyatakan selesai"),
+        success=_("Peserta dinyatakan selesai."),
+        perform=lambda e, d: services.enrolment_complete(
+            enrolment=e,
+            on=d["on"],
+            post_score=d["post_score"],
+            instrument=d["instrument"],
+            by=request.user,
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_record(request, pk):
+    return _enrolment_action(
+        request,
+        pk,
+        EvaluationForm,
+        title=_("Catat evaluasi"),
+        success=_("Evaluasi disimpan."),
+        perform=lambda e, d: services.evaluation_record(enrolment=e, by=request.user, **d),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_issue(request, pk):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    programme = enrolment.programme
+    return _enrolment_action(
+        request,
+        pk,
+        CertificateForm,
+        title=_("Terbitkan sertifikat"),
+        success=_("Sertifikat diterbitkan."),
+        perform=lambda e, d: services.certificate_issue(enrolment=e, by=request.user, **d),
+        initial={
+            "competence": programme.get_area_display(),
+            "issuer": programme.instructor or programme.facility.name,
+        },
+    )
+
+
+@login_required
+def certificate_download(request, pk):
+    certificate = get_scoped_or_404(
+        Certificate.objects.select_related("facility", "enrolment__programme", "enrolment__inmate"),
+        request.user,
+        Perm.PROGRAMME_VIEW,
+        pk=pk,
+    )
+    verify_url = request.build_absolute_uri(reverse("programmes:verify", args=[certificate.code]))
+    pdf = certificate_pdf(certificate=certificate, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = certificate.number.replace("/", "-")
+    response["Content-Disposition"] = f'inline; filename="sertifikat-{filename}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request, pk):
+    certificate = get_scoped_or_404(
+        Certificate.objects.select_related("facility", "enrolment__programme", "enrolment__inmate"),
+        request.user,
+        Perm.PROGRAMME_MANAGE,
+        pk=pk,
+    )
+    form = RevokeForm(request.POST or None)
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.certificate_revoke(
+            certificate=certificate, reason=d["reason"], by=request.user
+        ),
+        success=_("Sertifikat dicabut."),
+        done_url=reverse("programmes:enrolment_detail", args=[certificate.enrolment_id]),
+        context={
+            "title": _("Cabut sertifikat"),
+            "programme": certificate.enrolment.programme,
+            "intro": certificate.number,
+            "danger": True,
+        },
+    )
+
+
+def verify(request, code):
+    """Public: whether a certificate is valid, for whom (initials only) and which programme."""
+    certificate = selectors.certificate_by_code(code=code)
+    response = render(
+        request,
+        "programmes/verify.html",
+        {"certificate": certificate},
+        status=200 if certificate else 404,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_create(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+    form = ProductForm(
+        request.POST or None, initial={"made_on": services.facility_today(programme.facility)}
+    )
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.product_create(programme=programme, by=request.user, **d),
+        success=_("Produk dicatat."),
+        done_url=reverse("programmes:detail", args=[pk]) + "#produk",
+        context={"title": _("Catat produk"), "programme": programme},
+    )
+
+
+# Assimilation -------------------------------------------------------------------------
+
+
+@login_required
+def assimilation_list(request):
+    if not user_can(request.user, Perm.PROGRAMME_VIEW):
+        raise Http404
+    status = request.GET.get("status", PlacementStatus.ACTIVE)
+    filters = {"status": status if status in PlacementStatus.values else ""}
+    page_obj, query = _page(
+        request, selectors.assimilation_list(user=request.user, filters=filters)
+    )
+    return render(
+        request,
+        "programmes/assimilation_list.html",
+        {
+            "page_obj": page_obj,
+            "query": query,
+            "status": filters["status"],
+            "statuses": PlacementStatus.choices,
+            "can_create": user_can(request.user, Perm.ASSIMILATION_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assimilation_create(request):
+    if not user_can(request.user, Perm.ASSIMILATION_MANAGE):
+        raise Http404
+    inmates = selectors.assimilation_candidates(user=request.user)
+    programmes = selectors.programme_list(
+        user=request.user, filters={"pillar": Pillar.ASIMILASI}, perm=Perm.ASSIMILATION_MANAGE
+    ).filter(status__in=["planned", "running"])
+    initial = {}
+    if inmate_id := request.GET.get("wbp"):
+        initial["inmate"] = inmate_id
+    form = AssimilationForm(
+        request.POST or None, inmates=inmates, programmes=programmes, initial=initial
+    )
+    checks = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            placement = services.assimilation_placement_create(by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            checks = eligibility.assimilation_eligibility(
+                inmate=data["inmate"], on=data["start_date"]
+            )
+        else:
+            messages.success(request, _("Penempatan asimilasi dicatat."))
+            return redirect("programmes:assimilation_detail", pk=placement.pk)
+    return render(request, "programmes/assimilation_form.html", {"form": form, "checks": checks})
+
+
+@login_required
+def assimilation_detail(request, pk):
+    placement = selectors.assimilation_get(user=request.user, pk=pk)
+    logs = list(placement.logs.select_related("checked_out_by", "checked_in_by")[:60])
+    return render(
+        request,
+        "programmes/assimilation_detail.html",
+        {
+            "placement": placement,
+            "logs": logs,
+            "out_now": next((log for log in logs if log.checked_in_at is None), None),
+            "can_manage": user_can(request.user, Perm.ASSIMILATION_MANAGE, placement.facility),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assimilation_log(request, pk):
+    placement = selectors.assimilation_get(user=request.user, pk=pk, perm=Perm.ASSIMILATION_MANAGE)
+    action = (
+        services.assimilation_check_in
+        if request.POST.get("action") == "in"
+        else services.assimilation_check_out
+    )
+    try:
+        action(placement=placement, note=request.POST.get("note", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Dicatat."))
+    return redirect("programmes:assimilation_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assimilation_end(request, pk):
+    placement = selectors.assimilation_get(user=request.user, pk=pk, perm=Perm.ASSIMILATION_MANAGE)
+    form = PlacementEndForm(request.POST or None)
+    return _action(
+        request,
+        form,
+        perform=lambda d: services.assimilation_placement_end(
+            placement=placement, on=d["on"], reason=d["reason"], by=request.user
+        ),
+        success=_("Penempatan asimilasi diakhiri."),
+        done_url=reverse("programmes:assimilation_detail", args=[pk]),
+        context={"title": _("Akhiri penempatan asimilasi"), "intro": str(placement)},
+    )
