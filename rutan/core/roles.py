@@ -50,68 +50,63 @@ class Perm(enum.StrEnum):
 
 
 ALL_PERMS = frozenset(Perm)
-# Staff reach intern logs through INTERN_VIEW; "own logs" belongs to the intern role alone.
-_INTERN_ONLY = frozenset({Perm.INTERN_LOG_OWN})
-_READ_REGISTER = {Perm.FACILITY_VIEW, Perm.INMATE_VIEW, Perm.DISCIPLINE_VIEW}
+P = Perm
+_READ_REGISTER = {P.FACILITY_VIEW, P.INMATE_VIEW, P.DISCIPLINE_VIEW}
 
+# One table: what each role may do (at the facilities or region of its membership).
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.NATIONAL_ADMIN: ALL_PERMS - _INTERN_ONLY,
-    Role.REGIONAL_OFFICER: frozenset(_READ_REGISTER | {Perm.PARTNER_VIEW}),
-    Role.FACILITY_HEAD: ALL_PERMS - _INTERN_ONLY,
-    Role.PROGRAMME_OFFICER: frozenset(_READ_REGISTER | {Perm.FOLLOWUP_MANAGE, Perm.PARTNER_VIEW}),
-    Role.PSYCHOLOGIST: frozenset(_READ_REGISTER | {Perm.PARTNER_VIEW}),
+    # Directorate staff: everything everywhere, except reading confidential psychological
+    # findings (psychologist and facility head only) and the intern's own-log pages.
+    Role.NATIONAL_ADMIN: ALL_PERMS - {P.INTERN_LOG_OWN, P.PSYCH_CONFIDENTIAL_VIEW},
+    # Kanwil: reads every facility of the region, asks for reports; no personal psych notes.
+    Role.REGIONAL_OFFICER: frozenset(
+        _READ_REGISTER
+        | {P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW, P.PARTNER_VIEW, P.REPORT_VIEW, P.REPORT_REQUEST}
+    ),
+    Role.FACILITY_HEAD: ALL_PERMS - {P.INTERN_LOG_OWN},
+    # Pembina / wali: programmes, enrolment, attendance, literacy/interest/SPPN, follow-ups.
+    Role.PROGRAMME_OFFICER: frozenset(
+        _READ_REGISTER
+        | {
+            P.PROGRAMME_VIEW,
+            P.PROGRAMME_MANAGE,
+            P.ATTENDANCE_RECORD,
+            P.ASSIMILATION_MANAGE,
+            P.ASSESSMENT_VIEW,
+            P.ASSESSMENT_MANAGE,
+            P.SURVEY_MANAGE,
+            P.FOLLOWUP_MANAGE,
+            P.PARTNER_VIEW,
+            P.REPORT_VIEW,
+        }
+    ),
+    Role.PSYCHOLOGIST: frozenset(
+        _READ_REGISTER
+        | {
+            P.ASSESSMENT_VIEW,
+            P.PSYCH_MANAGE,
+            P.PSYCH_DRAFT,
+            P.PSYCH_CONFIDENTIAL_VIEW,
+            P.SURVEY_MANAGE,
+            P.PROGRAMME_VIEW,
+            P.PARTNER_VIEW,
+        }
+    ),
     Role.REGISTRY_OFFICER: frozenset(
         _READ_REGISTER
         | {
-            Perm.INMATE_MANAGE,
-            Perm.INMATE_MOVE,
-            Perm.DISCIPLINE_MANAGE,
-            Perm.ADMIN_SITE,
-            Perm.PARTNER_VIEW,
+            P.INMATE_MANAGE,
+            P.INMATE_MOVE,
+            P.DISCIPLINE_MANAGE,
+            P.ADMIN_SITE,
+            P.PROGRAMME_VIEW,
+            P.PARTNER_VIEW,
         }
     ),
     Role.MENTOR: frozenset(
-        {Perm.FACILITY_VIEW, Perm.PARTNER_VIEW, Perm.INTERN_VIEW, Perm.INTERN_REVIEW}
+        {P.FACILITY_VIEW, P.INTERN_VIEW, P.INTERN_REVIEW, P.SURVEY_MANAGE, P.PARTNER_VIEW}
     ),
-    Role.INTERN: frozenset({Perm.FACILITY_VIEW, Perm.INTERN_LOG_OWN}),
-    Role.PARTNER_LIAISON: frozenset({Perm.FACILITY_VIEW}),
+    # Interns: their own logs and attendance, drafts a psychologist signs off; no register.
+    Role.INTERN: frozenset({P.FACILITY_VIEW, P.INTERN_LOG_OWN, P.PSYCH_DRAFT, P.SURVEY_MANAGE}),
+    Role.PARTNER_LIAISON: frozenset({P.FACILITY_VIEW}),
 }
-
-# Programmes: who reads programmes, runs them (enrolment, outcomes) and takes the register.
-_PROGRAMME_GRANTS = {
-    Role.REGIONAL_OFFICER: {Perm.PROGRAMME_VIEW},
-    Role.PROGRAMME_OFFICER: {
-        Perm.PROGRAMME_VIEW,
-        Perm.PROGRAMME_MANAGE,
-        Perm.ATTENDANCE_RECORD,
-        Perm.ASSIMILATION_MANAGE,
-    },
-    Role.PSYCHOLOGIST: {Perm.PROGRAMME_VIEW},
-    Role.REGISTRY_OFFICER: {Perm.PROGRAMME_VIEW},
-}
-for _role, _perms in _PROGRAMME_GRANTS.items():
-    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
-
-# Monthly reports: facility heads and national admins hold every permission already.
-ROLE_PERMS[Role.REGIONAL_OFFICER] |= {Perm.REPORT_VIEW, Perm.REPORT_REQUEST}
-ROLE_PERMS[Role.PROGRAMME_OFFICER] |= {Perm.REPORT_VIEW}
-
-# Assessments: programme officers record literacy, interest and SPPN; psychologists the
-# psychological side; interns only draft what a psychologist signs off. Confidential
-# psychological findings are for the psychologist and the facility head, not the directorate.
-_ASSESSMENT_GRANTS = {
-    Role.REGIONAL_OFFICER: {Perm.ASSESSMENT_VIEW},
-    Role.PROGRAMME_OFFICER: {Perm.ASSESSMENT_VIEW, Perm.ASSESSMENT_MANAGE, Perm.SURVEY_MANAGE},
-    Role.PSYCHOLOGIST: {
-        Perm.ASSESSMENT_VIEW,
-        Perm.PSYCH_MANAGE,
-        Perm.PSYCH_DRAFT,
-        Perm.PSYCH_CONFIDENTIAL_VIEW,
-        Perm.SURVEY_MANAGE,
-    },
-    Role.MENTOR: {Perm.SURVEY_MANAGE},
-    Role.INTERN: {Perm.PSYCH_DRAFT, Perm.SURVEY_MANAGE},
-}
-for _role, _perms in _ASSESSMENT_GRANTS.items():
-    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
-ROLE_PERMS[Role.NATIONAL_ADMIN] = ROLE_PERMS[Role.NATIONAL_ADMIN] - {Perm.PSYCH_CONFIDENTIAL_VIEW}
