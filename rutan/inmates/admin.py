@@ -207,3 +207,7 @@ class StageRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
             by=request.user,
         )
         obj.pk = saved.pk
+        self.message_user(
+            request,
+            _("Ketentuan disimpan. Tanggal tahap setiap WBP yang terdampak sedang dihitung ulang."),
+        )

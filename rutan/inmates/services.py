@@ -379,8 +379,8 @@ def stage_rule_set(
     legal_basis: str = "",
     by,
 ) -> StageRule:
-    """Set the fraction at which `stage` begins (nationally when facility is None) and
-    recompute the stored stage dates of every inmate it affects."""
+    """Set the fraction at which `stage` begins (nationally when facility is None); the stored
+    stage dates of every inmate it affects are recomputed by a Celery task after commit."""
     if facility is None:
         if not is_national(by):
             raise ValidationError(_("Anda tidak berwenang mengubah ketentuan nasional."))
@@ -404,7 +404,11 @@ def stage_rule_set(
         after=model_snapshot(rule),
         facility_id=facility.pk if facility else None,
     )
-    inmates_recompute_stages(facility=facility)
+    # Recomputing every affected inmate can be long (nationally); it runs in Celery once the
+    # rule is committed.
+    from .tasks import recompute_stages
+
+    recompute_stages.delay_on_commit(facility.pk if facility else None)
     return rule
 
 

@@ -91,16 +91,20 @@ def test_detainee_has_no_stage(balikpapan, make_inmate):
     assert detainee.expected_release_date is None
 
 
-def test_fractions_are_data_and_a_facility_override_recomputes(inmate, balikpapan, kepala):
+def test_fractions_are_data_and_a_facility_override_recomputes(
+    inmate, balikpapan, kepala, django_capture_on_commit_callbacks
+):
     assert StageRule.objects.filter(facility__isnull=True).count() == 3
-    services.stage_rule_set(
-        facility=balikpapan,
-        stage="asimilasi",
-        numerator=3,
-        denominator=5,
-        legal_basis="Uji: ketentuan khusus UPT",
-        by=kepala,
-    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.stage_rule_set(
+            facility=balikpapan,
+            stage="asimilasi",
+            numerator=3,
+            denominator=5,
+            legal_basis="Uji: ketentuan khusus UPT",
+            by=kepala,
+        )
+    assert len(callbacks) == 1  # the recomputation is queued, after commit
     inmate.refresh_from_db()
     assert inmate.asimilasi_from == START + D(days=216)  # 3/5 of 360
     assert inmate.stage_on(START + D(days=215)) == CoachingStage.LANJUTAN
