@@ -5,7 +5,7 @@ from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
 
 from . import services
-from .models import Batch, Intern, JobRun
+from .models import Batch, Intern
 
 
 @admin.register(Batch)
@@ -64,24 +64,3 @@ class InternAdmin(ScopedAdminMixin, admin.ModelAdmin):
             unit=data["unit"],
             mentor=data["mentor"],
         )
-
-
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["kind", "started_at", "finished_at", "success", "processed"]
-    list_filter = ["kind", "success"]
-    readonly_fields = [f.name for f in JobRun._meta.fields]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    has_view_permission = has_module_permission
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

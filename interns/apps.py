@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InternsConfig(AppConfig):
     name = "interns"
     verbose_name = _("Magang")
+
+    def ready(self):
+        from rutan.core.services import job_kinds_register
+
+        from .models import InternJob
+
+        job_kinds_register(InternJob.choices)

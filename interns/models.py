@@ -368,20 +368,7 @@ class MonthlyEvaluation(TimeStampedModel):
             raise ValidationError({"month": _("Bulan dicatat sebagai tanggal 1.")})
 
 
-class JobRun(models.Model):
-    """One run of a scheduled job, so staff can see that it ran and whether it worked."""
+class InternJob(models.TextChoices):
+    """Kinds of the interns app's scheduled jobs, recorded as core JobRun rows."""
 
-    kind = models.CharField(_("jenis"), max_length=60, db_index=True)
-    started_at = models.DateTimeField(_("mulai"))
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    success = models.BooleanField(_("berhasil"), null=True)
-    processed = models.PositiveIntegerField(_("jumlah diproses"), default=0)
-    detail = models.TextField(_("keterangan"), blank=True)
-
-    class Meta:
-        verbose_name = _("jalannya tugas terjadwal")
-        verbose_name_plural = _("jalannya tugas terjadwal")
-        ordering = ["-started_at"]
-
-    def __str__(self):
-        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+    AUTO_APPROVE_LOGS = "interns.auto_approve_logs", _("Persetujuan otomatis log magang")

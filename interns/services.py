@@ -1,7 +1,6 @@
 """Every write of the interns app: batches, accounts, attendance, logs and their review."""
 
 import datetime
-import logging
 import uuid
 from collections.abc import Iterable
 
@@ -33,7 +32,6 @@ from .models import (
     Batch,
     DailyAttendance,
     Intern,
-    JobRun,
     LogPhoto,
     LogReview,
     LogStatus,
@@ -41,8 +39,6 @@ from .models import (
     ReviewAction,
 )
 from .photos import MAX_PHOTOS, clean_photo
-
-logger = logging.getLogger(__name__)
 
 LOG_FIELDS = (
     "on",
@@ -504,23 +500,6 @@ def logs_auto_approve(*, now: datetime.datetime | None = None) -> int:
             _audit_save(log, by=None, before=before, facility_id=log.intern.batch.facility_id)
             count += 1
     return count
-
-
-def job_run(kind: str, func) -> JobRun:
-    """Run `func()` (returning a count) and record the run: start, end, success, count."""
-    run = JobRun.objects.create(kind=kind, started_at=timezone.now())
-    try:
-        run.processed = func() or 0
-        run.success = True
-    except Exception as exc:
-        run.success = False
-        run.detail = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.exception("Job %s failed", kind)
-        raise
-    finally:
-        run.finished_at = timezone.now()
-        run.save(update_fields=["processed", "success", "detail", "finished_at"])
-    return run
 
 
 # Monthly evaluation

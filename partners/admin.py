@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
@@ -93,6 +94,21 @@ class PartInline(admin.TabularInline):
 
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if "tabular" not in self.template:
+            return formset
+
+        class LabelledFormSet(formset):
+            # A table row has no <label>s: name each input after its column heading.
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    if not field.widget.is_hidden:
+                        field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+        return LabelledFormSet
 
 
 class PartnerContactInline(PartInline):

@@ -58,6 +58,13 @@ class GuaranteeStatus(models.TextChoices):
     REVOKED = "revoked", _("Dicabut")
 
 
+class PartnerJob(models.TextChoices):
+    """Kinds of the partners app's daily jobs, named as their Celery tasks."""
+
+    EXPIRE_AGREEMENTS = "partners.expire_agreements", _("Kedaluwarsa PKS otomatis")
+    SEND_EXPIRY_ALERTS = "partners.send_expiry_alerts", _("Pengingat PKS yang akan berakhir")
+
+
 def _private_name(prefix: str, filename: str) -> str:
     # Never keep the uploader's file name: it may carry personal data or path tricks.
     return f"private/partners/{prefix}/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.pdf"

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from partners.models import Agreement
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility
 from rutan.inmates.choices import CoachingStage
@@ -47,6 +48,9 @@ def _int_param(request, name):
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     facility = ScopedPrimaryKeyField(model=Facility, perm=Perm.PROGRAMME_MANAGE)
+    agreement = ScopedPrimaryKeyField(
+        model=Agreement, perm=Perm.PROGRAMME_MANAGE, required=False, allow_null=True
+    )
     eligible_stages = serializers.ListField(
         child=serializers.ChoiceField(choices=CoachingStage.choices), required=False
     )

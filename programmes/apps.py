@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def end_enrolments_on_leaving(sender, *, inmate, on, by, reason, **kwargs):
+    """Receiver of `inmate_left_facility`: a transferred or released inmate leaves every
+    programme and assimilation placement (module level: signals hold receivers weakly)."""
+    from . import services
+
+    services.enrolments_end_for_inmate(inmate=inmate, reason=reason, on=on, by=by)
+
+
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Program pembinaan")
@@ -12,12 +20,11 @@ class ProgrammesConfig(AppConfig):
         from rutan.core.scoping import user_can
         from rutan.inmates.signals import inmate_left_facility
 
-        from . import selectors, services
+        from . import selectors
 
-        def end_enrolments(sender, *, inmate, on, by, reason, **kwargs):
-            services.enrolments_end_for_inmate(inmate=inmate, reason=reason, on=on, by=by)
-
-        inmate_left_facility.connect(end_enrolments, dispatch_uid="programmes-end-enrolments")
+        inmate_left_facility.connect(
+            end_enrolments_on_leaving, dispatch_uid="programmes-end-enrolments"
+        )
 
         def inmate_panel(request, inmate):
             if not user_can(request.user, Perm.PROGRAMME_VIEW, inmate.facility):

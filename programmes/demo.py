@@ -8,6 +8,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from partners.models import Agreement
 from rutan.core.demo import DemoContext, seeder
 from rutan.inmates.models import Inmate
 
@@ -171,6 +172,25 @@ def _backdate(enrolment, on: datetime.date) -> None:
     enrolment.refresh_from_db()
 
 
+def _agreement(facility, partner_name: str):
+    """The facility's newest agreement with the partner that runs the programme, if seeded."""
+    return (
+        Agreement.objects.filter(facility=facility, partner__name=partner_name)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def _assimilation_candidates(people, start: datetime.date) -> list[Inmate]:
+    """Inmates who pass every real asimilasi rule on `start` (time, Register F, SPPN, …);
+    the stage date only narrows the list before the full check."""
+    return [
+        p
+        for p in people.filter(asimilasi_from__lte=start)
+        if not eligibility.failing(eligibility.assimilation_eligibility(inmate=p, on=start))
+    ]
+
+
 def _make(ctx, facility, spec, by, start, today, rng, ends=None):
     if Programme.objects.filter(facility=facility, title=spec["title"]).exists():
         return None
@@ -180,6 +200,7 @@ def _make(ctx, facility, spec, by, start, today, rng, ends=None):
         status="running",
         start_date=start,
         end_date=ends,
+        agreement=_agreement(facility, spec.get("instructor", "")),
         **{
             k: spec[k]
             for k in (
@@ -211,14 +232,7 @@ def _make(ctx, facility, spec, by, start, today, rng, ends=None):
     people = Inmate.objects.filter(facility=facility, status="active", **spec["people"]).order_by(
         "id"
     )
-    if spec.get("assimilation"):
-        people = [
-            p
-            for p in people.filter(asimilasi_from__lte=start)
-            if not eligibility.failing(eligibility.assimilation_eligibility(inmate=p, on=start))
-        ]
-    else:
-        people = list(people)
+    people = _assimilation_candidates(people, start) if spec.get("assimilation") else list(people)
     rng.shuffle(people)
     enrolments = []
     for inmate in people[: spec["enrol"]]:
@@ -294,11 +308,16 @@ def _products(programme, items, today, by):
         )
 
 
-def _placements(programme, by, today, rng):
+def _placements(ctx, programme, by, today, rng):
+    """Café placements for the programme's participants, each through the service (which
+    checks the real eligibility rules again)."""
     facility = programme.facility
-    for number, enrolment in enumerate(
-        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).select_related("inmate")
-    ):
+    enrolments = list(
+        programme.enrolments.filter(status=EnrolmentStatus.ACTIVE)
+        .select_related("inmate", "inmate__facility")
+        .order_by("id")
+    )
+    for number, enrolment in enumerate(enrolments):
         start = programme.start_date
         placement = services.assimilation_placement_create(
             inmate=enrolment.inmate,
@@ -318,6 +337,7 @@ def _placements(programme, by, today, rng):
                 back = out + D(hours=8, minutes=rng.randint(0, 40))
                 services.assimilation_check_in(placement=placement, at=back, by=by)
             day += D(days=1)
+    ctx.log(f"{programme.title}: {len(enrolments)} penempatan asimilasi")
 
 
 @seeder(order=40)
@@ -333,7 +353,7 @@ def seed_programmes(ctx: DemoContext) -> None:
         if programme is None:
             continue
         if spec.get("assimilation"):
-            _placements(programme, users["pembina"], today, rng)
+            _placements(ctx, programme, users["pembina"], today, rng)
             _products(programme, CAFE_PRODUCTS, today, users["pembina"])
     for spec in RUTENG:
         ends = today - D(days=7) if spec.get("finish") else None

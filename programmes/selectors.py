@@ -61,7 +61,9 @@ def programme_list(
 
 
 def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
-    return get_scoped_or_404(Programme.objects.select_related("facility"), user, perm, pk=pk)
+    return get_scoped_or_404(
+        Programme.objects.select_related("facility", "agreement__partner"), user, perm, pk=pk
+    )
 
 
 def programme_roster(*, programme: Programme) -> list[Enrolment]:

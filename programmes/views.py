@@ -116,6 +116,7 @@ def programme_detail(request, pk):
             "chart": charts.attendance_chart(series),
             "can_manage": user_can(user, Perm.PROGRAMME_MANAGE, programme.facility),
             "can_record": user_can(user, Perm.ATTENDANCE_RECORD, programme.facility),
+            "can_view_agreement": user_can(user, Perm.PARTNER_VIEW, programme.facility),
             "is_open": programme.status in ("planned", "running"),
             "next_statuses": sorted(PROGRAMME_TRANSITIONS[programme.status]),
         },

@@ -21,6 +21,8 @@ _numbers = itertools.count(1)
 _DATA_MIGRATIONS = [
     ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
     ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
+    ("partners.migrations.0002_daily_schedules", "create_schedules"),
+    ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
 ]
 
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import JOB_KIND_LABELS, AuditEntry, JobRun
 from .roles import Perm
-from .scoping import facility_ids_for, user_can
+from .scoping import facility_ids_for, is_national, user_can
 
 
 class ScopedAdminMixin:
@@ -71,6 +72,74 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return request.user.is_staff and user_can(request.user, Perm.AUDIT_VIEW)
 
     has_view_permission = has_module_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class JobKindFilter(admin.SimpleListFilter):
+    title = _("jenis tugas")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(JOB_KIND_LABELS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by `services.job_run` as scheduled jobs start and end.
+
+    Staff who read the audit trail see runs for their facilities and nationwide jobs.
+    """
+
+    list_display = [
+        "kind_label",
+        "started_at",
+        "finished_at",
+        "success",
+        "processed",
+        "facility_id",
+        "regional_office_id",
+    ]
+    list_filter = [JobKindFilter, "success"]
+    search_fields = ["kind", "detail", "error"]
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+
+    @admin.display(description=_("jenis tugas"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_staff and (
+            is_national(request.user) or user_can(request.user, Perm.AUDIT_VIEW)
+        )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if is_national(request.user):
+            return qs
+        ids = facility_ids_for(request.user, Perm.AUDIT_VIEW)
+        if ids is None:
+            return qs
+        return qs.filter(
+            Q(facility_id__in=ids) | Q(facility_id__isnull=True, regional_office_id__isnull=True)
+        )
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
 
     def has_add_permission(self, request):
         return False

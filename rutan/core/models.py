@@ -67,3 +67,37 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+# Labels of job kinds; each app registers its own in AppConfig.ready() (core imports no app).
+JOB_KIND_LABELS: dict[str, str] = {}
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job, kept so staff can see that it ran and how it ended.
+
+    `kind` names the job ("partners.expire_agreements"); `success` is empty while it runs.
+    `facility_id` and `regional_office_id` are plain ids: core knows no facility model.
+    """
+
+    kind = models.CharField(_("jenis tugas"), max_length=100)
+    started_at = models.DateTimeField(_("mulai"), db_index=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    success = models.BooleanField(_("berhasil"), null=True)
+    processed = models.PositiveIntegerField(_("jumlah diproses"), default=0)
+    detail = models.TextField(_("keterangan"), blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    facility_id = models.BigIntegerField(_("ID UPT"), null=True, blank=True, db_index=True)
+    regional_office_id = models.BigIntegerField(_("ID Kanwil"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jalannya tugas terjadwal")
+        verbose_name_plural = _("jalannya tugas terjadwal")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-started_at"], name="core_jobrun_kind_started")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_kind_display(self) -> str:
+        return str(JOB_KIND_LABELS.get(self.kind, self.kind))

@@ -1,11 +1,16 @@
 import datetime
 import decimal
+import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from django.db import models
+from django.db import Error, models, transaction
+from django.utils import timezone
 
-from .models import AuditAction, AuditEntry
+from .models import JOB_KIND_LABELS, AuditAction, AuditEntry, JobRun
+
+logger = logging.getLogger(__name__)
 
 
 def _plain(value):
@@ -56,3 +61,57 @@ def audit_record(
         after=after,
         via=via,
     )
+
+
+def job_kinds_register(choices: Iterable[tuple[str, str]]) -> None:
+    """Give job kinds their labels, e.g. `job_kinds_register(MyJob.choices)` in ready()."""
+    JOB_KIND_LABELS.update(choices)
+
+
+def _job_finish(run: JobRun) -> None:
+    run.finished_at = timezone.now()
+    with transaction.atomic(durable=True):
+        run.save(update_fields=["finished_at", "success", "processed", "detail", "error"])
+
+
+@contextmanager
+def job_run(
+    kind: str,
+    *,
+    detail: str = "",
+    facility_id: int | None = None,
+    regional_office_id: int | None = None,
+) -> Iterator[JobRun]:
+    """Record one run of a scheduled job: a row when it starts, completed when it ends.
+
+        with job_run("partners.expire_agreements") as run:
+            run.processed = agreements_expire_due()
+
+    The body sets `run.processed` and may set `run.detail`, or `run.success = False` for a
+    job that ended without raising yet did not do its work. An exception marks the run
+    failed with its message and is raised again. The row is written in transactions of its
+    own, never the job's, so a rolled-back job still leaves its record; hence `job_run`
+    must be entered outside any atomic block (Django raises RuntimeError otherwise).
+    """
+    with transaction.atomic(durable=True):
+        run = JobRun.objects.create(
+            kind=kind,
+            started_at=timezone.now(),
+            detail=detail,
+            facility_id=facility_id,
+            regional_office_id=regional_office_id,
+        )
+    try:
+        yield run
+    except Exception as exc:
+        run.success = False
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        try:
+            _job_finish(run)
+        except Error:
+            # The job's own error matters more; the row stays "running" and says so.
+            logger.exception("Could not record the end of job run %s (%s)", run.pk, kind)
+        raise
+    if run.success is None:
+        run.success = True
+    _job_finish(run)

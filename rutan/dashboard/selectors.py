@@ -83,6 +83,8 @@ def facility_dashboard(*, user, facility: Facility) -> dict:
         "population": pop,
         "occupancy": round(100 * population / facility.capacity) if facility.capacity else None,
         "stage_chart": charts.stage_mix_chart(pop["stages"], pop["no_stage"]),
+        # Mentors and interns see the figures but not the register they would link to.
+        "can_view_inmates": user_can(user, Perm.INMATE_VIEW, facility),
         "stage_links": [
             (stage, CoachingStage(stage).label, pop["stages"][stage]) for stage in STAGE_ORDER
         ],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import JobRun, ReportRun
+from .models import ReportRun
 
 
 @admin.register(ReportRun)
@@ -10,25 +10,6 @@ class ReportRunAdmin(admin.ModelAdmin):
     list_display = ["__str__", "scope", "status", "progress", "attempts", "finished_at"]
     list_filter = ["status", "scope", "period"]
     readonly_fields = [f.name for f in ReportRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["job_type", "started_at", "finished_at", "success", "facility"]
-    list_filter = ["job_type", "success"]
-    readonly_fields = [f.name for f in JobRun._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -23,6 +23,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Laporan")
 
     def ready(self):
+        from rutan.core.services import job_kinds_register
+
+        from .models import JobType
+
+        job_kinds_register(JobType.choices)
+
         # Keep one beat entry per facility timezone without anyone editing the admin.
         post_migrate.connect(_sync_schedules, sender=self)
         post_save.connect(_facility_saved, sender="facilities.Facility", weak=False)

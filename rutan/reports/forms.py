@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rutan.core.models import JOB_KIND_LABELS
+
 from .models import PERIOD_RE, ReportLanguage, ReportStatus
 from .periods import last_month
 
@@ -60,3 +62,25 @@ class ReportFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Semua"))] + ReportStatus.choices, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the request form on the same page also has a "period" field.
+        kwargs.setdefault("auto_id", "id_filter_%s")
+        super().__init__(*args, **kwargs)
+
+
+class JobFilterForm(forms.Form):
+    RESULTS = [
+        ("", _("Semua")),
+        ("success", _("Berhasil")),
+        ("failed", _("Gagal")),
+        ("running", _("Berjalan")),
+    ]
+
+    kind = forms.ChoiceField(label=_("Tugas"), required=False)
+    result = forms.ChoiceField(label=_("Hasil"), choices=RESULTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = sorted(JOB_KIND_LABELS.items(), key=lambda item: str(item[1]))
+        self.fields["kind"].choices = [("", _("Semua"))] + kinds

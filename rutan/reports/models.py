@@ -146,48 +146,8 @@ class ReportRun(TimeStampedModel):
 
 
 class JobType(models.TextChoices):
-    MONTHLY_BATCH = "monthly_batch", _("Batch laporan bulanan")
-    FACILITY_REPORT = "facility_report", _("Laporan UPT")
-    REGIONAL_REPORT = "regional_report", _("Laporan Kanwil")
+    """Kinds of the reports app's scheduled jobs, recorded as core JobRun rows."""
 
-
-class JobRun(models.Model):
-    """One run of a scheduled job, kept so staff can see that it ran and how it ended."""
-
-    job_type = models.CharField(_("jenis tugas"), max_length=30, choices=JobType.choices)
-    facility = models.ForeignKey(
-        Facility,
-        verbose_name=_("UPT"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    regional_office = models.ForeignKey(
-        RegionalOffice,
-        verbose_name=_("Kanwil"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    report_run = models.ForeignKey(
-        ReportRun,
-        verbose_name=_("laporan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="job_runs",
-    )
-    started_at = models.DateTimeField(_("mulai"))
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    success = models.BooleanField(_("berhasil"), null=True)
-    detail = models.TextField(_("keterangan"), blank=True)
-
-    class Meta:
-        verbose_name = _("jalannya tugas terjadwal")
-        verbose_name_plural = _("jalannya tugas terjadwal")
-        ordering = ["-started_at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_job_type_display()} {self.started_at:%Y-%m-%d %H:%M}"
+    MONTHLY_BATCH = "reports.monthly_batch", _("Batch laporan bulanan")
+    FACILITY_REPORT = "reports.facility_report", _("Laporan UPT")
+    REGIONAL_REPORT = "reports.regional_report", _("Laporan Kanwil")

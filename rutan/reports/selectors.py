@@ -3,18 +3,19 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from rutan.accounts.models import Membership
+from rutan.core.models import JobRun
 from rutan.core.roles import Perm, Role
 from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Facility, RegionalOffice
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage
 
 from . import charts, metrics, sections
-from .models import JobRun, ReportKind, ReportRun, ReportScope, ReportStatus
+from .models import ReportKind, ReportRun, ReportScope, ReportStatus
 from .periods import parse_period, previous_period
 
 
@@ -77,20 +78,40 @@ def requestable_targets(*, user) -> tuple[QuerySet, QuerySet]:
     return facilities, regions
 
 
-def job_run_list(*, user) -> QuerySet:
-    """Scheduled job runs the user may see (their facilities, regions and batch jobs)."""
-    qs = JobRun.objects.select_related("facility", "regional_office", "report_run")
-    ids = facility_ids_for(user, Perm.REPORT_VIEW)
-    if ids is None:
-        return qs
-    if not ids:
-        return qs.none()
-    regions = region_ids_for(user, Perm.REPORT_VIEW)
-    return qs.filter(
-        Q(facility_id__in=ids)
-        | Q(regional_office_id__in=regions)
-        | Q(facility__isnull=True, regional_office__isnull=True)
+JOB_RESULTS = {
+    "success": {"success": True},
+    "failed": {"success": False},
+    "running": {"success__isnull": True},
+}
+
+
+def job_run_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Scheduled job runs the user may see, newest first, each with its facility's and
+    region's name: runs for their facilities and whole regions, and nationwide jobs.
+
+    Filters: kind, result (success, failed, running).
+    """
+    filters = filters or {}
+    qs = JobRun.objects.annotate(
+        facility_name=Subquery(Facility.objects.filter(pk=OuterRef("facility_id")).values("name")),
+        regional_office_name=Subquery(
+            RegionalOffice.objects.filter(pk=OuterRef("regional_office_id")).values("name")
+        ),
     )
+    ids = facility_ids_for(user, Perm.REPORT_VIEW)
+    if ids is not None:
+        if not ids:
+            return qs.none()
+        qs = qs.filter(
+            Q(facility_id__in=ids)
+            | Q(regional_office_id__in=region_ids_for(user, Perm.REPORT_VIEW))
+            | Q(facility_id__isnull=True, regional_office_id__isnull=True)
+        )
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if result := filters.get("result"):
+        qs = qs.filter(**JOB_RESULTS[result])
+    return qs.order_by("-started_at", "-id")
 
 
 def latest_report_status(facility_ids, period: str) -> dict[int, ReportRun]:

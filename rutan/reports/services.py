@@ -21,7 +21,6 @@ from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import Facility, RegionalOffice
 
 from .models import (
-    JobRun,
     JobType,
     ReportKind,
     ReportLanguage,
@@ -275,21 +274,6 @@ def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRu
     if done != facility_ids:
         return None
     return report_run_request(target=region, period=period, by=None)
-
-
-def job_start(*, job_type: str, detail: str = "", **related) -> JobRun:
-    return JobRun.objects.create(
-        job_type=job_type, started_at=timezone.now(), detail=detail, **related
-    )
-
-
-def job_finish(*, job: JobRun, success: bool, detail: str | None = None) -> JobRun:
-    job.finished_at = timezone.now()
-    job.success = success
-    if detail is not None:
-        job.detail = detail[:2000]
-    job.save(update_fields=["finished_at", "success", "detail"])
-    return job
 
 
 def report_schedule_sync() -> list:

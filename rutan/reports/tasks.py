@@ -3,6 +3,8 @@
 from celery import group, shared_task
 from django.db import InterfaceError, OperationalError
 
+from rutan.core.services import job_run
+
 from . import services
 from .models import JobType, ReportRun, ReportScope, ReportStatus
 
@@ -22,23 +24,17 @@ TASK_OPTIONS = {
 def build_report_run(self, run_id: int, rollup: bool = False) -> str:
     """Build one run (a no-op when another worker holds it or it is done already)."""
     run = ReportRun.objects.select_related("facility", "regional_office").get(pk=run_id)
-    job = services.job_start(
-        job_type=services.JOB_FOR_SCOPE[run.scope],
-        facility=run.facility,
-        regional_office=run.regional_office,
-        report_run=run,
+    with job_run(
+        services.JOB_FOR_SCOPE[run.scope],
+        facility_id=run.facility_id,
+        regional_office_id=run.regional_office_id,
         detail=f"{run} ({self.request.id or 'lokal'})",
-    )
-    try:
+    ) as job:
         run = services.report_run_build(run_id=run_id, worker=self.request.hostname or "")
-    except Exception as exc:
-        services.job_finish(job=job, success=False, detail=f"{type(exc).__name__}: {exc}")
-        raise
-    services.job_finish(
-        job=job,
-        success=run.status == ReportStatus.DONE,
-        detail=f"{run} · {run.get_status_display()}" + (f" · {run.error}" if run.error else ""),
-    )
+        job.success = run.status == ReportStatus.DONE
+        job.processed = int(job.success)
+        job.detail = f"{run} · {run.get_status_display()}"
+        job.error = run.error
     if rollup and run.scope == ReportScope.FACILITY and run.status == ReportStatus.DONE:
         services.regional_rollup_if_ready(region=run.facility.regional_office, period=run.period)
     return run.status
@@ -51,22 +47,14 @@ def monthly_batch(self, timezone_name: str | None = None, period: str | None = N
     Each facility task, once done, asks for its region's roll-up; the roll-up is made when
     the last facility of the region is done, whichever worker finishes it.
     """
-    job = services.job_start(
-        job_type=JobType.MONTHLY_BATCH, detail=timezone_name or "semua zona waktu"
-    )
-    try:
+    zones = timezone_name or "semua zona waktu"
+    with job_run(JobType.MONTHLY_BATCH, detail=zones) as job:
         runs = services.monthly_batch_runs(timezone_name=timezone_name, period=period)
         pending = [run for run in runs if run.status != ReportStatus.DONE]
         if pending:
             group(build_report_run.si(run.pk, rollup=True) for run in pending).apply_async()
         for region, run_period in {(r.facility.regional_office, r.period) for r in runs}:
             services.regional_rollup_if_ready(region=region, period=run_period)
-    except Exception as exc:
-        services.job_finish(job=job, success=False, detail=f"{type(exc).__name__}: {exc}")
-        raise
-    services.job_finish(
-        job=job,
-        success=True,
-        detail=f"{timezone_name or 'semua zona waktu'}: {len(runs)} UPT, {len(pending)} dibuat",
-    )
+        job.processed = len(runs)
+        job.detail = f"{zones}: {len(runs)} UPT, {len(pending)} dibuat"
     return len(runs)

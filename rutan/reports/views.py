@@ -12,7 +12,7 @@ from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
 
 from . import selectors, services
-from .forms import ReportFilterForm, ReportRequestForm
+from .forms import JobFilterForm, ReportFilterForm, ReportRequestForm
 from .models import ReportScope, ReportStatus
 
 PAGE_SIZE = 25
@@ -135,7 +135,15 @@ def report_download(request, pk):
 def job_list(request):
     if not user_can(request.user, Perm.REPORT_VIEW):
         raise Http404
-    page_obj = Paginator(selectors.job_run_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filter_form = JobFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page_obj = Paginator(
+        selectors.job_run_list(user=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/job_list.html",
+        {"page_obj": page_obj, "filter_form": filter_form, "query": query.urlencode()},
     )
-    return render(request, "reports/job_list.html", {"page_obj": page_obj})

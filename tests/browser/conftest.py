@@ -8,6 +8,10 @@ from pathlib import Path
 import html5lib
 import pytest
 
+from tests.interns.conftest import batch, intern, mentor  # noqa: F401
+from tests.partners.conftest import make_agreement, sekata  # noqa: F401
+from tests.programmes.conftest import early_inmate, make_programme, today  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # fixtures in that same thread are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,6 +29,13 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "sandi-uji-123"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads and generated PDFs go to a throwaway directory, not the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 def pytest_collection_modifyitems(items):
@@ -95,9 +106,21 @@ def login(page, username, password=PASSWORD):
 
 
 def check_page(page):
-    """Every page of a journey: valid HTML5, no serious or critical axe violation."""
+    """Every page of a journey: valid HTML5, no serious or critical axe violation.
+
+    With BROWSER_SHOTS=all in the environment, every checked page is also kept as a picture.
+    """
+    if os.environ.get("BROWSER_SHOTS") == "all":
+        page.shot_count = getattr(page, "shot_count", 0) + 1
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+        width = page.viewport_size["width"]
+        shoot(page, f"all-{test}-{page.shot_count:02d}-{width}")
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     parser.parse(page.content())
+    # Valid HTML also means unique ids (html5lib does not check them; labels depend on them).
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    assert not twice, f"{page.url}: duplicate id {twice}"
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -110,7 +133,23 @@ def check_page(page):
     assert not bad, f"{page.url}: " + " | ".join(bad)
 
 
+def press_by_keyboard(page, locator, limit=80):
+    """Reach `locator` with the Tab key alone (from where focus is) and press Enter on it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"{page.url}: Tab never reaches {locator}")
+
+
 def shoot(page, name):
     """Keep a screenshot of a journey's final page as an artefact."""
     ARTIFACTS.mkdir(exist_ok=True)
+    # A window as tall as the page puts sticky bars (a save button, the admin's side menu)
+    # where they belong instead of over a row in the middle of the picture.
+    viewport = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(viewport)

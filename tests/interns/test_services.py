@@ -182,8 +182,8 @@ def test_auto_approve_after_n_days_is_idempotent(intern, make_log, settings):
 
 
 def test_auto_approve_task_records_job_run(intern, make_log):
-    from interns.models import JobRun
     from interns.tasks import auto_approve_logs
+    from rutan.core.models import JobRun
 
     log = make_log(intern, submit=True)
     ActivityLog.objects.filter(pk=log.pk).update(
@@ -191,9 +191,11 @@ def test_auto_approve_task_records_job_run(intern, make_log):
     )
     assert auto_approve_logs.delay().get() == 1
     auto_approve_logs.delay()
-    runs = list(JobRun.objects.order_by("started_at"))
+    runs = list(JobRun.objects.order_by("started_at", "id"))
     assert [r.processed for r in runs] == [1, 0]
     assert all(r.success and r.finished_at >= r.started_at for r in runs)
+    assert {r.kind for r in runs} == {"interns.auto_approve_logs"}
+    assert runs[0].get_kind_display() == "Persetujuan otomatis log magang"
 
 
 def test_beat_schedule_exists(db):

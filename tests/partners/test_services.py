@@ -8,7 +8,7 @@ from django_celery_beat.models import PeriodicTask
 from partners import services, tasks
 from partners.models import Agreement, AgreementAlert, AgreementStatus, Contribution, Signatory
 from partners.selectors import facility_today
-from rutan.core.models import AuditEntry
+from rutan.core.models import AuditEntry, JobRun
 from rutan.facilities.models import Facility
 from tests.partners.conftest import pdf_upload
 
@@ -242,3 +242,24 @@ def test_ended_agreement_parts_are_frozen(active_agreement, kepala):
             by=kepala,
         )
     assert "tidak dapat diubah" in str(exc.value)
+
+
+def test_daily_tasks_record_their_runs(active_agreement):
+    _age(active_agreement, TODAY() - datetime.timedelta(days=1))
+    tasks.expire_agreements.delay()
+    tasks.send_expiry_alerts.delay()
+    runs = {run.kind: run for run in JobRun.objects.all()}
+    assert set(runs) == {"partners.expire_agreements", "partners.send_expiry_alerts"}
+    assert runs["partners.expire_agreements"].processed == 1
+    assert all(run.success and run.finished_at for run in runs.values())
+
+
+def test_failed_daily_task_is_recorded_and_raised(monkeypatch, db):
+    def broken():
+        raise RuntimeError("server surat mati")
+
+    monkeypatch.setattr(services, "agreement_alerts_send", broken)
+    with pytest.raises(RuntimeError):
+        tasks.send_expiry_alerts.delay()
+    run = JobRun.objects.get()
+    assert run.success is False and "server surat mati" in run.error

@@ -1,9 +1,13 @@
 import datetime
 import zoneinfo
+from types import SimpleNamespace
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from assessments import services as assessment_services
+from assessments.models import BehaviourScore
 from programmes import services
 from rutan.core.roles import Role
 from tests.factories import member
@@ -38,14 +42,42 @@ def make_programme(national_admin, today):
 
 
 @pytest.fixture
-def assimilation_inmate(make_inmate, balikpapan, today):
-    """A sentenced man well into the asimilasi stage (3 years, 600 days served)."""
-    return make_inmate(
+def sppn(pembina, today):
+    """Give an inmate final SPPN scores (through the assessments service) for the `months`
+    complete months before `on`'s month; months already scored are left as they are."""
+
+    def give(inmate, *, months=6, score=75, on=None):
+        first = (on or today).replace(day=1)
+        scored = set(BehaviourScore.objects.filter(inmate=inmate).values_list("month", flat=True))
+        for k in range(1, months + 1):
+            month = first - relativedelta(months=k)
+            if month in scored:
+                continue
+            assessment_services.behaviour_score_create(
+                inmate=inmate,
+                month=month,
+                by=pembina,
+                kepribadian=score,
+                kemandirian=score,
+                sikap=score,
+                kondisi_mental=score,
+            )
+
+    return give
+
+
+@pytest.fixture
+def assimilation_inmate(make_inmate, balikpapan, today, sppn):
+    """A sentenced man (pidana umum, 3 years) who meets the real asimilasi rules today:
+    600 days served (½ is about 548), no Register F, SPPN 75 for the last six months."""
+    inmate = make_inmate(
         balikpapan,
         name="Rudi Asimilasi",
         sentence_start=today - D(days=600),
         admission_date=today - D(days=590),
     )
+    sppn(inmate, months=6)
+    return inmate
 
 
 @pytest.fixture
@@ -65,13 +97,31 @@ def pembina_ruteng(ruteng):
 
 
 @pytest.fixture
-def no_assessments(monkeypatch):
-    """Literacy and interest as the assessments app would report them (set per test)."""
-    state = {"level": None, "areas": []}
-    monkeypatch.setattr(
-        "programmes.eligibility.inmate_literacy_level", lambda inmate: state["level"]
-    )
-    monkeypatch.setattr(
-        "programmes.eligibility.inmate_interest_areas", lambda inmate: state["areas"]
-    )
-    return state
+def assess(pembina, today):
+    """Record final literacy and interest assessments through the assessments services."""
+
+    def literacy(inmate, level, *, on=None, finalise=True):
+        return assessment_services.literacy_create(
+            inmate=inmate,
+            by=pembina,
+            assessed_on=on or today,
+            instrument="Asesmen buta aksara",
+            script="latin",
+            level=level,
+            reading_score=60,
+            writing_score=55,
+            numeracy_score=65,
+            finalise=finalise,
+        )
+
+    def interest(inmate, areas, *, on=None, finalise=True):
+        return assessment_services.interest_create(
+            inmate=inmate,
+            by=pembina,
+            assessed_on=on or today,
+            instrument="Asesmen minat dan bakat",
+            areas=areas,
+            finalise=finalise,
+        )
+
+    return SimpleNamespace(literacy=literacy, interest=interest)

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from programmes import services
-from programmes.models import Attendance, Enrolment
+from programmes.models import AssimilationPlacement, Attendance, Enrolment
 
 D = datetime.timedelta
 
@@ -165,13 +165,18 @@ def test_assimilation_api(api, pembina, assimilation_inmate, early_inmate, today
     refused = api.post(
         "/api/v1/assimilation-placements/", {**payload, "inmate": early_inmate.pk}, format="json"
     )
-    assert refused.status_code == 400 and "asimilasi mulai" in str(refused.json())
+    assert refused.status_code == 400
+    assert "Telah menjalani 1/2 masa pidana: Terpenuhi pada" in str(refused.json())
+    assert not AssimilationPlacement.objects.exists()
     made = api.post(
         "/api/v1/assimilation-placements/",
         {**payload, "inmate": assimilation_inmate.pk},
         format="json",
     )
-    assert made.status_code == 201 and len(made.json()["checks"]) == 3
+    assert made.status_code == 201, made.json()
+    checks = made.json()["checks"]
+    assert [c["rule"] for c in checks] == ["status", "masa_pidana", "register_f", "sppn"]
+    assert all(c["passed"] for c in checks)
     pk = made.json()["id"]
     assert api.post(f"/api/v1/assimilation-placements/{pk}/check-out/").status_code == 201
     assert api.post(f"/api/v1/assimilation-placements/{pk}/check-in/").status_code == 200

@@ -3,10 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from programmes import services
-from programmes.models import AssimilationPlacement, Enrolment, EnrolmentEvent
+from programmes.models import Enrolment, EnrolmentEvent
 from rutan.core.models import AuditEntry
 from rutan.inmates import services as inmate_services
 
@@ -82,23 +81,28 @@ def test_stage_rule(balikpapan, pembina, make_programme, early_inmate, assimilat
     assert services.enrolment_create(programme=programme, inmate=assimilation_inmate, by=pembina)
 
 
-def test_literacy_rule_fails_without_an_assessment(
-    balikpapan, pembina, make_programme, make_inmate, no_assessments
+def test_literacy_rule_reads_the_latest_final_assessment(
+    balikpapan, pembina, make_programme, make_inmate, assess, today
 ):
     programme = make_programme(balikpapan, title="Paket B", min_literacy_level="paket_a")
     inmate = make_inmate(balikpapan)
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
     assert "belum ada asesmen literasi" in exc.value.messages[0].lower()
-    no_assessments["level"] = "keaksaraan_dasar"
+    assess.literacy(inmate, "keaksaraan_dasar", on=today - D(days=20))
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
     assert "Literasi Keaksaraan dasar; minimal Paket A." in exc.value.messages[0]
-    no_assessments["level"] = "paket_b"
+    # A draft does not count; only the latest final assessment does.
+    assess.literacy(inmate, "paket_b", on=today - D(days=10), finalise=False)
+    with pytest.raises(ValidationError, match="Keaksaraan dasar"):
+        services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
+    assert not Enrolment.objects.exists()
+    assess.literacy(inmate, "paket_b", on=today)
     assert services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
 
 
-def test_interest_rule(balikpapan, pembina, make_programme, make_inmate, no_assessments):
+def test_interest_rule(balikpapan, pembina, make_programme, make_inmate, assess, today):
     programme = make_programme(
         balikpapan,
         title="Barbershop",
@@ -107,11 +111,15 @@ def test_interest_rule(balikpapan, pembina, make_programme, make_inmate, no_asse
         required_interest_area="barbershop",
     )
     inmate = make_inmate(balikpapan)
-    no_assessments["areas"] = ["meubel"]
+    with pytest.raises(ValidationError, match="Belum ada asesmen minat"):
+        services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
+    assess.interest(inmate, ["meubel"], on=today - D(days=10))
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
     assert exc.value.error_dict["inmate"][0].code == "ineligible_interest"
-    no_assessments["areas"] = ["meubel", "barbershop"]
+    assert "Minat Barbershop tidak tercatat" in exc.value.messages[0]
+    assert not Enrolment.objects.exists()
+    assess.interest(inmate, ["meubel", "barbershop"], on=today)
     assert services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
 
 
@@ -209,14 +217,17 @@ def test_transfer_and_release_end_enrolments(
     make_programme,
     make_inmate,
     national_admin,
+    registrasi,
     today,
     assimilation_inmate,
 ):
+    """The inmate services send `inmate_left_facility`; programmes end the enrolments."""
     programme = make_programme(balikpapan, capacity=1)
     mover = make_inmate(balikpapan)
     services.enrolment_create(programme=programme, inmate=mover, by=pembina)
     waiting = services.enrolment_create(programme=programme, inmate=assimilation_inmate, by=pembina)
-    services.assimilation_placement_create(
+    assert waiting.status == "waitlisted"
+    placement = services.assimilation_placement_create(
         inmate=assimilation_inmate,
         workplace="Kafe",
         supervisor="Pak Uji",
@@ -224,29 +235,38 @@ def test_transfer_and_release_end_enrolments(
         start_date=today,
         by=national_admin,
     )
-    inmate_services.inmate_transfer(
-        inmate=mover, to_facility=ruteng, on=timezone.localdate(), by=national_admin
-    )
-    ended = services.enrolments_end_for_inmate(
-        inmate=mover, reason="transferred", on=today, by=national_admin
-    )
-    assert ended == 1
+    inmate_services.inmate_transfer(inmate=mover, to_facility=ruteng, on=today, by=registrasi)
     enrolment = Enrolment.objects.get(inmate=mover)
     assert (enrolment.status, enrolment.end_reason, enrolment.ended_on) == (
         "transferred",
         "transferred",
         today,
     )
+    assert enrolment.events.filter(to_status="transferred", on=today).exists()
+    # The freed place goes to the waiting list.
     waiting.refresh_from_db()
-    assert waiting.status == "active"
+    assert (waiting.status, waiting.waitlist_position) == ("active", None)
+
+    inmate_services.inmate_release(inmate=assimilation_inmate, on=today, by=registrasi)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.end_reason, waiting.ended_on) == (
+        "released",
+        "released",
+        today,
+    )
+    assert waiting.events.filter(to_status="released", on=today).exists()
+    placement.refresh_from_db()
+    assert (placement.status, placement.end_reason, placement.end_date) == (
+        "ended",
+        "Bebas",
+        today,
+    )
+    # Nothing is left open, so calling the handler again changes nothing.
     assert (
         services.enrolments_end_for_inmate(
             inmate=assimilation_inmate, reason="released", on=today, by=national_admin
         )
-        == 1
+        == 0
     )
-    assert Enrolment.objects.get(pk=waiting.pk).status == "released"
-    placement = AssimilationPlacement.objects.get(inmate=assimilation_inmate)
-    assert placement.status == "ended" and placement.end_reason == "Bebas"
     with pytest.raises(ValidationError):
         services.enrolments_end_for_inmate(inmate=mover, reason="bosan", on=today, by=None)

@@ -1,10 +1,13 @@
 import datetime
+import math
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 
 from programmes import services
 from programmes.models import AssimilationPlacement, Certificate, holder_initials
+from rutan.core.models import AuditEntry
 from rutan.inmates import services as inmate_services
 
 D = datetime.timedelta
@@ -115,14 +118,89 @@ def _place(inmate, by, today, **kw):
     return services.assimilation_placement_create(**data)
 
 
-def test_assimilation_needs_stage_and_clean_register_f(
-    assimilation_inmate, early_inmate, pembina, national_admin, today
-):
+def _half_term_date(inmate) -> datetime.date:
+    """½ of the sentence after remission, counted from its start (the asimilasi time rule)."""
+    term = (inmate.expected_release_date - inmate.sentence_start).days
+    return inmate.sentence_start + D(days=math.ceil(term / 2))
+
+
+def _nothing_placed(inmate):
+    assert not AssimilationPlacement.objects.filter(inmate=inmate).exists()
+    assert not AuditEntry.objects.filter(
+        object_type="programmes.assimilationplacement", action="create"
+    ).exists()
+
+
+def test_assimilation_refused_before_half_the_sentence(early_inmate, pembina, sppn, today):
+    sppn(early_inmate, months=6)
     with pytest.raises(ValidationError) as exc:
         _place(early_inmate, pembina, today)
-    assert exc.value.error_dict["inmate"][0].code == "ineligible_stage"
-    assert "asimilasi mulai" in exc.value.messages[0]
-    inmate_services.disciplinary_create(
+    errors = exc.value.error_dict["inmate"]
+    assert [e.code for e in errors] == ["ineligible_masa_pidana"]
+    due = _half_term_date(early_inmate)
+    assert exc.value.messages == [
+        f"Telah menjalani 1/2 masa pidana: Terpenuhi pada {due:%d-%m-%Y} "
+        f"({(due - today).days} hari lagi)."
+    ]
+    _nothing_placed(early_inmate)
+
+
+def test_assimilation_needs_six_months_of_sppn(make_inmate, balikpapan, pembina, sppn, today):
+    inmate = make_inmate(
+        balikpapan, sentence_start=today - D(days=600), admission_date=today - D(days=590)
+    )
+    sppn(inmate, months=4)
+    with pytest.raises(ValidationError) as exc:
+        _place(inmate, pembina, today)
+    assert [e.code for e in exc.value.error_dict["inmate"]] == ["ineligible_sppn"]
+    missing = [today.replace(day=1) - relativedelta(months=k) for k in (6, 5)]
+    assert exc.value.messages == [
+        "Nilai SPPN 6 bulan terakhir rata-rata ≥ 60: SPPN: belum ada nilai untuk "
+        + ", ".join(f"{m:%m/%Y}" for m in missing)
+        + "."
+    ]
+    _nothing_placed(inmate)
+    sppn(inmate, months=6, score=50)
+    with pytest.raises(ValidationError, match="di bawah 60"):
+        _place(inmate, pembina, today)
+    _nothing_placed(inmate)
+
+
+def test_special_crimes_need_two_thirds_and_nine_months_of_sppn(
+    make_inmate, balikpapan, pembina, sppn, today
+):
+    inmate = make_inmate(
+        balikpapan,
+        case_category="narkotika",
+        sentence_start=today - D(days=600),
+        admission_date=today - D(days=590),
+    )
+    sppn(inmate, months=9)
+    with pytest.raises(ValidationError) as exc:
+        _place(inmate, pembina, today)
+    assert [e.code for e in exc.value.error_dict["inmate"]] == ["ineligible_masa_pidana"]
+    assert "Telah menjalani 2/3 masa pidana" in exc.value.messages[0]
+    assert "Ketentuan tindak pidana khusus berlaku." in exc.value.messages[0]
+    longer = make_inmate(
+        balikpapan,
+        case_category="narkotika",
+        sentence_start=today - D(days=800),
+        admission_date=today - D(days=790),
+    )
+    sppn(longer, months=6)
+    with pytest.raises(ValidationError) as exc:
+        _place(longer, pembina, today)
+    assert [e.code for e in exc.value.error_dict["inmate"]] == ["ineligible_sppn"]
+    assert "Nilai SPPN 9 bulan terakhir" in exc.value.messages[0]
+    assert not AssimilationPlacement.objects.exists()
+    sppn(longer, months=9)
+    assert _place(longer, pembina, today).inmate == longer
+
+
+def test_assimilation_needs_six_clean_months_of_register_f(
+    assimilation_inmate, make_inmate, balikpapan, pembina, national_admin, sppn, today
+):
+    entry = inmate_services.disciplinary_create(
         inmate=assimilation_inmate,
         occurred_on=today - D(days=3),
         offence="Membawa telepon genggam",
@@ -131,19 +209,57 @@ def test_assimilation_needs_stage_and_clean_register_f(
     )
     with pytest.raises(ValidationError) as exc:
         _place(assimilation_inmate, pembina, today)
-    assert "register F" in exc.value.messages[0]
-    assert not AssimilationPlacement.objects.exists()
-    entry = assimilation_inmate.disciplinary_entries.get()
+    assert [e.code for e in exc.value.error_dict["inmate"]] == ["ineligible_register_f"]
+    assert (
+        f"Register F masih berjalan: Tutupan sunyi sejak {today - D(days=3):%d-%m-%Y}."
+        in exc.value.messages[0]
+    )
+    _nothing_placed(assimilation_inmate)
+    # Closing the entry is not enough: the last six months must be clean.
     inmate_services.disciplinary_close(entry=entry, on=today, by=national_admin)
-    placement = _place(assimilation_inmate, pembina, today)
-    assert [c["rule"] for c in placement.checks] == ["active", "stage", "register_f"]
+    with pytest.raises(ValidationError) as exc:
+        _place(assimilation_inmate, pembina, today)
+    clean_on = today + relativedelta(months=6) + D(days=1)
+    assert (
+        f"Hukuman disiplin berakhir {today:%d-%m-%Y}; bersih 6 bulan pada {clean_on:%d-%m-%Y}."
+        in exc.value.messages[0]
+    )
+    _nothing_placed(assimilation_inmate)
+    # An entry closed more than six months ago no longer counts.
+    reformed = make_inmate(
+        balikpapan, sentence_start=today - D(days=600), admission_date=today - D(days=590)
+    )
+    sppn(reformed, months=6)
+    old = inmate_services.disciplinary_create(
+        inmate=reformed,
+        occurred_on=today - D(days=300),
+        offence="Berkelahi",
+        sanction="Teguran tertulis",
+        by=national_admin,
+    )
+    inmate_services.disciplinary_close(entry=old, on=today - D(days=290), by=national_admin)
+    placement = _place(reformed, pembina, today)
+    assert [c["rule"] for c in placement.checks] == ["status", "masa_pidana", "register_f", "sppn"]
     assert all(c["passed"] for c in placement.checks)
+
+
+def test_assimilation_placement_keeps_the_checks(assimilation_inmate, pembina, today):
+    placement = _place(assimilation_inmate, pembina, today)
+    assert [c["rule"] for c in placement.checks] == ["status", "masa_pidana", "register_f", "sppn"]
+    assert all(c["passed"] for c in placement.checks)
+    time_check = placement.checks[1]
+    assert time_check["reason"] == (
+        f"Terpenuhi sejak {_half_term_date(assimilation_inmate):%d-%m-%Y}."
+    )
     with pytest.raises(ValidationError, match="sudah punya"):
         _place(assimilation_inmate, pembina, today)
+    assert AssimilationPlacement.objects.filter(inmate=assimilation_inmate).count() == 1
 
 
-def test_daily_check_out_and_in(assimilation_inmate, pembina, today):
-    placement = _place(assimilation_inmate, pembina, today - D(days=2))
+def test_daily_check_out_and_in(assimilation_inmate, pembina, sppn, today):
+    start = today - D(days=2)
+    sppn(assimilation_inmate, months=6, on=start)  # the SPPN window of the start date
+    placement = _place(assimilation_inmate, pembina, start)
     with pytest.raises(ValidationError, match="Tidak ada catatan keluar"):
         services.assimilation_check_in(placement=placement, by=pembina)
     log = services.assimilation_check_out(placement=placement, by=pembina)

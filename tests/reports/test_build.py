@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from rutan.core.models import JobRun
 from rutan.reports import services
-from rutan.reports.models import JobRun, ReportRun, ReportStatus
+from rutan.reports.models import JobType, ReportRun, ReportStatus
 from rutan.reports.pdf import StaticOnlyFetcher
 
 
@@ -41,8 +42,9 @@ def test_facility_report_holds_the_figures_of_the_month(
     assert "Halaman 1 dari" in text
     # The chart is in the PDF with its text alternative.
     assert "Grafik batang jumlah WBP per tahap pembinaan" in text
-    job = JobRun.objects.get(report_run=run)
-    assert job.success is True and job.finished_at is not None
+    job = JobRun.objects.get(kind=JobType.FACILITY_REPORT, facility_id=run.facility_id)
+    assert job.success is True and job.finished_at is not None and job.processed == 1
+    assert job.get_kind_display() == "Laporan UPT" and str(run) in job.detail
 
 
 def test_report_in_english_on_request(october, kepala, django_capture_on_commit_callbacks):
@@ -101,7 +103,8 @@ def test_failed_run_is_recorded_and_can_be_retried(
         run = request(october, by=kepala)
     run.refresh_from_db()
     assert run.status == ReportStatus.FAILED and "font hilang" in run.error
-    assert not run.file and JobRun.objects.get(report_run=run).success is False
+    job = JobRun.objects.get(kind=JobType.FACILITY_REPORT, facility_id=run.facility_id)
+    assert not run.file and job.success is False and "font hilang" in job.error
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         services.report_run_retry(run=run, by=kepala)

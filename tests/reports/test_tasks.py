@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
+from rutan.core.models import JobRun
 from rutan.reports import services, tasks
-from rutan.reports.models import JobRun, JobType, ReportRun, ReportScope, ReportStatus
+from rutan.reports.models import JobType, ReportRun, ReportScope, ReportStatus
 from rutan.reports.periods import last_month
 from tests.factories import FacilityFactory
 
@@ -83,10 +84,11 @@ def test_monthly_batch_fans_out_then_rolls_up_the_region(
     assert "Jumlah Kanwil" in text
     for name in ["Ahmad Fauzi", "Rina Marlina", "Yohanes Tefa", "Sutrisno Wibowo"]:
         assert name not in text
-    jobs = JobRun.objects.values_list("job_type", "success")
-    assert (JobType.MONTHLY_BATCH, True) in jobs
-    assert list(jobs).count((JobType.FACILITY_REPORT, True)) == 2
-    assert (JobType.REGIONAL_REPORT, True) in jobs
+    jobs = list(JobRun.objects.values_list("kind", "success", "processed"))
+    assert (JobType.MONTHLY_BATCH, True, 2) in jobs
+    assert jobs.count((JobType.FACILITY_REPORT, True, 1)) == 2
+    assert (JobType.REGIONAL_REPORT, True, 1) in jobs
+    assert JobRun.objects.get(kind=JobType.REGIONAL_REPORT).regional_office_id == kaltim.pk
     # Running the batch again builds nothing twice.
     with django_capture_on_commit_callbacks(execute=True):
         tasks.monthly_batch.delay(timezone_name="Asia/Makassar", period="2026-10").get()

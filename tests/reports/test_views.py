@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from rutan.core.models import AuditEntry
+from rutan.core.models import AuditEntry, JobRun
 from rutan.core.roles import Role
 from rutan.reports import services
 from rutan.reports.models import ReportRun, ReportStatus
@@ -127,7 +130,73 @@ def test_run_list_query_count_is_fixed(client, kepala, october, django_assert_ma
 def test_job_list_shows_scheduled_runs(client, kepala, done_run):
     client.force_login(kepala)
     body = client.get(reverse("reports:jobs")).content.decode()
-    assert "Laporan UPT" in body and "Berhasil" in body
+    assert "Laporan UPT" in body and "Berhasil" in body and done_run.facility.name in body
+
+
+def _job(kind, minutes_ago=0, **fields):
+    return JobRun.objects.create(
+        kind=kind, started_at=timezone.now() - datetime.timedelta(minutes=minutes_ago), **fields
+    )
+
+
+def _job_rows(client, **params) -> str:
+    """The job table of the page (the filter's options name every kind too)."""
+    body = client.get(reverse("reports:jobs"), params).content.decode()
+    return body.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in body else ""
+
+
+def test_job_list_filters_by_kind_and_result(client, kepala, balikpapan):
+    _job("partners.expire_agreements", success=True, processed=3)
+    _job("interns.auto_approve_logs", 5, success=False, error="OperationalError: putus")
+    _job("reports.facility_report", 10, facility_id=balikpapan.pk)
+    client.force_login(kepala)
+    rows = _job_rows(client)
+    assert "Kedaluwarsa PKS otomatis" in rows and "Persetujuan otomatis log magang" in rows
+    assert "OperationalError: putus" in rows and "Berjalan" in rows
+    rows = _job_rows(client, kind="partners.expire_agreements")
+    assert "Kedaluwarsa PKS otomatis" in rows and "Persetujuan otomatis" not in rows
+    rows = _job_rows(client, result="failed")
+    assert "OperationalError: putus" in rows and "Kedaluwarsa PKS" not in rows
+    body = client.get(reverse("reports:jobs"), {"kind": "reports.monthly_batch"})
+    assert "Tidak ada jalannya tugas yang cocok" in body.content.decode()
+
+
+def test_job_list_keeps_to_the_user_scope(
+    client, kepala_ruteng, kanwil, balikpapan, ruteng, kaltim
+):
+    _job("reports.facility_report", facility_id=balikpapan.pk, detail="laporan-balikpapan")
+    _job("reports.regional_report", regional_office_id=kaltim.pk, detail="laporan-kaltim")
+    _job("partners.expire_agreements", detail="seluruh-negeri")
+    client.force_login(kepala_ruteng)
+    rows = _job_rows(client)
+    assert "seluruh-negeri" in rows
+    assert "laporan-balikpapan" not in rows and "laporan-kaltim" not in rows
+    client.force_login(kanwil)
+    rows = _job_rows(client)
+    assert "laporan-balikpapan" in rows and "laporan-kaltim" in rows
+    assert kaltim.name in rows and balikpapan.name in rows
+
+
+def test_job_list_is_paginated_with_a_fixed_query_count(
+    client, kepala, balikpapan, django_assert_max_num_queries
+):
+    client.force_login(kepala)
+    _job("partners.expire_agreements", success=True)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("reports:jobs"))
+    for n in range(30):
+        _job("reports.facility_report", n + 1, facility_id=balikpapan.pk, success=True)
+    with django_assert_max_num_queries(8):
+        first = client.get(reverse("reports:jobs"), {"kind": "reports.facility_report"})
+    assert "Halaman 1 dari 2" in first.content.decode()
+    assert _job_rows(client, kind="reports.facility_report", page=2).count("<tr>") == 5
+    second = client.get(reverse("reports:jobs"), {"kind": "reports.facility_report", "page": 2})
+    assert "kind=reports.facility_report&amp;page=1" in second.content.decode()
+
+
+def test_job_list_needs_report_permission(client, magang):
+    client.force_login(magang)
+    assert client.get(reverse("reports:jobs")).status_code == 404
 
 
 def test_api_create_list_detail_download(

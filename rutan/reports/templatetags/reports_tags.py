@@ -1,5 +1,8 @@
 from django import template
-from django.utils.formats import number_format
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format, number_format
+
+from ..periods import parse_period
 
 register = template.Library()
 
@@ -25,3 +28,13 @@ def percent(value):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def month_label(period):
+    """A YYYY-MM period as people write it ("Oktober 2026"); anything else unchanged."""
+    try:
+        first, _last = parse_period(period)
+    except ValidationError:
+        return period
+    return date_format(first, "YEAR_MONTH_FORMAT")

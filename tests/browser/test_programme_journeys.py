@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+
+from programmes import services
+from programmes.models import Attendance, Enrolment
+
+from .conftest import check_page, login, press_by_keyboard, shoot
+
+
+@pytest.fixture
+def todays_session(balikpapan, pembina, make_programme, make_inmate, today):
+    """A running barbershop class meeting today with four participants."""
+    programme = make_programme(balikpapan, title="Pelatihan Barbershop", area="barbershop")
+    services.schedule_slot_create(
+        programme=programme,
+        weekday=today.weekday(),
+        start_time=datetime.time(9),
+        end_time=datetime.time(11),
+        location="Bengkel kerja",
+        by=pembina,
+    )
+    services.sessions_generate(programme=programme, date_from=today, date_to=today, by=pembina)
+    names = ["Agus Salim", "Budi Santoso", "Candra Wijaya", "Dedi Kurniawan"]
+    for name in names:
+        services.enrolment_create(
+            programme=programme, inmate=make_inmate(balikpapan, name=name), by=pembina
+        )
+    return programme.sessions.get(date=today)
+
+
+def test_record_attendance_on_a_phone(phone, pembina, todays_session):
+    login(phone, "pembina")
+    phone.get_by_role("link", name="Sesi hari ini").click()
+    phone.wait_for_load_state()
+    assert phone.get_by_role("heading", name="Sesi hari ini").is_visible()
+    check_page(phone)
+    phone.get_by_role("button", name="Isi presensi").click()
+    phone.wait_for_load_state()
+    assert "Semua peserta tercatat hadir" in phone.content()
+    check_page(phone)
+    phone.get_by_role("combobox", name="Budi Santoso").select_option(label="Tidak hadir: Sakit")
+    phone.get_by_label("Keterangan untuk Budi Santoso").fill("Demam, di klinik")
+    phone.get_by_role("combobox", name="Dedi Kurniawan").select_option(label="Tidak hadir: Sidang")
+    phone.get_by_label("Keterangan untuk Dedi Kurniawan").fill("Sidang PN Balikpapan")
+    phone.get_by_role("button", name="Simpan presensi").click()
+    phone.wait_for_load_state()
+    assert "Presensi disimpan: 2 hadir, 2 tidak hadir." in phone.content()
+    check_page(phone)
+    shoot(phone, "journey-attendance-360")
+
+    rows = {
+        a.enrolment.inmate.name: a
+        for a in Attendance.objects.filter(session=todays_session).select_related(
+            "enrolment__inmate"
+        )
+    }
+    assert {name: (a.status, a.reason, a.note) for name, a in rows.items()} == {
+        "Agus Salim": ("present", "", ""),
+        "Budi Santoso": ("absent", "sick", "Demam, di klinik"),
+        "Candra Wijaya": ("present", "", ""),
+        "Dedi Kurniawan": ("absent", "court", "Sidang PN Balikpapan"),
+    }
+    todays_session.refresh_from_db()
+    assert todays_session.attendance_taken_by == pembina
+
+
+def test_enrol_refused_by_an_eligibility_rule(
+    page, pembina, balikpapan, make_programme, early_inmate
+):
+    programme = make_programme(
+        balikpapan,
+        title="Kerja Bakti Luar Tembok",
+        area="pertanian",
+        eligible_sex="L",
+        eligible_stages=["asimilasi", "integrasi"],
+    )
+    login(page, "pembina")
+    page.get_by_role("link", name="Program", exact=True).click()
+    page.wait_for_load_state()
+    check_page(page)
+    page.get_by_role("link", name="Kerja Bakti Luar Tembok").click()
+    page.wait_for_load_state()
+    check_page(page)
+    page.get_by_role("button", name="Daftarkan WBP", exact=True).click()
+    page.wait_for_load_state()
+    check_page(page)
+    page.get_by_label("WBP").select_option(label=str(early_inmate))
+    press_by_keyboard(page, page.get_by_role("button", name="Daftarkan"))
+    page.wait_for_load_state()
+    alert = page.get_by_role("alert")
+    assert "Tidak dapat didaftarkan" in alert.inner_text()
+    # The refusal names the failing rule, and only that one.
+    assert "Tahap pembinaan: Tahap Admisi" in alert.inner_text()
+    assert "Jenis kelamin" not in alert.inner_text()
+    checks = page.locator(".prog-checks")
+    assert "✗ Tahap pembinaan" in checks.inner_text()
+    assert "✓ Jenis kelamin" in checks.inner_text()
+    assert not Enrolment.objects.filter(programme=programme).exists()
+    check_page(page)
+    shoot(page, "journey-enrol-refused-1366")
+    page.set_viewport_size({"width": 360, "height": 900})
+    check_page(page)
+    shoot(page, "journey-enrol-refused-360")
