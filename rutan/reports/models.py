@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
@@ -125,7 +127,13 @@ class ReportRun(TimeStampedModel):
         indexes = [models.Index(fields=["status", "started_at"])]
 
     def __str__(self):
-        return f"{self.target} · {self.period} · v{self.version}"
+        return f"{self.target} · {self.period_label} · v{self.version}"
+
+    @property
+    def period_label(self) -> str:
+        """The period as people write it ("Oktober 2026") in the active language."""
+        year, month = (int(part) for part in self.period.split("-"))
+        return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
 
     @property
     def target(self):
