@@ -61,6 +61,8 @@ class _Preloaded:
     rules: dict = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
     discipline: dict = field(default_factory=dict)
+    # Guarantee per inmate id (absent: none); None when not preloaded (ask per inmate).
+    guarantees: dict | None = None
 
 
 def _d(value: datetime.date) -> str:
@@ -244,14 +246,26 @@ def _sppn_rule(inmate, rule, on, scores: dict) -> RuleResult:
     )
 
 
-def _guarantor_rule(inmate, on) -> RuleResult:
-    label = _("Ada penjamin")
+def _guarantees(inmates, on) -> dict:
+    """The guarantee covering each inmate on `on`, keyed by inmate id (one query)."""
     try:
-        from partners.selectors import guarantee_for_inmate
+        from partners.selectors import guarantees_for_inmates
     except ImportError:
-        guarantee = None
+        return {}
+    return guarantees_for_inmates(inmates=inmates, on=on)
+
+
+def _guarantor_rule(inmate, on, guarantees: dict | None = None) -> RuleResult:
+    label = _("Ada penjamin")
+    if guarantees is not None:
+        guarantee = guarantees.get(inmate.pk)
     else:
-        guarantee = guarantee_for_inmate(inmate=inmate, on=on)
+        try:
+            from partners.selectors import guarantee_for_inmate
+        except ImportError:
+            guarantee = None
+        else:
+            guarantee = guarantee_for_inmate(inmate=inmate, on=on)
     if guarantee is None:
         return RuleResult("penjamin", label, False, _("Belum ada penjamin tercatat."))
     return RuleResult(
@@ -259,7 +273,15 @@ def _guarantor_rule(inmate, on) -> RuleResult:
     )
 
 
-def _load(inmates: list[Inmate], on: datetime.date, max_months: int, rules=None) -> _Preloaded:
+def _load(
+    inmates: list[Inmate],
+    on: datetime.date,
+    max_months: int,
+    rules=None,
+    guarantors: bool = False,
+) -> _Preloaded:
+    """Rules, SPPN scores, register F and (with `guarantors`) guarantees of `inmates`, in
+    a fixed number of queries."""
     ids = [i.pk for i in inmates]
     if rules is None:
         rules = rules_by_facility({i.facility_id for i in inmates})
@@ -271,6 +293,8 @@ def _load(inmates: list[Inmate], on: datetime.date, max_months: int, rules=None)
         data.scores.setdefault(score.inmate_id, {})[score.month] = score
     for entry in DisciplinaryEntry.objects.filter(inmate_id__in=ids).order_by("occurred_on"):
         data.discipline.setdefault(entry.inmate_id, []).append(entry)
+    if guarantors:
+        data.guarantees = _guarantees(ids, on)
     return data
 
 
@@ -289,7 +313,7 @@ def _evaluate(inmate, kind, on, data: _Preloaded) -> EligibilityResult:
     result.rules.append(_discipline_rule(inmate, rule, on, data.discipline.get(inmate.pk, [])))
     result.rules.append(_sppn_rule(inmate, rule, on, data.scores.get(inmate.pk, {})))
     if rule.requires_guarantor:
-        result.rules.append(_guarantor_rule(inmate, on))
+        result.rules.append(_guarantor_rule(inmate, on, data.guarantees))
     result.eligible = all(r.passed for r in result.rules)
     return result
 
@@ -305,7 +329,7 @@ def evaluate(*, inmate: Inmate, kind: str, on: datetime.date | None = None) -> E
 def evaluate_all(*, inmate: Inmate, on: datetime.date | None = None) -> list[EligibilityResult]:
     """Every kind for one inmate, loading the shared data once."""
     on = on or timezone.localdate()
-    data = _load([inmate], on, 24)
+    data = _load([inmate], on, 24, guarantors=True)
     return [_evaluate(inmate, kind, on, data) for kind in EligibilityKind.values]
 
 
@@ -313,13 +337,13 @@ def worklist(
     *, inmates, kind: str, on: datetime.date | None = None, within_days: int = 60
 ) -> list[EligibilityResult]:
     """Inmates who meet the time rule of `kind` on `on` or within `within_days` after, each
-    with every rule judged; soonest first. A fixed number of queries (plus one per inmate
-    for the guarantor of integration kinds)."""
+    with every rule judged; soonest first. A fixed number of queries, whatever the number
+    of inmates (guarantees are loaded at once when a candidate's rule needs a guarantor)."""
     on = on or timezone.localdate()
     inmates = list(inmates)
     rules = rules_by_facility({i.facility_id for i in inmates})
     horizon = on + datetime.timedelta(days=within_days)
-    candidates = []
+    candidates, guarantors = [], False
     for inmate in inmates:
         if not inmate.has_sentence or inmate.expected_release_date is None:
             continue
@@ -327,6 +351,7 @@ def worklist(
         date = time_rule_date(inmate, rule)
         if date <= horizon and date < inmate.expected_release_date:
             candidates.append(inmate)
-    data = _load(candidates, on, 24, rules=rules)
+            guarantors = guarantors or rule.requires_guarantor
+    data = _load(candidates, on, 24, rules=rules, guarantors=guarantors)
     results = [_evaluate(inmate, kind, on, data) for inmate in candidates]
     return sorted(results, key=lambda r: (r.time_date, r.inmate.name, r.inmate.pk))

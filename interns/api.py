@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
 from rutan.facilities.models import Block
 
@@ -26,6 +27,8 @@ LOG_WRITABLE = [
     "description",
     "findings",
     "session",
+    "psych_assessment",
+    "literacy_assessment",
 ]
 
 
@@ -47,6 +50,13 @@ class ActivityLogSerializer(serializers.ModelSerializer):
     )
     session = serializers.PrimaryKeyRelatedField(
         queryset=Session.objects.all(), allow_null=True, required=False
+    )
+    # Any id is accepted here: the service refuses, in Indonesian, what the intern may not link.
+    psych_assessment = serializers.PrimaryKeyRelatedField(
+        queryset=PsychologicalAssessment.objects.all(), allow_null=True, required=False
+    )
+    literacy_assessment = serializers.PrimaryKeyRelatedField(
+        queryset=LiteracyAssessment.objects.all(), allow_null=True, required=False
     )
     log_type = serializers.ChoiceField(choices=LogType.choices, allow_blank=True, required=False)
     photos = PhotoSerializer(many=True, read_only=True)

@@ -11,7 +11,8 @@ from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, user_can
 from rutan.facilities.models import Block, FollowUpSource, FollowUpStatus
 
-from .models import ActivityLog, LogStatus, LogType, MonthlyEvaluation
+from . import selectors
+from .models import ASSESSMENT_LINKS, ActivityLog, LogStatus, LogType, MonthlyEvaluation
 from .photos import MAX_PHOTOS
 
 
@@ -67,6 +68,8 @@ class ActivityLogForm(forms.ModelForm):
             "description",
             "findings",
             "session",
+            "psych_assessment",
+            "literacy_assessment",
         ]
         widgets = {
             "on": DateInput(),
@@ -105,6 +108,7 @@ class ActivityLogForm(forms.ModelForm):
             f"{s.date:%d-%m-%Y} {s.start_time:%H:%M} · {s.programme}"
         )
         self.fields["session"].empty_label = _("— tidak terkait sesi program —")
+        self._offer_assessments(intern)
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("client_key", self.instance.client_key)
         elif self.instance.pk:
@@ -115,12 +119,31 @@ class ActivityLogForm(forms.ModelForm):
         if not photos:
             del self.fields["remove_photos"]
 
+    def _offer_assessments(self, intern):
+        """Offer only the assessments the intern may link; hide a link with nothing to offer."""
+        for name, log_type in ASSESSMENT_LINKS.items():
+            field = self.fields[name]
+            field.queryset = selectors.linkable_assessments(intern=intern, field=name)
+            if not getattr(self.instance, f"{name}_id") and not field.queryset.exists():
+                del self.fields[name]
+                continue
+            field.label_from_instance = _assessment_label
+            field.empty_label = _("— tidak terkait asesmen —")
+            field.help_text = _("Hanya untuk kegiatan jenis %(type)s.") % {
+                "type": LogType(log_type).label
+            }
+
     def log_data(self) -> dict:
         """The cleaned log fields, for the service."""
         data = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
         if data.get("on") is None:
             data.pop("on", None)
         return data
+
+
+def _assessment_label(assessment) -> str:
+    day = f"{assessment.assessed_on:%d-%m-%Y}"
+    return f"{day} · {assessment.inmate.name} · {assessment.get_status_display()}"
 
 
 class ReviewForm(forms.Form):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
@@ -141,6 +142,12 @@ class LogStatus(models.TextChoices):
 
 
 EDITABLE_STATUSES = (LogStatus.DRAFT, LogStatus.RETURNED)
+
+# The assessment a log may link to, by field, and the one activity type it belongs to.
+ASSESSMENT_LINKS = {
+    "psych_assessment": LogType.ASESMEN_PSIKOLOGIS,
+    "literacy_assessment": LogType.ASESMEN_LITERASI,
+}
 AWAITING_REVIEW = (LogStatus.SUBMITTED, LogStatus.RESUBMITTED)
 
 
@@ -209,6 +216,22 @@ class ActivityLog(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    psych_assessment = models.ForeignKey(
+        "assessments.PsychologicalAssessment",
+        verbose_name=_("asesmen psikologis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intern_logs",
+    )
+    literacy_assessment = models.ForeignKey(
+        "assessments.LiteracyAssessment",
+        verbose_name=_("asesmen literasi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intern_logs",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "intern__batch__facility"
@@ -257,6 +280,22 @@ class ActivityLog(TimeStampedModel):
             and self.session.programme.facility_id != self.intern.facility_id
         ):
             raise ValidationError({"session": _("Sesi program tidak ada di UPT ini.")})
+        errors = {}
+        for name, log_type in ASSESSMENT_LINKS.items():
+            assessment = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if assessment is None:
+                continue
+            if self.log_type != log_type:
+                errors[name] = _(
+                    "%(assessment)s hanya dapat dikaitkan dengan kegiatan jenis %(type)s."
+                ) % {
+                    "assessment": capfirst(assessment._meta.verbose_name),
+                    "type": LogType(log_type).label,
+                }
+            elif self.intern_id and assessment.facility_id != self.intern.facility_id:
+                errors[name] = _("Asesmen ini tidak dilakukan di UPT Anda.")
+        if errors:
+            raise ValidationError(errors)
 
 
 def photo_path(instance, filename):

@@ -12,6 +12,8 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from assessments import selectors as assessment_selectors
+from assessments.choices import AssessmentKind
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import FollowUpItem, FollowUpStatus
@@ -127,11 +129,64 @@ def log_get(*, user, pk) -> ActivityLog:
     qs = log_list(user=user).prefetch_related(
         "photos", Prefetch("reviews", queryset=LogReview.objects.select_related("by"))
     )
-    qs = qs.select_related("reviewed_by", "follow_up", "intern__mentor", "session__programme")
+    qs = qs.select_related(
+        "reviewed_by",
+        "follow_up",
+        "intern__mentor",
+        "session__programme",
+        "psych_assessment__inmate",
+        "literacy_assessment__inmate",
+    )
     try:
         return qs.get(pk=pk)
     except (ActivityLog.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# The assessments app's kind of each assessment a log may link to (see ASSESSMENT_LINKS).
+ASSESSMENT_LINK_KINDS = {
+    "psych_assessment": AssessmentKind.PSIKOLOGIS,
+    "literacy_assessment": AssessmentKind.LITERASI,
+}
+
+
+def linkable_assessments(*, intern: Intern, field: str) -> QuerySet:
+    """Assessments an intern's log may link to in `field`, newest first.
+
+    Only those made at the intern's facility during the batch that the intern may see under
+    the assessments app's own rules; psychological ones only the intern's own (their drafts,
+    also once signed off), so nobody else's confidential work is ever offered.
+    """
+    kind = ASSESSMENT_LINK_KINDS[field]
+    batch = intern.batch
+    qs = assessment_selectors.assessment_list(user=intern.user, kind=kind).filter(
+        facility=batch.facility_id, assessed_on__range=(batch.start_on, batch.end_on)
+    )
+    if kind == AssessmentKind.PSIKOLOGIS:
+        qs = qs.filter(assessor=intern.user)
+    return qs
+
+
+@dataclass
+class LinkedAssessment:
+    kind: str
+    label: str
+    record: object
+    can_open: bool
+
+
+def log_linked_assessments(*, log: ActivityLog, user) -> list[LinkedAssessment]:
+    """The assessments a log links to, each with whether `user` may open its page."""
+    links = []
+    for field, kind in ASSESSMENT_LINK_KINDS.items():
+        record = getattr(log, field) if getattr(log, f"{field}_id") else None
+        if record is None:
+            continue
+        can_open = (
+            assessment_selectors.assessment_list(user=user, kind=kind).filter(pk=record.pk).exists()
+        )
+        links.append(LinkedAssessment(kind, str(AssessmentKind(kind).label), record, can_open))
+    return links
 
 
 def own_log_get(*, user, pk) -> ActivityLog:

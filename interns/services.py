@@ -26,7 +26,9 @@ from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import FollowUpSource
 from rutan.facilities.services import followup_create
 
+from . import selectors
 from .models import (
+    ASSESSMENT_LINKS,
     AWAITING_REVIEW,
     ActivityLog,
     Batch,
@@ -52,6 +54,8 @@ LOG_FIELDS = (
     "description",
     "findings",
     "session",
+    "psych_assessment",
+    "literacy_assessment",
 )
 
 
@@ -307,6 +311,7 @@ def log_save_draft(
         log.hours = log.effective_hours
     log.updated_by = by
     log.full_clean(exclude=["intern"])
+    _check_assessment_links(log, intern)
 
     photos = list(photos)
     remove_ids = {int(i) for i in remove_photo_ids}
@@ -348,6 +353,24 @@ def log_save_draft(
 
 
 _TEXT_FIELDS = {"log_type", "place", "description", "findings"}
+
+
+def _check_assessment_links(log: ActivityLog, intern: Intern) -> None:
+    """A linked assessment must be one the intern is offered (their facility, their batch,
+    visible to them; psychological ones their own). Type and facility are the model's."""
+    errors = {}
+    for name in ASSESSMENT_LINKS:
+        pk = getattr(log, f"{name}_id")
+        if (
+            pk
+            and not selectors.linkable_assessments(intern=intern, field=name).filter(pk=pk).exists()
+        ):
+            errors[name] = _(
+                "Asesmen ini tidak dapat Anda kaitkan: pilih dari daftar asesmen yang "
+                "tersedia untuk Anda."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _required_for_submit(log: ActivityLog) -> dict:

@@ -223,6 +223,7 @@ def log_detail(request, pk):
             "own": own,
             "can_review": can_review,
             "review_form": ReviewForm(),
+            "linked_assessments": selectors.log_linked_assessments(log=log, user=request.user),
             "can_follow_up": log.follow_up_id
             and user_can(request.user, Perm.FOLLOWUP_MANAGE, log.intern.batch.facility_id),
         },

@@ -26,25 +26,38 @@ def facility_today(facility) -> datetime.date:
     return timezone.localtime(timezone.now(), facility.tzinfo).date()
 
 
-def guarantee_for_inmate(*, inmate: Inmate, on: datetime.date) -> Guarantee | None:
-    """The partner guarantee covering `inmate` on `on`, or None.
+def guarantees_for_inmates(*, inmates, on: datetime.date) -> dict[int, Guarantee]:
+    """The partner guarantee covering each of `inmates` (objects or ids) on `on`, keyed by
+    inmate id; inmates without one are absent. One query, whatever the number of inmates.
 
     A guarantee counts when it is active (not revoked), `on` lies within its validity
     (an open end means until further notice) and its partner is still active.
-    The newest guarantee wins when several overlap.
+    The newest guarantee (latest `valid_from`, then highest id) wins when several overlap.
     """
-    return (
+    ids = {getattr(inmate, "pk", inmate) for inmate in inmates}
+    if not ids:
+        return {}
+    qs = (
         Guarantee.objects.filter(
-            inmate=inmate,
+            inmate_id__in=ids,
             status=GuaranteeStatus.ACTIVE,
             partner__is_active=True,
             valid_from__lte=on,
         )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         .select_related("partner", "agreement")
-        .order_by("-valid_from", "-id")
-        .first()
+        .order_by("inmate_id", "-valid_from", "-id")
     )
+    found: dict[int, Guarantee] = {}
+    for guarantee in qs:
+        found.setdefault(guarantee.inmate_id, guarantee)
+    return found
+
+
+def guarantee_for_inmate(*, inmate: Inmate, on: datetime.date) -> Guarantee | None:
+    """The partner guarantee covering `inmate` on `on`, or None (rules: see
+    `guarantees_for_inmates`)."""
+    return guarantees_for_inmates(inmates=[inmate], on=on).get(inmate.pk)
 
 
 def guarantee_list(*, user, inmate: Inmate | None = None) -> QuerySet:

@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import Perm
 from .scoping import user_can
@@ -8,11 +9,11 @@ from .scoping import user_can
 NAVIGATION = [
     (_("Beranda"), "dashboard:home", None),
     (_("Register WBP"), "inmates:list", Perm.INMATE_VIEW),
-    (_("UPT"), "inmates:facility_list", Perm.FACILITY_VIEW),
+    (pgettext_lazy("menu", "UPT"), "inmates:facility_list", Perm.FACILITY_VIEW),
     (_("Program"), "programmes:list", Perm.PROGRAMME_VIEW),
     (_("Sesi hari ini"), "programmes:today", Perm.ATTENDANCE_RECORD),
     (_("Magang saya"), "interns:home", Perm.INTERN_LOG_OWN),
-    (_("Magang"), "interns:intern_list", Perm.INTERN_VIEW),
+    (pgettext_lazy("menu", "Magang"), "interns:intern_list", Perm.INTERN_VIEW),
     (_("Tindak lanjut"), "interns:followup_list", Perm.FOLLOWUP_MANAGE),
     (_("Asesmen"), "assessments:list", Perm.ASSESSMENT_VIEW),
     (_("Mitra"), "partners:list", Perm.PARTNER_VIEW),
