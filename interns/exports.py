@@ -1,8 +1,8 @@
 """Logbook (PDF, XLSX) and batch summary (XLSX) files."""
 
+import base64
 import io
 from decimal import Decimal
-from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from PIL import Image
+
+from rutan.core.pdf import html_to_pdf
 
 from .models import LogStatus
 
@@ -23,6 +26,8 @@ def approval_mark(log) -> str:
         when = timezone.localtime(log.reviewed_at).strftime("%d-%m-%Y") if log.reviewed_at else ""
         if log.auto_approved:
             return _("Disetujui otomatis %(d)s") % {"d": when}
+        if not when:
+            return _("Disetujui %(name)s") % {"name": log.reviewed_by or "—"}
         return _("Disetujui %(name)s, %(d)s") % {"name": log.reviewed_by or "—", "d": when}
     return str(log.get_status_display())
 
@@ -35,9 +40,17 @@ def _totals(logs):
     return total, approved
 
 
+def _thumbnail_data_uri(path: str) -> str:
+    """A small JPEG of a stored photo, inlined: the PDF renderer reads no files itself."""
+    with Image.open(path) as image:
+        image.thumbnail((240, 240))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=70)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def logbook_pdf(*, intern, logs, start, end) -> bytes:
     """The intern's logbook for a period as PDF, with approval marks and photo thumbnails."""
-    from weasyprint import HTML
 
     total, approved = _totals(logs)
     rows = [
@@ -45,7 +58,7 @@ def logbook_pdf(*, intern, logs, start, end) -> bytes:
             "log": log,
             "mark": approval_mark(log),
             "approved": log.status == LogStatus.APPROVED,
-            "photos": [Path(p.image.path).as_uri() for p in log.photos.all()][:5],
+            "photos": [_thumbnail_data_uri(p.image.path) for p in log.photos.all()][:5],
         }
         for log in logs
     ]
@@ -62,7 +75,7 @@ def logbook_pdf(*, intern, logs, start, end) -> bytes:
             "generated": timezone.localtime(timezone.now(), intern.batch.facility.tzinfo),
         },
     )
-    return HTML(string=html, base_url="/").write_pdf()
+    return html_to_pdf(html)
 
 
 def _sheet_header(ws, headers, widths):

@@ -2,7 +2,8 @@
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import HTML
+
+from rutan.core.pdf import html_to_pdf
 
 from .models import Certificate
 
@@ -25,4 +26,4 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
             "qr": qr_data_uri(verify_url),
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from rutan.core.models import JobRun
+from rutan.core.pdf import StaticOnlyFetcher
 from rutan.reports import services
 from rutan.reports.models import JobType, ReportRun, ReportStatus
-from rutan.reports.pdf import StaticOnlyFetcher
 
 
 def pdf_text(run: ReportRun) -> str:
@@ -176,7 +176,7 @@ def test_two_concurrent_workers_build_once(committed_db, transactional_db, octob
 
 def test_report_fetches_only_project_static_files():
     fetcher = StaticOnlyFetcher()
-    assert fetcher.fetch("static:reports/fonts/LiberationSans-Regular.ttf").read(4)
+    assert fetcher.fetch("static:fonts/LiberationSans-Regular.ttf").read(4)
     for url in ["file:///etc/passwd", "https://example.com/x.png", "static:../../etc/passwd"]:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
