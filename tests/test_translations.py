@@ -52,3 +52,12 @@ def test_translations_keep_their_placeholders(catalogue):
         if not ok:
             wrong.append(f"{_where(entry)} -> {text!r}")
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
+
+
+def test_third_party_admin_pages_speak_indonesian(client, kepala):
+    """django-import-export ships no Indonesian; our catalogue supplies it."""
+    from django.urls import reverse
+
+    client.force_login(kepala)
+    html = client.get(reverse("admin:partners_agreement_export")).content.decode()
+    assert "Ekspor" in html and "Pilih semua" in html
