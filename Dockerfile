@@ -18,11 +18,11 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY --chown=rutan:rutan . .
 COPY --from=assets --chown=rutan:rutan /app/node_modules ./node_modules
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* DATABASE_URL=sqlite:////tmp/build.db \
-        REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput -v0 \
-    && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* DATABASE_URL=sqlite:////tmp/build.db \
-        REDIS_URL=redis://localhost:6379/0 python manage.py compilemessages -v0 \
-        --ignore=node_modules \
+# Build steps import the production settings; these values exist only during the build.
+ARG BUILD_ENV="DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/b.db \
+    REDIS_URL=redis://localhost:6379/0 FIELD_ENCRYPTION_KEY=MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA="
+RUN env $BUILD_ENV python manage.py collectstatic --noinput -v0 \
+    && env $BUILD_ENV python manage.py compilemessages -v0 --ignore=node_modules --ignore=.venv \
     && mkdir -p /app/media && chown rutan:rutan /app/media
 USER rutan
 EXPOSE 8000

@@ -16,7 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
 def test_docker_compose_file_is_valid():
-    env = {**os.environ, "DJANGO_SECRET_KEY": "compose-check", "POSTGRES_PASSWORD": "check"}
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "compose-check",
+        "POSTGRES_PASSWORD": "check",
+        "FIELD_ENCRYPTION_KEY": "check",
+    }
     result = subprocess.run(
         ["docker-compose", "config", "-q"],
         cwd=ROOT,
