@@ -7,6 +7,15 @@ from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
 
+class ScopedFacilityListFilter(admin.RelatedFieldListFilter):
+    """A facility filter that offers only the facilities the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        ids = facility_ids_for(request.user, model_admin.view_perm)
+        choices = super().field_choices(field, request, model_admin)
+        return choices if ids is None else [(pk, label) for pk, label in choices if pk in ids]
+
+
 class ScopedAdminMixin:
     """Admin whose changelist, forms and permissions go through the role scope.
 
@@ -20,6 +29,15 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user, self.view_perm)
+
+    def get_list_filter(self, request):
+        # Facility filters would otherwise list every facility's name in the country.
+        return [
+            (entry, ScopedFacilityListFilter)
+            if isinstance(entry, str) and entry.split("__")[-1] == "facility"
+            else entry
+            for entry in super().get_list_filter(request)
+        ]
 
     def has_module_permission(self, request):
         return request.user.is_staff and user_can(request.user, self.view_perm)
@@ -71,7 +89,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_staff and user_can(request.user, Perm.AUDIT_VIEW)
 
-    has_view_permission = has_module_permission
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False

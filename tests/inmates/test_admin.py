@@ -78,3 +78,23 @@ def test_facility_staff_cannot_change_national_stage_rules(client, kepala):
     assert response.status_code == 403
     rule.refresh_from_db()
     assert rule.denominator == 3
+
+
+def test_audit_log_opens_in_the_admin_for_the_facility_head(
+    client, kepala, balikpapan, make_inmate
+):
+    make_inmate(balikpapan, name="Audit Terbaca")
+    client.force_login(kepala)
+    changelist = client.get(reverse("admin:core_auditentry_changelist"))
+    assert changelist.status_code == 200 and "Audit Terbaca" in changelist.content.decode()
+    entry = AuditEntry.objects.filter(facility_id=balikpapan.pk).first()
+    assert client.get(reverse("admin:core_auditentry_change", args=[entry.pk])).status_code == 200
+
+
+def test_admin_facility_filter_lists_only_own_facilities(
+    client, kepala_ruteng, balikpapan, ruteng, make_inmate
+):
+    make_inmate(ruteng)
+    client.force_login(kepala_ruteng)
+    html = client.get(reverse("admin:inmates_inmate_changelist")).content.decode()
+    assert ruteng.name in html and balikpapan.name not in html
