@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
-from rutan.core.scoping import is_national, user_can
+from rutan.core.scoping import is_national, require, user_can
 from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import Facility
 from rutan.facilities.services import followup_create
@@ -50,13 +50,6 @@ LITERACY_FIELDS = [
 ]
 INTEREST_FIELDS = ["assessed_on", "instrument", "areas", "notes", "recommendation"]
 SPPN_ASPECTS = list(BehaviourScore.ASPECTS)
-
-
-def _require(user, perm: Perm, facility) -> None:
-    if not user_can(user, perm, facility):
-        raise ValidationError(
-            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
-        )
 
 
 def _snapshot(instance) -> dict:
@@ -224,7 +217,7 @@ def psych_confidential_read(*, assessment: PsychologicalAssessment, by, via: str
 
 
 def _create_simple(model, fields, *, inmate, by, finalise, data):
-    _require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
     _check_inmate(inmate, data.get("assessed_on"))
     instance = model(inmate=inmate, facility=inmate.facility, assessor=by)
     for field in fields:
@@ -238,7 +231,7 @@ def _create_simple(model, fields, *, inmate, by, finalise, data):
 
 def _update_simple(model, fields, *, instance, by, data):
     instance = model.objects.select_for_update().get(pk=instance.pk)
-    _require(by, Perm.ASSESSMENT_MANAGE, instance.inmate.facility)
+    require(by, Perm.ASSESSMENT_MANAGE, instance.inmate.facility)
     _require_draft(instance)
     _check_inmate(instance.inmate, data.get("assessed_on"))
     before = _snapshot(instance)
@@ -284,7 +277,7 @@ def assessment_finalise(*, assessment, by):
     """Make a literacy or interest assessment final (it then feeds recommendations)."""
     model = type(assessment)
     assessment = model.objects.select_for_update().get(pk=assessment.pk)
-    _require(by, Perm.ASSESSMENT_MANAGE, assessment.inmate.facility)
+    require(by, Perm.ASSESSMENT_MANAGE, assessment.inmate.facility)
     _require_draft(assessment)
     _finalise(assessment, by)
     return assessment
@@ -309,7 +302,7 @@ def behaviour_score_create(
     *, inmate: Inmate, month: datetime.date, by, note: str = "", **scores
 ) -> BehaviourScore:
     """Record one inmate's SPPN score for a month (one per inmate per month)."""
-    _require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
     _check_inmate(inmate, None)
     month = _check_month(month)
     if BehaviourScore.objects.filter(inmate=inmate, month=month).exists():
@@ -349,7 +342,7 @@ def behaviour_scores_save(
     ones changed. A row is {"inmate": Inmate, aspect: int, ..., "note": str}; a row whose
     four aspects are all empty is skipped. Any invalid row: nothing is saved, and the
     ValidationError maps "<inmate id>" to its messages. Returns (created, changed)."""
-    _require(by, Perm.ASSESSMENT_MANAGE, facility)
+    require(by, Perm.ASSESSMENT_MANAGE, facility)
     month = _check_month(month)
     inmate_ids = [row["inmate"].pk for row in rows]
     existing = {
@@ -405,7 +398,7 @@ def counselling_create(
     follow_up_on: datetime.date | None = None,
 ) -> CounsellingSession:
     """Record a counselling session; its notes are stored encrypted."""
-    _require(by, Perm.PSYCH_MANAGE, inmate.facility)
+    require(by, Perm.PSYCH_MANAGE, inmate.facility)
     _check_inmate(inmate, held_on, field="held_on")
     session = CounsellingSession(
         inmate=inmate,
@@ -440,7 +433,7 @@ def counselling_notes_read(*, session: CounsellingSession, by, via: str) -> str:
 @transaction.atomic
 def survey_create(*, facility: Facility, by, **data) -> FacilitySurvey:
     """Record a facility survey (kitchen nutrition, electrical check, …) as a draft."""
-    _require(by, Perm.SURVEY_MANAGE, facility)
+    require(by, Perm.SURVEY_MANAGE, facility)
     surveyed_on = data.get("surveyed_on")
     if surveyed_on and surveyed_on > timezone.localdate():
         raise ValidationError({"surveyed_on": _("Tanggal tidak boleh di masa depan.")})
@@ -477,7 +470,7 @@ def survey_finding_add(
     due_on: datetime.date | None = None,
 ) -> SurveyFinding:
     """Add a finding to a survey and open the facility follow-up item that tracks it."""
-    _require(by, Perm.SURVEY_MANAGE, survey.facility)
+    require(by, Perm.SURVEY_MANAGE, survey.facility)
     if due_on and due_on < survey.surveyed_on:
         raise ValidationError({"due_on": _("Tenggat tidak boleh sebelum tanggal survei.")})
     finding = SurveyFinding(
@@ -515,7 +508,7 @@ def survey_finding_add(
 
 @transaction.atomic
 def survey_finalise(*, survey: FacilitySurvey, by) -> FacilitySurvey:
-    _require(by, Perm.SURVEY_MANAGE, survey.facility)
+    require(by, Perm.SURVEY_MANAGE, survey.facility)
     survey = FacilitySurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == AssessmentStatus.FINAL:
         raise ValidationError(_("Survei ini sudah final."))
@@ -555,7 +548,7 @@ def eligibility_rule_set(*, facility: Facility | None, kind: str, by, **data) ->
         if not is_national(by):
             raise ValidationError(_("Anda tidak berwenang mengubah ketentuan nasional."))
     else:
-        _require(by, Perm.STAGE_RULES_MANAGE, facility)
+        require(by, Perm.STAGE_RULES_MANAGE, facility)
     rule = EligibilityRule.objects.filter(facility=facility, kind=kind).first()
     before = model_snapshot(rule) if rule else None
     if rule is None:

@@ -1,7 +1,6 @@
 """Every write of the interns app: batches, accounts, attendance, logs and their review."""
 
 import datetime
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -59,26 +58,15 @@ LOG_FIELDS = (
 )
 
 
-def _snapshot(instance) -> dict:
-    """model_snapshot, with UUIDs as text (the audit log stores JSON)."""
-    return {
-        k: str(v) if isinstance(v, uuid.UUID) else v for k, v in model_snapshot(instance).items()
-    }
-
-
 def _audit_save(instance, *, by, before=None, facility_id=None):
     audit_record(
         actor=by,
         action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
         instance=instance,
         before=before,
-        after=_snapshot(instance),
+        after=model_snapshot(instance),
         facility_id=facility_id,
     )
-
-
-def facility_today(facility) -> datetime.date:
-    return timezone.localdate(timezone.now(), facility.tzinfo)
 
 
 # Batches and intern accounts
@@ -89,7 +77,7 @@ def batch_save(*, batch: Batch, by) -> Batch:
     """Create or change a batch: INTERN_MANAGE at its facility."""
     if not user_can(by, Perm.INTERN_MANAGE, batch.facility_id):
         raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
-    before = _snapshot(Batch.objects.get(pk=batch.pk)) if batch.pk else None
+    before = model_snapshot(Batch.objects.get(pk=batch.pk)) if batch.pk else None
     if before is None:
         batch.created_by = by
     batch.updated_by = by
@@ -195,7 +183,7 @@ def intern_update(*, intern: Intern, by, **fields) -> Intern:
     if not user_can(by, Perm.INTERN_MANAGE, intern.facility_id):
         raise ValidationError(_("Anda tidak berwenang mengelola magang di UPT ini."))
     intern = Intern.objects.select_for_update().select_related("batch__facility").get(pk=intern.pk)
-    before = _snapshot(intern)
+    before = model_snapshot(intern)
     for name in ("campus", "study_programme", "mentor", "unit"):
         if name in fields:
             setattr(intern, name, fields[name])
@@ -250,7 +238,7 @@ def attendance_check_out(*, intern: Intern, by, at: datetime.datetime | None = N
         raise ValidationError(_("Anda sudah tercatat pulang hari ini."))
     if at <= record.check_in:
         raise ValidationError(_("Jam pulang harus sesudah jam datang."))
-    before = _snapshot(record)
+    before = model_snapshot(record)
     record.check_out = at
     record.updated_by = by
     record.full_clean()
@@ -298,9 +286,9 @@ def log_save_draft(
             raise ValidationError(
                 _("Catatan yang sudah diajukan atau disetujui tidak dapat diubah.")
             )
-        before = _snapshot(log)
+        before = model_snapshot(log)
     else:
-        log = ActivityLog(intern=intern, created_by=by, on=facility_today(intern.batch.facility))
+        log = ActivityLog(intern=intern, created_by=by, on=intern.batch.facility.today())
         if client_key is not None:
             log.client_key = client_key
     for name in LOG_FIELDS:
@@ -376,7 +364,7 @@ def _check_assessment_links(log: ActivityLog, intern: Intern) -> None:
 def _required_for_submit(log: ActivityLog) -> dict:
     errors = {}
     facility = log.intern.batch.facility
-    today = facility_today(facility)
+    today = facility.today()
     batch = log.intern.batch
     if log.on > today:
         errors["on"] = _("Tanggal kegiatan tidak boleh di masa depan.")
@@ -408,7 +396,7 @@ def log_submit(*, log: ActivityLog, by) -> ActivityLog:
     errors = _required_for_submit(log)
     if errors:
         raise ValidationError(errors)
-    before = _snapshot(log)
+    before = model_snapshot(log)
     resubmission = log.status == LogStatus.RETURNED
     now = timezone.now()
     log.status = LogStatus.RESUBMITTED if resubmission else LogStatus.SUBMITTED
@@ -447,7 +435,7 @@ def _review(log: ActivityLog, *, by, action: str, comment: str = "") -> Activity
         raise ValidationError(_("Anda tidak berwenang meninjau catatan magang di UPT ini."))
     if not log.awaiting_review:
         raise ValidationError(_("Catatan ini tidak sedang menunggu tinjauan."))
-    before = _snapshot(log)
+    before = model_snapshot(log)
     now = timezone.now()
     log.status = LogStatus.APPROVED if action == ReviewAction.APPROVED else LogStatus.RETURNED
     log.reviewed_at = now
@@ -507,7 +495,7 @@ def logs_auto_approve(*, now: datetime.datetime | None = None) -> int:
             )
             if log is None:
                 continue
-            before = _snapshot(log)
+            before = model_snapshot(log)
             log.status = LogStatus.APPROVED
             log.auto_approved = True
             log.reviewed_at = now
@@ -545,14 +533,14 @@ def evaluation_save(
         raise ValidationError(_("Anda tidak berwenang menilai peserta magang di UPT ini."))
     month = month.replace(day=1)
     batch = intern.batch
-    if month > facility_today(batch.facility).replace(day=1):
+    if month > batch.facility.today().replace(day=1):
         raise ValidationError({"month": _("Bulan ini belum dapat dinilai.")})
     if not batch.start_on.replace(day=1) <= month <= batch.end_on:
         raise ValidationError({"month": _("Bulan ini di luar masa magang angkatan.")})
     evaluation = (
         MonthlyEvaluation.objects.select_for_update().filter(intern=intern, month=month).first()
     )
-    before = _snapshot(evaluation) if evaluation else None
+    before = model_snapshot(evaluation) if evaluation else None
     if evaluation is None:
         evaluation = MonthlyEvaluation(intern=intern, month=month, created_by=by)
     evaluation.mentor = by

@@ -45,10 +45,6 @@ def _own_intern(request):
     return intern
 
 
-def _facility_today(intern):
-    return services.facility_today(intern.batch.facility)
-
-
 @login_required
 def home(request):
     """The intern's own page: today's attendance, their logs; staff go to the intern list."""
@@ -57,7 +53,7 @@ def home(request):
         if user_can(request.user, Perm.INTERN_VIEW):
             return redirect("interns:intern_list")
         raise Http404
-    today = _facility_today(intern)
+    today = intern.batch.facility.today()
     filter_form = LogFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     logs = selectors.log_list(user=request.user, filters=filters | {"intern": intern})
@@ -393,7 +389,7 @@ def intern_detail(request, pk):
         request.user, Perm.INTERN_VIEW, intern.facility_id
     ):
         return redirect("interns:home")
-    today = _facility_today(intern)
+    today = intern.batch.facility.today()
     period = LogbookPeriodForm.month_of(today)
     logs = selectors.log_list(user=request.user, filters={"intern": intern})
     page_obj, query = _page(request, logs)
@@ -454,7 +450,7 @@ def _logbook_period(request, intern):
         return form.cleaned_data["start"], form.cleaned_data["end"]
     if request.GET:
         raise ValidationError(" ".join(e for errs in form.errors.values() for e in errs))
-    period = LogbookPeriodForm.month_of(_facility_today(intern))
+    period = LogbookPeriodForm.month_of(intern.batch.facility.today())
     return period["start"], period["end"]
 
 
@@ -495,7 +491,7 @@ def batch_summary(request, pk):
     if asked and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     else:
-        start, end = batch.start_on, min(batch.end_on, services.facility_today(batch.facility))
+        start, end = batch.start_on, min(batch.end_on, batch.facility.today())
         if not asked:
             form = LogbookPeriodForm(initial={"start": start, "end": end})
     summary = selectors.batch_summary(batch=batch, start=start, end=end)

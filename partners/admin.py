@@ -35,7 +35,6 @@ from .models import (
     Signatory,
 )
 from .resources import IMPORT_FORMATS, AgreementResource, ImportFileError
-from .selectors import facility_today
 from .validators import validate_pdf
 
 ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
@@ -475,7 +474,7 @@ class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedHistoryAdmin):
         date = obj.valid_to.strftime("%d-%m-%Y")
         if obj.status != AgreementStatus.ACTIVE:
             return date
-        left = obj.days_left(facility_today(obj.facility))
+        left = obj.days_left(obj.facility.today())
         return format_html(
             '{}<br><span class="partners-days-left{}">{}</span>',
             date,

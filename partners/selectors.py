@@ -21,11 +21,6 @@ from .models import (
 )
 
 
-def facility_today(facility) -> datetime.date:
-    """Today's date where the facility is (its own timezone), not the server's."""
-    return timezone.localtime(timezone.now(), facility.tzinfo).date()
-
-
 def guarantees_for_inmates(*, inmates, on: datetime.date) -> dict[int, Guarantee]:
     """The partner guarantee covering each of `inmates` (objects or ids) on `on`, keyed by
     inmate id; inmates without one are absent. One query, whatever the number of inmates.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from rutan.accounts.models import User
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm, Role
-from rutan.core.scoping import user_can
+from rutan.core.scoping import require
 from rutan.core.services import audit_record
 from rutan.core.services import model_snapshot as core_snapshot
 from rutan.facilities.models import Facility
@@ -34,7 +34,6 @@ from .models import (
     ScopeItem,
     Signatory,
 )
-from .selectors import facility_today
 from .validators import validate_pdf
 
 logger = logging.getLogger(__name__)
@@ -73,13 +72,6 @@ def model_snapshot(instance: models.Model) -> dict:
     }
 
 
-def _require(user, perm: Perm, facility) -> None:
-    if user is not None and not user_can(user, perm, facility):
-        raise ValidationError(
-            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
-        )
-
-
 def _save(instance: models.Model, unique_field: str, unique_message: str) -> None:
     instance.full_clean()
     try:
@@ -103,7 +95,7 @@ def _locked(agreement: Agreement) -> Agreement:
 @transaction.atomic
 def partner_create(*, facility: Facility, by, **data) -> Partner:
     """Register a partner of `facility` (name unique within the facility)."""
-    _require(by, Perm.PARTNER_MANAGE, facility)
+    require(by, Perm.PARTNER_MANAGE, facility)
     partner = Partner(facility=facility, created_by=by, updated_by=by)
     for field in PARTNER_FIELDS:
         if field in data:
@@ -118,7 +110,7 @@ def partner_create(*, facility: Facility, by, **data) -> Partner:
 @transaction.atomic
 def partner_update(*, partner: Partner, by, **data) -> Partner:
     """Change a partner's data; its facility never changes."""
-    _require(by, Perm.PARTNER_MANAGE, partner.facility)
+    require(by, Perm.PARTNER_MANAGE, partner.facility)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     before = model_snapshot(partner)
     for field in PARTNER_FIELDS:
@@ -150,7 +142,7 @@ def part_save(*, instance: PartnerContact | ScopeItem | Signatory | Contribution
     except contributions, which may still be recorded late.
     """
     facility = _owner_facility(instance)
-    _require(by, Perm.PARTNER_MANAGE, facility)
+    require(by, Perm.PARTNER_MANAGE, facility)
     if (
         isinstance(instance, ScopeItem | Signatory)
         and Agreement.objects.filter(
@@ -181,7 +173,7 @@ def part_save(*, instance: PartnerContact | ScopeItem | Signatory | Contribution
 def part_delete(*, instance: PartnerContact | ScopeItem | Signatory | Contribution, by) -> None:
     """Remove a contact, scope item, signatory or contribution entered by mistake."""
     facility = _owner_facility(instance)
-    _require(by, Perm.PARTNER_MANAGE, facility)
+    require(by, Perm.PARTNER_MANAGE, facility)
     audit_record(
         actor=by,
         action=AuditAction.DELETE,
@@ -205,7 +197,7 @@ def _check_partner(facility: Facility, partner: Partner) -> None:
 @transaction.atomic
 def agreement_create(*, facility: Facility, partner: Partner, by, **data) -> Agreement:
     """Record a new agreement as a draft; it becomes binding with `agreement_activate`."""
-    _require(by, Perm.PARTNER_MANAGE, facility)
+    require(by, Perm.PARTNER_MANAGE, facility)
     _check_partner(facility, partner)
     agreement = Agreement(facility=facility, partner=partner, created_by=by, updated_by=by)
     for field in AGREEMENT_FIELDS:
@@ -224,7 +216,7 @@ def agreement_create(*, facility: Facility, partner: Partner, by, **data) -> Agr
 def agreement_update(*, agreement: Agreement, by, **data) -> Agreement:
     """Change an agreement's data. Ended agreements are kept as they were; the partner
     can change only while the agreement is a draft."""
-    _require(by, Perm.PARTNER_MANAGE, agreement.facility)
+    require(by, Perm.PARTNER_MANAGE, agreement.facility)
     agreement = _locked(agreement)
     if agreement.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED):
         raise ValidationError(_("Perjanjian yang sudah berakhir atau diputus tidak dapat diubah."))
@@ -238,8 +230,9 @@ def agreement_update(*, agreement: Agreement, by, **data) -> Agreement:
     for field in AGREEMENT_FIELDS:
         if field in data:
             setattr(agreement, field, data[field])
-    if agreement.status == AgreementStatus.ACTIVE and agreement.valid_to < facility_today(
-        agreement.facility
+    if (
+        agreement.status == AgreementStatus.ACTIVE
+        and agreement.valid_to < agreement.facility.today()
     ):
         raise ValidationError(
             {"valid_to": _("Perjanjian yang berlaku tidak boleh berakhir sebelum hari ini.")}
@@ -261,7 +254,7 @@ def agreement_update(*, agreement: Agreement, by, **data) -> Agreement:
 @transaction.atomic
 def agreement_attach_document(*, agreement: Agreement, document, by) -> Agreement:
     """Store the signed agreement (a real PDF within the size limit) privately."""
-    _require(by, Perm.PARTNER_MANAGE, agreement.facility)
+    require(by, Perm.PARTNER_MANAGE, agreement.facility)
     try:
         validate_pdf(document)
     except ValidationError as exc:
@@ -313,14 +306,14 @@ def _transition(agreement: Agreement, by, *, to: str, **changes) -> Agreement:
 def agreement_activate(*, agreement: Agreement, by) -> Agreement:
     """Put a signed draft into force. It needs a signing date, at least one signatory for
     each side, and a validity that has not already ended."""
-    _require(by, Perm.PARTNER_MANAGE, agreement.facility)
+    require(by, Perm.PARTNER_MANAGE, agreement.facility)
     agreement = _locked(agreement)
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(
             _("Hanya perjanjian berstatus draf yang dapat diberlakukan (status sekarang: %(s)s).")
             % {"s": agreement.get_status_display()}
         )
-    today = facility_today(agreement.facility)
+    today = agreement.facility.today()
     errors = {}
     if agreement.signed_on is None:
         errors["signed_on"] = _("Isi tanggal penandatanganan sebelum memberlakukan perjanjian.")
@@ -341,7 +334,7 @@ def agreement_terminate(
     *, agreement: Agreement, reason: str, by, on: datetime.date | None = None
 ) -> Agreement:
     """End an active agreement before its time; the reason is required and kept."""
-    _require(by, Perm.PARTNER_MANAGE, agreement.facility)
+    require(by, Perm.PARTNER_MANAGE, agreement.facility)
     agreement = _locked(agreement)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(
@@ -351,7 +344,7 @@ def agreement_terminate(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"termination_reason": _("Tuliskan alasan pemutusan.")})
-    on = on or facility_today(agreement.facility)
+    on = on or agreement.facility.today()
     return _transition(
         agreement, by, to=AgreementStatus.TERMINATED, termination_reason=reason, ended_on=on
     )
@@ -363,7 +356,7 @@ def agreement_expire(*, agreement: Agreement, by=None) -> Agreement:
     agreement = _locked(agreement)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(_("Hanya perjanjian yang sedang berlaku yang dapat berakhir."))
-    if agreement.valid_to >= facility_today(agreement.facility):
+    if agreement.valid_to >= agreement.facility.today():
         raise ValidationError(_("Perjanjian ini masih dalam masa berlaku."))
     return _transition(
         agreement,
@@ -382,7 +375,7 @@ def agreements_expire_due() -> int:
         status=AgreementStatus.ACTIVE, valid_to__lt=oldest_today
     ).select_related("facility")
     for agreement in candidates:
-        if agreement.valid_to < facility_today(agreement.facility):
+        if agreement.valid_to < agreement.facility.today():
             try:
                 agreement_expire(agreement=agreement)
             except ValidationError:
@@ -404,7 +397,7 @@ def agreement_renew(
     """Start the renewal of an active or expired agreement: a new draft that copies the
     title, scope and signatories, is linked to the old one (`renewed_from`) and by default
     runs one year from the day after the old one ends. An agreement is renewed only once."""
-    _require(by, Perm.PARTNER_MANAGE, agreement.facility)
+    require(by, Perm.PARTNER_MANAGE, agreement.facility)
     old = _locked(agreement)
     if old.status not in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRED):
         raise ValidationError(
@@ -471,7 +464,7 @@ GUARANTEE_FIELDS = ["letter_number", "valid_from", "valid_until", "agreement"]
 @transaction.atomic
 def guarantee_create(*, partner: Partner, inmate, by, letter=None, **data) -> Guarantee:
     """Record a partner as guarantor (penjamin) of an inmate's integration."""
-    _require(by, Perm.PARTNER_MANAGE, inmate.facility)
+    require(by, Perm.PARTNER_MANAGE, inmate.facility)
     if partner.facility_id != inmate.facility_id:
         raise ValidationError({"partner": _("Penjamin harus mitra UPT tempat WBP ini dibina.")})
     if not partner.is_active:
@@ -500,7 +493,7 @@ def guarantee_create(*, partner: Partner, inmate, by, letter=None, **data) -> Gu
 @transaction.atomic
 def guarantee_attach_letter(*, guarantee: Guarantee, letter, by) -> Guarantee:
     """Store the signed guarantee letter (PDF) privately."""
-    _require(by, Perm.PARTNER_MANAGE, guarantee.inmate.facility)
+    require(by, Perm.PARTNER_MANAGE, guarantee.inmate.facility)
     try:
         validate_pdf(letter)
     except ValidationError as exc:
@@ -528,7 +521,7 @@ def guarantee_attach_letter(*, guarantee: Guarantee, letter, by) -> Guarantee:
 @transaction.atomic
 def guarantee_revoke(*, guarantee: Guarantee, reason: str, by) -> Guarantee:
     """Withdraw a guarantee (the partner withdrew, or it was recorded in error)."""
-    _require(by, Perm.PARTNER_MANAGE, guarantee.inmate.facility)
+    require(by, Perm.PARTNER_MANAGE, guarantee.inmate.facility)
     guarantee = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
     if guarantee.status != GuaranteeStatus.ACTIVE:
         raise ValidationError(_("Jaminan ini sudah dicabut."))
@@ -583,7 +576,7 @@ def agreement_alerts_send() -> int:
         status=AgreementStatus.ACTIVE, valid_to__lte=horizon
     ).select_related("facility", "partner")
     for agreement in candidates:
-        days_left = agreement.days_left(facility_today(agreement.facility))
+        days_left = agreement.days_left(agreement.facility.today())
         threshold = _due_threshold(days_left) if days_left >= 0 else None
         if threshold is None:
             continue

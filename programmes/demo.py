@@ -346,7 +346,7 @@ def seed_programmes(ctx: DemoContext) -> None:
     rng = random.Random("rutan-demo-programmes")
     balikpapan = ctx.data["facilities"]["rutan-balikpapan"]
     ruteng = ctx.data["facilities"]["rutan-ruteng"]
-    today = services.facility_today(balikpapan)
+    today = balikpapan.today()
     start = today - D(days=90)
     for spec in BALIKPAPAN:
         programme = _make(ctx, balikpapan, spec, users["pembina"], start, today, rng)

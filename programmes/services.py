@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from rutan.core.choices import Pillar
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
-from rutan.core.scoping import user_can
+from rutan.core.scoping import require
 from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import Facility
 from rutan.inmates.models import Inmate
@@ -69,29 +69,6 @@ PRODUCT_FIELDS = ["name", "made_on", "quantity", "unit", "unit_value", "disposit
 MAX_GENERATE_DAYS = 366
 
 
-def _require(user, perm: Perm, facility) -> None:
-    if not user_can(user, perm, facility):
-        raise ValidationError(
-            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
-        )
-
-
-def facility_today(facility: Facility) -> datetime.date:
-    """Today's date where the facility is (sessions and attendance are in local dates)."""
-    return timezone.localdate(timezone=facility.tzinfo)
-
-
-def _audit(by, action, instance, before=None, after=None, facility_id=None):
-    audit_record(
-        actor=by,
-        action=action,
-        instance=instance,
-        before=before,
-        after=after,
-        facility_id=facility_id,
-    )
-
-
 # Programmes and schedules ------------------------------------------------------------
 
 
@@ -107,7 +84,7 @@ def programme_create(
     *, facility: Facility, by, status: str = ProgrammeStatus.PLANNED, **data
 ) -> Programme:
     """Create a programme at `facility` (planned, or running when it has already begun)."""
-    _require(by, Perm.PROGRAMME_MANAGE, facility)
+    require(by, Perm.PROGRAMME_MANAGE, facility)
     if status not in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
         raise ValidationError({"status": _("Program baru harus direncanakan atau berjalan.")})
     programme = Programme(facility=facility, status=status, created_by=by, updated_by=by)
@@ -117,14 +94,16 @@ def programme_create(
     programme.eligible_stages = list(programme.eligible_stages or [])
     programme.full_clean()
     programme.save()
-    _audit(by, AuditAction.CREATE, programme, after=model_snapshot(programme))
+    audit_record(
+        actor=by, action=AuditAction.CREATE, instance=programme, after=model_snapshot(programme)
+    )
     return programme
 
 
 @transaction.atomic
 def programme_update(*, programme: Programme, by, **data) -> Programme:
     """Change a programme's data. A larger capacity moves people up from the waiting list."""
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_open(programme)
     before = model_snapshot(programme)
@@ -143,8 +122,14 @@ def programme_update(*, programme: Programme, by, **data) -> Programme:
             }
         )
     programme.save()
-    _audit(by, AuditAction.UPDATE, programme, before, model_snapshot(programme))
-    _promote_waitlist(programme, on=facility_today(programme.facility), by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=programme,
+        before=before,
+        after=model_snapshot(programme),
+    )
+    _promote_waitlist(programme, on=programme.facility.today(), by=by)
     return programme
 
 
@@ -157,9 +142,9 @@ def programme_set_status(
     Finishing completes every active enrolment and closes the waiting list; cancelling
     withdraws every open enrolment and cancels the sessions still to come.
     """
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    on = on or facility_today(programme.facility)
+    on = on or programme.facility.today()
     if status not in PROGRAMME_TRANSITIONS.get(programme.status, set()):
         raise ValidationError(
             {
@@ -199,8 +184,12 @@ def programme_set_status(
         programme.end_date = max(on, programme.start_date)
     programme.updated_by = by
     programme.save(update_fields=["status", "end_date", "updated_by", "updated_at"])
-    _audit(
-        by, AuditAction.UPDATE, programme, before, model_snapshot(programme, ["status", "end_date"])
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=programme,
+        before=before,
+        after=model_snapshot(programme, ["status", "end_date"]),
     )
     return programme
 
@@ -216,7 +205,7 @@ def schedule_slot_create(
     by,
 ) -> ScheduleSlot:
     """Add a weekly recurrence to a programme's schedule."""
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     _check_open(programme)
     slot = ScheduleSlot(
         programme=programme,
@@ -229,8 +218,12 @@ def schedule_slot_create(
     )
     slot.full_clean()
     slot.save()
-    _audit(
-        by, AuditAction.CREATE, slot, after=model_snapshot(slot), facility_id=programme.facility_id
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=slot,
+        after=model_snapshot(slot),
+        facility_id=programme.facility_id,
     )
     return slot
 
@@ -239,9 +232,13 @@ def schedule_slot_create(
 def schedule_slot_delete(*, slot: ScheduleSlot, by) -> None:
     """Remove a weekly recurrence; sessions already made from it stay."""
     programme = slot.programme
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
-    _audit(
-        by, AuditAction.DELETE, slot, before=model_snapshot(slot), facility_id=programme.facility_id
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    audit_record(
+        actor=by,
+        action=AuditAction.DELETE,
+        instance=slot,
+        before=model_snapshot(slot),
+        facility_id=programme.facility_id,
     )
     slot.delete()
 
@@ -255,7 +252,7 @@ def sessions_generate(
     Dates outside the programme's start/end are skipped, and so is any date and time that
     already has a session (also a cancelled one), so running it twice changes nothing.
     """
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     _check_open(programme)
     if date_to < date_from:
         raise ValidationError({"date_to": _("Tanggal akhir tidak boleh sebelum tanggal awal.")})
@@ -289,10 +286,10 @@ def sessions_generate(
         day += datetime.timedelta(days=1)
     Session.objects.bulk_create(new)
     if new:
-        _audit(
-            by,
-            AuditAction.CREATE,
-            programme,
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            instance=programme,
             after={"sessions_generated": len(new), "from": str(start), "to": str(end)},
         )
     return new
@@ -301,7 +298,7 @@ def sessions_generate(
 @transaction.atomic
 def session_create(*, programme: Programme, by, **data) -> Session:
     """Add one session outside the weekly schedule."""
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     _check_open(programme)
     session = Session(programme=programme, created_by=by, updated_by=by)
     for name in SESSION_FIELDS:
@@ -309,10 +306,10 @@ def session_create(*, programme: Programme, by, **data) -> Session:
             setattr(session, name, data[name])
     session.location = session.location or programme.location
     _validate_session(session)
-    _audit(
-        by,
-        AuditAction.CREATE,
-        session,
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=session,
         after=model_snapshot(session),
         facility_id=programme.facility_id,
     )
@@ -338,7 +335,7 @@ def _validate_session(session: Session) -> None:
 @transaction.atomic
 def session_update(*, session: Session, by, **data) -> Session:
     """Change a session's date, time, place or topic (not once attendance is taken)."""
-    _require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
     session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError(_("Sesi yang dibatalkan tidak dapat diubah."))
@@ -355,12 +352,12 @@ def session_update(*, session: Session, by, **data) -> Session:
             setattr(session, name, data[name])
     session.updated_by = by
     _validate_session(session)
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        session,
-        before,
-        model_snapshot(session),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=session,
+        before=before,
+        after=model_snapshot(session),
         facility_id=session.programme.facility_id,
     )
     return session
@@ -369,7 +366,7 @@ def session_update(*, session: Session, by, **data) -> Session:
 @transaction.atomic
 def session_cancel(*, session: Session, reason: str, by) -> Session:
     """Cancel a session with a reason; the row stays, marked with who, when and why."""
-    _require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, session.programme.facility)
     session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
     reason = (reason or "").strip()
     if not reason:
@@ -385,12 +382,12 @@ def session_cancel(*, session: Session, reason: str, by) -> Session:
     session.cancelled_by = by
     session.updated_by = by
     session.save()
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        session,
-        before,
-        model_snapshot(session, ["status", "cancel_reason"]),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=session,
+        before=before,
+        after=model_snapshot(session, ["status", "cancel_reason"]),
         facility_id=session.programme.facility_id,
     )
     return session
@@ -494,7 +491,7 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
     (also a database constraint). When the programme is full the inmate joins the waiting
     list with the next position. Concurrent enrolments are serialised on the programme row.
     """
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     programme = (
         Programme.objects.select_for_update().select_related("facility").get(pk=programme.pk)
     )
@@ -504,7 +501,7 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
             % {"status": programme.get_status_display().lower()}
         )
     inmate = Inmate.objects.select_related("facility").get(pk=inmate.pk)
-    today = facility_today(programme.facility)
+    today = programme.facility.today()
     failed = eligibility.failing(
         eligibility.programme_eligibility(programme=programme, inmate=inmate, on=today)
     )
@@ -545,10 +542,10 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
             {"inmate": _("WBP ini sudah terdaftar di program ini.")}, code="duplicate"
         ) from exc
     _event(enrolment, "", today, reason, by)
-    _audit(
-        by,
-        AuditAction.CREATE,
-        enrolment,
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=enrolment,
         after=model_snapshot(enrolment),
         facility_id=programme.facility_id,
     )
@@ -595,7 +592,7 @@ def enrolment_withdraw(
     *, enrolment: Enrolment, reason: str, by, note: str = "", on: datetime.date | None = None
 ) -> Enrolment:
     """End an open enrolment for a reason staff may pick; the next on the waiting list moves up."""
-    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
     programme, enrolment = _locked_enrolment(enrolment)
     if reason not in WithdrawReason.values:
         raise ValidationError({"reason": _("Pilih alasan dari daftar.")})
@@ -603,18 +600,18 @@ def enrolment_withdraw(
         raise ValidationError({"note": _("Jelaskan alasan lainnya.")})
     if not enrolment.is_open:
         raise ValidationError(_("Kepesertaan ini sudah berakhir."))
-    on = on or facility_today(programme.facility)
+    on = on or programme.facility.today()
     if enrolment.started_on and on < enrolment.started_on:
         raise ValidationError({"on": _("Tanggal tidak boleh sebelum mulai ikut.")})
     before = model_snapshot(enrolment, ["status", "end_reason"])
     _end(enrolment, EnrolmentStatus.WITHDRAWN, on, reason, note.strip(), by)
     _promote_waitlist(programme, on=on, by=by)
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        enrolment,
-        before,
-        model_snapshot(enrolment, ["status", "end_reason"]),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=enrolment,
+        before=before,
+        after=model_snapshot(enrolment, ["status", "end_reason"]),
         facility_id=programme.facility_id,
     )
     return enrolment
@@ -630,26 +627,26 @@ def enrolment_complete(
     instrument: str = "",
 ) -> Enrolment:
     """Mark an active enrolment completed, optionally with its post-programme score."""
-    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
     programme, enrolment = _locked_enrolment(enrolment)
     if enrolment.status != EnrolmentStatus.ACTIVE:
         raise ValidationError(_("Hanya peserta aktif yang dapat dinyatakan selesai."))
-    on = on or facility_today(programme.facility)
+    on = on or programme.facility.today()
     if on < enrolment.started_on:
         raise ValidationError({"on": _("Tanggal selesai tidak boleh sebelum mulai ikut.")})
-    if on > facility_today(programme.facility):
+    if on > programme.facility.today():
         raise ValidationError({"on": _("Tanggal selesai tidak boleh di masa depan.")})
     before = model_snapshot(enrolment, ["status", "ended_on"])
     _end(enrolment, EnrolmentStatus.COMPLETED, on, EnrolmentStatus.COMPLETED, "", by)
     if post_score is not None:
         _save_evaluation(enrolment, EvaluationKind.POST, post_score, instrument, on, by)
     _promote_waitlist(programme, on=on, by=by)
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        enrolment,
-        before,
-        model_snapshot(enrolment, ["status", "ended_on"]),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=enrolment,
+        before=before,
+        after=model_snapshot(enrolment, ["status", "ended_on"]),
         facility_id=programme.facility_id,
     )
     return enrolment
@@ -707,12 +704,12 @@ def _save_evaluation(enrolment, kind, score, instrument, on, by) -> Evaluation:
     evaluation.updated_by = by
     evaluation.full_clean(validate_constraints=False)
     evaluation.save()
-    _audit(
-        by,
-        AuditAction.UPDATE if before else AuditAction.CREATE,
-        evaluation,
-        before,
-        model_snapshot(evaluation),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        instance=evaluation,
+        before=before,
+        after=model_snapshot(evaluation),
         facility_id=enrolment.programme.facility_id,
     )
     return evaluation
@@ -729,7 +726,7 @@ def evaluation_record(
     on: datetime.date | None = None,
 ) -> Evaluation:
     """Record (or correct) the pre- or post-programme score of an enrolment (0–100)."""
-    _require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, enrolment.programme.facility)
     if kind not in EvaluationKind.values:
         raise ValidationError({"kind": _("Jenis evaluasi tidak dikenal.")})
     allowed = (
@@ -742,7 +739,7 @@ def evaluation_record(
             _("Evaluasi ini tidak dapat dicatat untuk peserta berstatus %(status)s.")
             % {"status": enrolment.get_status_display().lower()}
         )
-    on = on or facility_today(enrolment.programme.facility)
+    on = on or enrolment.programme.facility.today()
     return _save_evaluation(enrolment, kind, score, instrument, on, by)
 
 
@@ -772,7 +769,7 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
     refused. A correction changes only the rows that differ; the history keeps who changed
     what and when.
     """
-    _require(by, Perm.ATTENDANCE_RECORD, session.programme.facility)
+    require(by, Perm.ATTENDANCE_RECORD, session.programme.facility)
     session = (
         Session.objects.select_for_update()
         .select_related("programme", "programme__facility")
@@ -780,7 +777,7 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
     )
     if session.is_cancelled:
         raise ValidationError(_("Sesi ini dibatalkan; presensi tidak dicatat."))
-    if session.date > facility_today(session.programme.facility):
+    if session.date > session.programme.facility.today():
         raise ValidationError(_("Presensi tidak dapat dicatat untuk sesi yang belum berlangsung."))
     roster = {e.pk: e for e in session_roster(session)}
     absences = {int(k): v for k, v in absences.items()}
@@ -834,10 +831,10 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
     session.attendance_taken_at = now
     session.attendance_taken_by = by
     session.save(update_fields=["attendance_taken_at", "attendance_taken_by", "updated_at"])
-    _audit(
-        by,
-        AuditAction.UPDATE if correction else AuditAction.CREATE,
-        session,
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if correction else AuditAction.CREATE,
+        instance=session,
         after={
             "attendance": {
                 "present": len(roster) - len(absences),
@@ -877,7 +874,7 @@ def certificate_issue(
     random public verification code.
     """
     facility = enrolment.programme.facility
-    _require(by, Perm.PROGRAMME_MANAGE, facility)
+    require(by, Perm.PROGRAMME_MANAGE, facility)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.COMPLETED:
         raise ValidationError(_("Sertifikat hanya untuk peserta yang sudah selesai."))
@@ -889,8 +886,8 @@ def certificate_issue(
         errors["competence"] = _("Tuliskan kompetensi yang dicapai.")
     if not issuer:
         errors["issuer"] = _("Tuliskan penerbit sertifikat.")
-    issued_on = issued_on or facility_today(facility)
-    if issued_on > facility_today(facility):
+    issued_on = issued_on or facility.today()
+    if issued_on > facility.today():
         errors["issued_on"] = _("Tanggal terbit tidak boleh di masa depan.")
     elif enrolment.ended_on and issued_on < enrolment.ended_on:
         errors["issued_on"] = _("Tanggal terbit tidak boleh sebelum peserta selesai.")
@@ -908,29 +905,31 @@ def certificate_issue(
     )
     certificate.full_clean()
     certificate.save()
-    _audit(by, AuditAction.CREATE, certificate, after=model_snapshot(certificate))
+    audit_record(
+        actor=by, action=AuditAction.CREATE, instance=certificate, after=model_snapshot(certificate)
+    )
     return certificate
 
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
     """Revoke a certificate; its public page then says it is no longer valid."""
-    _require(by, Perm.PROGRAMME_MANAGE, certificate.facility)
+    require(by, Perm.PROGRAMME_MANAGE, certificate.facility)
     if certificate.revoked_on:
         raise ValidationError(_("Sertifikat ini sudah dicabut."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Tuliskan alasan pencabutan.")})
     before = model_snapshot(certificate, ["revoked_on", "revoke_reason"])
-    certificate.revoked_on = facility_today(certificate.facility)
+    certificate.revoked_on = certificate.facility.today()
     certificate.revoke_reason = reason.strip()[:300]
     certificate.updated_by = by
     certificate.save()
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        certificate,
-        before,
-        model_snapshot(certificate, ["revoked_on", "revoke_reason"]),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=certificate,
+        before=before,
+        after=model_snapshot(certificate, ["revoked_on", "revoke_reason"]),
     )
     return certificate
 
@@ -938,17 +937,17 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
 @transaction.atomic
 def product_create(*, programme: Programme, by, **data) -> Product:
     """Record something made in a programme, with its quantity and unit value in rupiah."""
-    _require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     product = Product(programme=programme, created_by=by, updated_by=by)
     for name in PRODUCT_FIELDS:
         if name in data:
             setattr(product, name, data[name])
     _validate_product(product)
     product.save()
-    _audit(
-        by,
-        AuditAction.CREATE,
-        product,
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=product,
         after=model_snapshot(product),
         facility_id=programme.facility_id,
     )
@@ -957,14 +956,14 @@ def product_create(*, programme: Programme, by, **data) -> Product:
 
 def _validate_product(product: Product) -> None:
     product.full_clean()
-    if product.made_on and product.made_on > facility_today(product.programme.facility):
+    if product.made_on and product.made_on > product.programme.facility.today():
         raise ValidationError({"made_on": _("Tanggal dibuat tidak boleh di masa depan.")})
 
 
 @transaction.atomic
 def product_update(*, product: Product, by, **data) -> Product:
     """Change a product (e.g. mark it sold)."""
-    _require(by, Perm.PROGRAMME_MANAGE, product.programme.facility)
+    require(by, Perm.PROGRAMME_MANAGE, product.programme.facility)
     before = model_snapshot(product)
     for name in PRODUCT_FIELDS:
         if name in data:
@@ -972,12 +971,12 @@ def product_update(*, product: Product, by, **data) -> Product:
     product.updated_by = by
     _validate_product(product)
     product.save()
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        product,
-        before,
-        model_snapshot(product),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=product,
+        before=before,
+        after=model_snapshot(product),
         facility_id=product.programme.facility_id,
     )
     return product
@@ -1004,7 +1003,7 @@ def assimilation_placement_create(
     The checks (see `eligibility.assimilation_eligibility`) are stored with the placement;
     when one fails, the error lists every failing rule with its reason.
     """
-    _require(by, Perm.ASSIMILATION_MANAGE, inmate.facility)
+    require(by, Perm.ASSIMILATION_MANAGE, inmate.facility)
     inmate = Inmate.objects.select_for_update().select_related("facility").get(pk=inmate.pk)
     if programme is not None and (
         programme.facility_id != inmate.facility_id or programme.pillar != Pillar.ASIMILASI
@@ -1032,7 +1031,9 @@ def assimilation_placement_create(
     )
     placement.full_clean()
     placement.save()
-    _audit(by, AuditAction.CREATE, placement, after=model_snapshot(placement))
+    audit_record(
+        actor=by, action=AuditAction.CREATE, instance=placement, after=model_snapshot(placement)
+    )
     return placement
 
 
@@ -1046,12 +1047,12 @@ def _placement_end(placement: AssimilationPlacement, on, reason, by) -> None:
     placement.logs.filter(checked_in_at__isnull=True).update(
         note=_("Tidak dicatat kembali; penempatan berakhir")
     )
-    _audit(
-        by,
-        AuditAction.UPDATE,
-        placement,
-        before,
-        model_snapshot(placement, ["status", "end_date", "end_reason"]),
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=placement,
+        before=before,
+        after=model_snapshot(placement, ["status", "end_date", "end_reason"]),
     )
 
 
@@ -1060,7 +1061,7 @@ def assimilation_placement_end(
     *, placement: AssimilationPlacement, on: datetime.date, reason: str, by
 ) -> AssimilationPlacement:
     """End an assimilation placement on `on` with a reason."""
-    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
     placement = AssimilationPlacement.objects.select_for_update().get(pk=placement.pk)
     if placement.status != PlacementStatus.ACTIVE:
         raise ValidationError(_("Penempatan ini sudah selesai."))
@@ -1077,7 +1078,7 @@ def assimilation_check_out(
     *, placement: AssimilationPlacement, by, at: datetime.datetime | None = None, note: str = ""
 ) -> AssimilationLog:
     """Record that the inmate left for the workplace (once a day)."""
-    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
     placement = AssimilationPlacement.objects.select_for_update().get(pk=placement.pk)
     at = at or timezone.now()
     day = timezone.localtime(at, placement.facility.tzinfo).date()
@@ -1094,8 +1095,12 @@ def assimilation_check_out(
     log = AssimilationLog.objects.create(
         placement=placement, date=day, checked_out_at=at, checked_out_by=by, note=note[:300]
     )
-    _audit(
-        by, AuditAction.CREATE, log, after=model_snapshot(log), facility_id=placement.facility_id
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=log,
+        after=model_snapshot(log),
+        facility_id=placement.facility_id,
     )
     return log
 
@@ -1105,7 +1110,7 @@ def assimilation_check_in(
     *, placement: AssimilationPlacement, by, at: datetime.datetime | None = None, note: str = ""
 ) -> AssimilationLog:
     """Record that the inmate came back from the workplace."""
-    _require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
+    require(by, Perm.ASSIMILATION_MANAGE, placement.facility)
     log = (
         AssimilationLog.objects.select_for_update()
         .filter(placement=placement, checked_in_at__isnull=True)
@@ -1123,7 +1128,11 @@ def assimilation_check_in(
     if note:
         log.note = note[:300]
     log.save()
-    _audit(
-        by, AuditAction.UPDATE, log, after=model_snapshot(log), facility_id=placement.facility_id
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=log,
+        after=model_snapshot(log),
+        facility_id=placement.facility_id,
     )
     return log

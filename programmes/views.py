@@ -95,7 +95,7 @@ def programme_list(request):
 @login_required
 def programme_detail(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk)
-    today = services.facility_today(programme.facility)
+    today = programme.facility.today()
     roster = selectors.programme_roster(programme=programme)
     series = selectors.programme_attendance_series(programme=programme)
     user = request.user
@@ -212,7 +212,7 @@ def slot_delete(request, pk, slot_pk):
 @require_http_methods(["GET", "POST"])
 def sessions_generate(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-    today = services.facility_today(programme.facility)
+    today = programme.facility.today()
     form = GenerateForm(
         request.POST or None,
         initial={"date_from": max(today, programme.start_date), "date_to": programme.end_date},
@@ -310,7 +310,7 @@ def session_register(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
     programme = session.programme
     can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
-    today = services.facility_today(programme.facility)
+    today = programme.facility.today()
     errors = []
     if request.method == "POST":
         if not can_record:
@@ -636,9 +636,7 @@ def verify(request, code):
 @require_http_methods(["GET", "POST"])
 def product_create(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-    form = ProductForm(
-        request.POST or None, initial={"made_on": services.facility_today(programme.facility)}
-    )
+    form = ProductForm(request.POST or None, initial={"made_on": programme.facility.today()})
     return _action(
         request,
         form,

@@ -5,8 +5,10 @@ Every list, detail, form, admin changelist and API endpoint narrows its queryset
 """
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .roles import ROLE_PERMS, Perm, Role
 
@@ -109,3 +111,14 @@ def get_scoped_or_404(queryset, user, perm: Perm, **lookup):
 def is_national(user) -> bool:
     """Whether the user acts for the whole country (directorate staff)."""
     return facility_ids_for(user, Perm.FACILITY_VIEW) is None
+
+
+def require(user, perm: Perm, facility) -> None:
+    """Raise a ValidationError a user can read unless `user` holds `perm` at `facility`.
+
+    Services call this before any write; `user=None` is a system job (Celery), always allowed.
+    """
+    if user is not None and not user_can(user, perm, facility):
+        raise ValidationError(
+            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
+        )

@@ -60,10 +60,6 @@ def home_facility(*, user, requested=None) -> Facility | None:
     return None
 
 
-def local_today(facility: Facility | None = None) -> datetime.date:
-    return timezone.localtime(timezone.now(), facility.tzinfo if facility else None).date()
-
-
 def _month_bounds(today: datetime.date):
     start = today.replace(day=1)
     previous_end = start - datetime.timedelta(days=1)
@@ -72,7 +68,7 @@ def _month_bounds(today: datetime.date):
 
 def facility_dashboard(*, user, facility: Facility) -> dict:
     """Figures and worklists of one facility for today (a fixed number of queries)."""
-    today = local_today(facility)
+    today = facility.today()
     start, previous_start, previous_end = _month_bounds(today)
     ids = [facility.pk]
     pop = metrics.population(ids, today)[facility.pk]
@@ -179,7 +175,7 @@ def sppn_due_count(*, facility: Facility, today: datetime.date) -> int:
 def regional_dashboard(*, user, sort: str = "name", descending: bool = False) -> dict:
     """One row of figures per facility the user reaches, with totals; no names of people."""
     facilities = list(facility_list(user=user, perm=Perm.FACILITY_VIEW).order_by("name"))
-    today = local_today()
+    today = timezone.localdate()
     start = today.replace(day=1)
     rows = facility_rows(facilities, on=today, start=start, end=today)
     period = period_of(start - datetime.timedelta(days=1))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
-from rutan.core.scoping import is_national, user_can
+from rutan.core.scoping import is_national, require
 from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import Block, Facility
 
@@ -43,13 +43,6 @@ INMATE_FIELDS = [
     "remission_days",
     "block",
 ]
-
-
-def _require(user, perm: Perm, facility) -> None:
-    if not user_can(user, perm, facility):
-        raise ValidationError(
-            _("Anda tidak berwenang melakukan ini di %(facility)s.") % {"facility": facility}
-        )
 
 
 def stage_rules_for(facility: Facility) -> dict[str, tuple[int, int]]:
@@ -110,7 +103,7 @@ def _save_validated(inmate: Inmate) -> None:
 @transaction.atomic
 def inmate_create(*, facility: Facility, by, **data) -> Inmate:
     """Register an inmate at `facility` and open their first placement (admission)."""
-    _require(by, Perm.INMATE_MANAGE, facility)
+    require(by, Perm.INMATE_MANAGE, facility)
     inmate = Inmate(facility=facility, created_by=by, updated_by=by)
     for field in INMATE_FIELDS:
         if field in data:
@@ -133,7 +126,7 @@ def inmate_create(*, facility: Facility, by, **data) -> Inmate:
 @transaction.atomic
 def inmate_update(*, inmate: Inmate, by, **data) -> Inmate:
     """Change an inmate's register data. A change of block goes through `inmate_move_block`."""
-    _require(by, Perm.INMATE_MANAGE, inmate.facility)
+    require(by, Perm.INMATE_MANAGE, inmate.facility)
     inmate = Inmate.objects.select_for_update().get(pk=inmate.pk)
     if inmate.status != InmateStatus.ACTIVE:
         raise ValidationError(_("Data WBP yang sudah bebas atau dipindahkan tidak dapat diubah."))
@@ -187,7 +180,7 @@ def _check_movable(inmate: Inmate, on: datetime.date) -> None:
 @transaction.atomic
 def inmate_move_block(*, inmate: Inmate, block: Block | None, on: datetime.date, by) -> Inmate:
     """Move an inmate to another block of the same facility from `on`."""
-    _require(by, Perm.INMATE_MOVE, inmate.facility)
+    require(by, Perm.INMATE_MOVE, inmate.facility)
     inmate = Inmate.objects.select_for_update().get(pk=inmate.pk)
     _check_movable(inmate, on)
     if block is not None and block.facility_id != inmate.facility_id:
@@ -234,7 +227,7 @@ def inmate_transfer(
     The inmate row moves with them (the register number may change at the new facility);
     the placement history keeps where they were on every date.
     """
-    _require(by, Perm.INMATE_MOVE, inmate.facility)
+    require(by, Perm.INMATE_MOVE, inmate.facility)
     inmate = Inmate.objects.select_for_update().get(pk=inmate.pk)
     _check_movable(inmate, on)
     if to_facility.pk == inmate.facility_id:
@@ -284,7 +277,7 @@ def inmate_release(
     *, inmate: Inmate, on: datetime.date, kind: str = ReleaseKind.EXPIRY, by
 ) -> Inmate:
     """Release an inmate on `on`: the placement ends and the status becomes released."""
-    _require(by, Perm.INMATE_MOVE, inmate.facility)
+    require(by, Perm.INMATE_MOVE, inmate.facility)
     inmate = Inmate.objects.select_for_update().get(pk=inmate.pk)
     _check_movable(inmate, on)
     if on < inmate.admission_date:
@@ -327,7 +320,7 @@ def disciplinary_create(
     by,
 ) -> DisciplinaryEntry:
     """Record a Register F entry against an inmate of the user's facility."""
-    _require(by, Perm.DISCIPLINE_MANAGE, inmate.facility)
+    require(by, Perm.DISCIPLINE_MANAGE, inmate.facility)
     entry = DisciplinaryEntry(
         inmate=inmate,
         facility=inmate.facility,
@@ -349,7 +342,7 @@ def disciplinary_create(
 @transaction.atomic
 def disciplinary_close(*, entry: DisciplinaryEntry, on: datetime.date, by) -> DisciplinaryEntry:
     """Close a Register F entry once its sanction is served."""
-    _require(by, Perm.DISCIPLINE_MANAGE, entry.inmate.facility)
+    require(by, Perm.DISCIPLINE_MANAGE, entry.inmate.facility)
     if entry.status == DisciplinaryStatus.CLOSED:
         raise ValidationError(_("Catatan register F ini sudah ditutup."))
     if on < entry.occurred_on:
@@ -385,7 +378,7 @@ def stage_rule_set(
         if not is_national(by):
             raise ValidationError(_("Anda tidak berwenang mengubah ketentuan nasional."))
     else:
-        _require(by, Perm.STAGE_RULES_MANAGE, facility)
+        require(by, Perm.STAGE_RULES_MANAGE, facility)
     rule, _created = StageRule.objects.get_or_create(
         facility=facility,
         stage=stage,

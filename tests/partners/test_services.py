@@ -7,7 +7,6 @@ from django_celery_beat.models import PeriodicTask
 
 from partners import services, tasks
 from partners.models import Agreement, AgreementAlert, AgreementStatus, Contribution, Signatory
-from partners.selectors import facility_today
 from rutan.core.models import AuditEntry, JobRun
 from rutan.facilities.models import Facility
 from tests.partners.conftest import pdf_upload
@@ -15,7 +14,7 @@ from tests.partners.conftest import pdf_upload
 
 def TODAY():  # noqa: N802 — reads like the constant it stands for
     """Today at Rutan Balikpapan (the services use the facility's own date, not UTC's)."""
-    return facility_today(Facility.objects.get(code="rutan-balikpapan"))
+    return Facility.objects.get(code="rutan-balikpapan").today()
 
 
 def test_lifecycle_draft_active_terminated(make_agreement, sekata, kepala):
