@@ -1,8 +1,8 @@
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+
+from rutan.core.api import int_query_param
 
 from . import selectors
 from .models import (
@@ -115,14 +115,9 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
 
 
-def _int_filters(params, keys) -> dict:
-    filters = {}
-    for key in keys:
-        if value := params.get(key):
-            if not value.isdigit():
-                raise ValidationError({key: _("Harus berupa angka.")})
-            filters[key] = value
-    return filters
+def _int_filters(request, keys) -> dict:
+    """The id filters present in the query string (a 400 for a value that is not a number)."""
+    return {key: value for key in keys if (value := int_query_param(request, key))}
 
 
 @extend_schema_view(
@@ -146,7 +141,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             "q": params.get("search", ""),
             "partner_type": params.get("partner_type", ""),
             "active": params.get("active", ""),
-            **_int_filters(params, ["facility"]),
+            **_int_filters(self.request, ["facility"]),
         }
         return selectors.partner_list(user=self.request.user, filters=filters).prefetch_related(
             "contacts"
@@ -178,7 +173,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
             "q": params.get("search", ""),
             "status": params.get("status", ""),
             "kind": params.get("kind", ""),
-            **_int_filters(params, ["partner", "facility", "expiring_within"]),
+            **_int_filters(self.request, ["partner", "facility", "expiring_within"]),
         }
         return selectors.agreement_list(user=self.request.user, filters=filters).prefetch_related(
             "scope_items", "signatories"
@@ -204,6 +199,6 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         filters = {
             "kind": params.get("kind", ""),
-            **_int_filters(params, ["agreement", "partner", "facility"]),
+            **_int_filters(self.request, ["agreement", "partner", "facility"]),
         }
         return selectors.contribution_list(user=self.request.user, filters=filters)

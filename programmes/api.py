@@ -1,7 +1,6 @@
 """REST API of the programmes app. Reads go through the selectors (scoped); writes call services."""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.models import Agreement
+from rutan.core.api import int_query_param
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility
 from rutan.inmates.choices import CoachingStage
@@ -37,13 +37,6 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.for_user(self.context["request"].user, self.perm)
-
-
-def _int_param(request, name):
-    value = request.query_params.get(name, "")
-    if value and not value.isdigit():
-        raise serializers.ValidationError({name: _("Harus berupa angka.")})
-    return value
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -105,7 +98,7 @@ class ProgrammeViewSet(
         params = self.request.query_params
         filters = {
             "q": params.get("search", ""),
-            "facility": _int_param(self.request, "facility"),
+            "facility": int_query_param(self.request, "facility"),
             "pillar": params.get("pillar", ""),
             "area": params.get("area", ""),
             "status": params.get("status", ""),
@@ -203,7 +196,7 @@ class SessionViewSet(
     def get_queryset(self):
         params = self.request.query_params
         filters = {
-            "programme": _int_param(self.request, "programme"),
+            "programme": int_query_param(self.request, "programme"),
             "date_from": params.get("date_from", ""),
             "date_to": params.get("date_to", ""),
         }
@@ -311,8 +304,8 @@ class EnrolmentViewSet(
 
     def get_queryset(self):
         filters = {
-            "programme": _int_param(self.request, "programme"),
-            "inmate": _int_param(self.request, "inmate"),
+            "programme": int_query_param(self.request, "programme"),
+            "inmate": int_query_param(self.request, "inmate"),
             "status": self.request.query_params.get("status", ""),
         }
         perm = (
@@ -412,9 +405,9 @@ class SessionAttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = Attendance.objects.for_user(self.request.user, Perm.PROGRAMME_VIEW).select_related(
             "enrolment__inmate"
         )
-        if session := _int_param(self.request, "session"):
+        if session := int_query_param(self.request, "session"):
             qs = qs.filter(session=session)
-        if enrolment := _int_param(self.request, "enrolment"):
+        if enrolment := int_query_param(self.request, "enrolment"):
             qs = qs.filter(enrolment=enrolment)
         return qs.order_by("session", "enrolment__inmate__name", "id")
 
@@ -473,7 +466,7 @@ class CertificateViewSet(
     serializer_class = CertificateSerializer
 
     def get_queryset(self):
-        filters = {"programme": _int_param(self.request, "programme")}
+        filters = {"programme": int_query_param(self.request, "programme")}
         return selectors.certificate_list(user=self.request.user, filters=filters).order_by(
             "-issued_on", "-id"
         )
@@ -509,7 +502,7 @@ class ProductViewSet(
     serializer_class = ProductSerializer
 
     def get_queryset(self):
-        filters = {"programme": _int_param(self.request, "programme")}
+        filters = {"programme": int_query_param(self.request, "programme")}
         perm = (
             Perm.PROGRAMME_VIEW if self.action in ("list", "retrieve") else (Perm.PROGRAMME_MANAGE)
         )

@@ -1,9 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from rutan.core.api import int_query_param
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Block, Facility
@@ -113,14 +113,11 @@ class InmateViewSet(
             "stage": params.get("stage", ""),
             "case_category": params.get("case_category", ""),
             "legal_status": params.get("legal_status", ""),
-            "facility": params.get("facility", ""),
-            "block": params.get("block", ""),
+            "facility": int_query_param(self.request, "facility"),
+            "block": int_query_param(self.request, "block"),
         }
         if self.action != "list":
             filters["status"] = "all"
-        for key in ("facility", "block"):
-            if filters[key] and not filters[key].isdigit():
-                raise ValidationError({key: _("Harus berupa angka.")})
         perm = (
             Perm.INMATE_MANAGE
             if self.action in ("update", "partial_update")
