@@ -5,13 +5,13 @@ import pytest
 from django.apps import apps
 
 from rutan.core.roles import Role
-from rutan.inmates import services
 from tests.factories import (
     BlockFactory,
     FacilityFactory,
     RegionalOfficeFactory,
     inmate_data,
     member,
+    register_inmate,
 )
 
 _numbers = itertools.count(1)
@@ -20,6 +20,7 @@ _numbers = itertools.count(1)
 # flush that removes them, so every database test puts them back the way the migration does.
 _DATA_MIGRATIONS = [
     ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
+    ("rutan.inmates.migrations.0004_custody_rules", "seed_rules"),
     ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
     ("partners.migrations.0002_daily_schedules", "create_schedules"),
     ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
@@ -117,8 +118,6 @@ def make_inmate(national_admin):
         overrides.setdefault(
             "block", facility.blocks.filter(sex=overrides.get("sex", "L")).order_by("name").first()
         )
-        return services.inmate_create(
-            facility=facility, by=national_admin, **inmate_data(**overrides)
-        )
+        return register_inmate(facility, national_admin, **inmate_data(**overrides))
 
     return make

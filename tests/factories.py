@@ -85,3 +85,77 @@ def inmate_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+SENTENCE_KEYS = {
+    "register_type",
+    "legal_status",
+    "sentence_kind",
+    "sentence_start",
+    "sentence_years",
+    "sentence_months",
+    "sentence_days",
+    "remission_days",
+}
+DETAINEE_AUTHORITY = {
+    "A.I": "penyidik",
+    "A.II": "penuntut_umum",
+    "A.III": "pengadilan_negeri",
+    "A.IV": "pengadilan_tinggi",
+    "A.V": "mahkamah_agung",
+}
+
+
+def register_inmate(facility, by, **data):
+    """Register an inmate through the services as the registry would: the first warrant,
+    then (for a sentenced inmate) the verdict and one remisi grant.
+
+    Takes `inmate_data()`: a sentenced inmate's `sentence_start` becomes a one-day warrant
+    on that day and a verdict final on that day, so time served counts from it exactly;
+    a detainee (register A.*) gets a 20-day warrant of its authority from admission."""
+    from rutan.inmates import services
+
+    sentence = {k: data.pop(k) for k in list(data) if k in SENTENCE_KEYS}
+    register = sentence.get("register_type", "B.I")
+    start = sentence.get("sentence_start")
+    if register in DETAINEE_AUTHORITY or sentence.get("legal_status") == "tahanan" or not start:
+        authority = DETAINEE_AUTHORITY.get(register, "penyidik")
+        begin = data["admission_date"]
+        detention = {
+            "authority": authority,
+            "warrant_number": f"SP.HAN/{begin:%Y%m%d}",
+            "start": begin,
+            "end": begin + datetime.timedelta(days=19),
+        }
+        return services.inmate_create(facility=facility, by=by, detention=detention, **data)
+    detention = {
+        "authority": "pengadilan_negeri",
+        "warrant_number": f"PEN.HAN/{start:%Y%m%d}",
+        "start": start,
+        "end": start,
+    }
+    inmate = services.inmate_create(facility=facility, by=by, detention=detention, **data)
+    services.verdict_record(
+        inmate=inmate,
+        by=by,
+        court="pengadilan_negeri",
+        court_name="Pengadilan Negeri Uji",
+        number=f"{inmate.pk}/Pid.B/{start.year}/PN Uji",
+        decided_on=start,
+        final_on=start,
+        sentence_kind=sentence.get("sentence_kind", "penjara"),
+        years=sentence.get("sentence_years", 0),
+        months=sentence.get("sentence_months", 0),
+        days=sentence.get("sentence_days", 0),
+    )
+    if remisi := sentence.get("remission_days"):
+        services.remisi_grant_create(
+            inmate=inmate,
+            by=by,
+            kind="umum",
+            decree_number=f"PAS-{inmate.pk}.PK.05.04",
+            decree_date=start,
+            days=remisi,
+        )
+    inmate.refresh_from_db()
+    return inmate

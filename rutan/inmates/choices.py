@@ -101,3 +101,73 @@ class ReleaseKind(models.TextChoices):
 class DisciplinaryStatus(models.TextChoices):
     OPEN = "open", _("Berjalan")
     CLOSED = "closed", _("Selesai")
+
+
+class DetentionAuthority(models.TextChoices):
+    """The stage of proceedings a detention belongs to (it sets register A.I–A.V)."""
+
+    PENYIDIK = "penyidik", _("Penyidik")
+    PENUNTUT_UMUM = "penuntut_umum", _("Penuntut umum")
+    PN = "pengadilan_negeri", _("Pengadilan Negeri")
+    PT = "pengadilan_tinggi", _("Pengadilan Tinggi")
+    MA = "mahkamah_agung", _("Mahkamah Agung")
+
+
+AUTHORITY_REGISTER = {
+    DetentionAuthority.PENYIDIK: RegisterType.A_I,
+    DetentionAuthority.PENUNTUT_UMUM: RegisterType.A_II,
+    DetentionAuthority.PN: RegisterType.A_III,
+    DetentionAuthority.PT: RegisterType.A_IV,
+    DetentionAuthority.MA: RegisterType.A_V,
+}
+
+
+class DetentionOrder(models.TextChoices):
+    PENAHANAN = "penahanan", _("Penahanan")
+    PERPANJANGAN = "perpanjangan", _("Perpanjangan")
+    PERPANJANGAN_29 = "perpanjangan_29", _("Perpanjangan (KUHAP Pasal 29)")
+
+
+class DetentionKind(models.TextChoices):
+    RUTAN = "rutan", _("Penahanan rumah tahanan negara")
+    RUMAH = "rumah", _("Penahanan rumah")
+    KOTA = "kota", _("Penahanan kota")
+
+
+class SentenceKind(models.TextChoices):
+    PENJARA = "penjara", _("Pidana penjara")
+    KURUNGAN = "kurungan", _("Pidana kurungan")
+    SEUMUR_HIDUP = "seumur_hidup", _("Pidana penjara seumur hidup")
+    MATI = "mati", _("Pidana mati")
+
+
+TERM_SENTENCES = {SentenceKind.PENJARA, SentenceKind.KURUNGAN}
+
+
+class VerdictCourt(models.TextChoices):
+    PN = "pengadilan_negeri", _("Pengadilan Negeri")
+    PT = "pengadilan_tinggi", _("Pengadilan Tinggi")
+    MA = "mahkamah_agung", _("Mahkamah Agung")
+
+
+class RemisiKind(models.TextChoices):
+    UMUM = "umum", _("Remisi umum (17 Agustus)")
+    KHUSUS = "khusus", _("Remisi khusus (hari besar keagamaan)")
+    DASAWARSA = "dasawarsa", _("Remisi dasawarsa")
+    TAMBAHAN = "tambahan", _("Remisi tambahan")
+    KEMANUSIAAN = "kemanusiaan", _("Remisi kemanusiaan")
+    SUSULAN = "susulan", _("Remisi susulan")
+
+
+class RemisiReading(models.TextChoices):
+    """How remisi enters the fraction dates (readings differ in practice)."""
+
+    OFF_BASE = "off_base", _("Pecahan dari masa pidana setelah dikurangi remisi")
+    AS_SERVED = "as_served", _("Remisi dihitung sebagai telah dijalani (pecahan dari pidana penuh)")
+
+
+class MonthReading(models.TextChoices):
+    """How a month of remisi or of a 'paling sedikit N bulan' condition is counted."""
+
+    THIRTY_DAYS = "30_days", _("1 bulan = 30 hari")
+    CALENDAR = "calendar", _("Bulan kalender")

@@ -13,17 +13,26 @@ from rutan.facilities.models import Block, BlockSex, Facility, Sex
 
 from .choices import (
     DETAINEE_REGISTERS,
+    TERM_SENTENCES,
     CaseCategory,
     CoachingStage,
+    DetentionAuthority,
+    DetentionKind,
+    DetentionOrder,
     DisciplinaryStatus,
     EducationLevel,
     InmateStatus,
     LegalStatus,
+    MonthReading,
     PlacementEnd,
     PlacementStart,
     RegisterType,
     ReleaseKind,
     Religion,
+    RemisiKind,
+    RemisiReading,
+    SentenceKind,
+    VerdictCourt,
 )
 
 
@@ -116,10 +125,27 @@ class Inmate(TimeStampedModel):
     )
     case_article = models.CharField(_("pasal"), max_length=200, blank=True)
     admission_date = models.DateField(_("tanggal masuk"))
-    sentence_start = models.DateField(_("mulai masa pidana"), null=True, blank=True)
+    # The custody and sentence fields below are copies kept by the services from the
+    # detention periods, the verdict and the remisi ledger, so that lists filter in SQL.
+    custody_start = models.DateField(_("hari pertama penahanan"), null=True, blank=True)
+    sentence_kind = models.CharField(
+        _("jenis pidana"), max_length=15, choices=SentenceKind.choices, blank=True
+    )
+    sentence_start = models.DateField(
+        _("masa pidana dihitung mulai"),
+        null=True,
+        blank=True,
+        help_text=_("Hari pertama penahanan, digeser oleh pengurangan penahanan rumah/kota."),
+    )
     sentence_years = models.PositiveSmallIntegerField(_("pidana (tahun)"), default=0)
     sentence_months = models.PositiveSmallIntegerField(_("pidana (bulan)"), default=0)
     sentence_days = models.PositiveSmallIntegerField(_("pidana (hari)"), default=0)
+    substitute_months = models.PositiveSmallIntegerField(
+        _("kurungan pengganti denda (bulan)"), default=0
+    )
+    substitute_days = models.PositiveSmallIntegerField(
+        _("kurungan pengganti denda (hari)"), default=0
+    )
     remission_days = models.PositiveIntegerField(_("remisi (hari)"), default=0)
     block = models.ForeignKey(
         Block,
@@ -176,23 +202,34 @@ class Inmate(TimeStampedModel):
         return f"{self.name} ({self.registration_number})"
 
     @property
+    def is_detainee(self) -> bool:
+        return self.legal_status == LegalStatus.TAHANAN
+
+    @property
     def has_sentence(self) -> bool:
-        return self.sentence_start is not None and bool(
-            self.sentence_years or self.sentence_months or self.sentence_days
+        """A sentenced inmate with a term of years, months or days: the fraction dates exist.
+
+        Detainees, life and death sentences have none."""
+        return (
+            self.legal_status == LegalStatus.NARAPIDANA
+            and self.sentence_kind in TERM_SENTENCES
+            and self.sentence_start is not None
+            and bool(self.sentence_years or self.sentence_months or self.sentence_days)
         )
 
     def full_term_end(self) -> datetime.date | None:
+        """The end of the term before remisi: start + sentence + unpaid-fine substitute."""
         if not self.has_sentence:
             return None
         return self.sentence_start + relativedelta(
-            years=self.sentence_years, months=self.sentence_months, days=self.sentence_days
+            years=self.sentence_years,
+            months=self.sentence_months + self.substitute_months,
+            days=self.sentence_days + self.substitute_days,
         )
 
-    def compute_expected_release(self) -> datetime.date | None:
-        end = self.full_term_end()
-        if end is None:
-            return None
-        return max(end - datetime.timedelta(days=self.remission_days), self.sentence_start)
+    def sentence_months_total(self) -> float:
+        """The main sentence in months (days as 1/30), for conditions on sentence length."""
+        return 12 * self.sentence_years + self.sentence_months + self.sentence_days / 30
 
     def stage_on(self, on: datetime.date | None = None) -> str | None:
         """The coaching stage on `on` from the stored stage dates (None for a detainee)."""
@@ -213,7 +250,13 @@ class Inmate(TimeStampedModel):
 
     def get_stage_display(self):
         stage = self.stage
-        return CoachingStage(stage).label if stage else _("— (belum berputusan)")
+        if stage:
+            return CoachingStage(stage).label
+        if self.sentence_kind == SentenceKind.SEUMUR_HIDUP:
+            return _("— (seumur hidup: tanpa tanggal pecahan)")
+        if self.sentence_kind == SentenceKind.MATI:
+            return _("— (pidana mati: tanpa tanggal pecahan)")
+        return _("— (belum berputusan)")
 
     def clean(self):
         errors = {}
@@ -224,22 +267,14 @@ class Inmate(TimeStampedModel):
                 errors["legal_status"] = _(
                     "Register %(register)s berarti status hukum %(status)s."
                 ) % {"register": self.register_type, "status": expected.label}
-        if self.legal_status == LegalStatus.NARAPIDANA:
-            if not self.sentence_start:
-                errors["sentence_start"] = _("Narapidana harus memiliki tanggal mulai pidana.")
-            elif not (self.sentence_years or self.sentence_months or self.sentence_days):
-                errors["sentence_years"] = _("Lama pidana harus lebih dari nol.")
+        if self.legal_status == LegalStatus.NARAPIDANA and not self.sentence_kind:
+            errors["legal_status"] = _("Narapidana harus memiliki putusan; catat putusannya.")
+        if self.legal_status == LegalStatus.TAHANAN and self.sentence_kind:
+            errors["legal_status"] = _("Tahanan belum memiliki putusan pidana.")
         if self.birth_date and self.admission_date and self.birth_date >= self.admission_date:
             errors["birth_date"] = _("Tanggal lahir harus sebelum tanggal masuk.")
         if self.admission_date and self.facility_id and self.admission_date > self.facility.today():
             errors["admission_date"] = _("Tanggal masuk tidak boleh di masa depan.")
-        if self.has_sentence and self.admission_date:
-            release = self.compute_expected_release()
-            if release and release < self.admission_date:
-                errors["remission_days"] = _(
-                    "Perkiraan bebas (%(date)s) jatuh sebelum tanggal masuk; periksa lama "
-                    "pidana dan remisi."
-                ) % {"date": release.strftime("%d-%m-%Y")}
         if self.block_id and self.facility_id and self.block.facility_id != self.facility_id:
             errors["block"] = _("Blok ini bukan milik UPT tersebut.")
         if self.block_id and self.sex and self.block.sex not in (BlockSex.MIXED, self.sex):
@@ -339,3 +374,268 @@ class DisciplinaryEntry(TimeStampedModel):
 
     def __str__(self):
         return f"{self.inmate.name}: {self.sanction} ({self.occurred_on})"
+
+
+class _LegalRule(TimeStampedModel):
+    legal_basis = models.TextField(_("dasar hukum"))
+
+    class Meta:
+        abstract = True
+
+
+class DetentionCredit(_LegalRule):
+    """How much of a detention of one kind is deducted from the sentence (KUHAP 22(5))."""
+
+    kind = models.CharField(
+        _("jenis penahanan"), max_length=10, choices=DetentionKind.choices, unique=True
+    )
+    numerator = models.PositiveSmallIntegerField(_("pembilang"))
+    denominator = models.PositiveSmallIntegerField(_("penyebut"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("pengurangan masa penahanan")
+        verbose_name_plural = _("pengurangan masa penahanan")
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(numerator__lte=F("denominator")) & Q(denominator__gt=0),
+                name="detentioncredit_fraction_le_one",
+                violation_error_message=_("Pecahan harus antara 0 dan 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.numerator}/{self.denominator}"
+
+
+class WarrantLimit(_LegalRule):
+    """The longest detention one warrant of an authority may order (KUHAP Pasal 24–29)."""
+
+    authority = models.CharField(
+        _("instansi / tingkat pemeriksaan"), max_length=20, choices=DetentionAuthority.choices
+    )
+    order = models.CharField(_("jenis surat"), max_length=20, choices=DetentionOrder.choices)
+    max_days = models.PositiveSmallIntegerField(_("paling lama (hari)"))
+    max_count = models.PositiveSmallIntegerField(
+        _("paling banyak (kali)"), default=1, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("batas masa penahanan")
+        verbose_name_plural = _("batas masa penahanan")
+        ordering = ["authority", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "order"], name="warrantlimit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_authority_display()} – {self.get_order_display()}: {self.max_days}"
+
+
+class RegisterRule(_LegalRule):
+    """Which register B a sentence belongs to: the first rule whose limit the term fits."""
+
+    register_type = models.CharField(
+        _("jenis register"), max_length=6, choices=RegisterType.choices, unique=True
+    )
+    up_to_months = models.PositiveSmallIntegerField(
+        _("pidana sampai (bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk register tanpa batas atas (juga seumur hidup dan mati)."),
+    )
+
+    class Meta:
+        verbose_name = _("ketentuan register narapidana")
+        verbose_name_plural = _("ketentuan register narapidana")
+        ordering = [F("up_to_months").asc(nulls_last=True)]
+
+    def __str__(self):
+        return self.get_register_type_display()
+
+
+class ReckoningSetting(_LegalRule):
+    """The readings used where practice differs; a facility row overrides the national one."""
+
+    facility = models.OneToOneField(
+        Facility,
+        verbose_name=_("UPT"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reckoning_setting",
+        help_text=_("Kosongkan untuk ketentuan nasional."),
+    )
+    remisi_reading = models.CharField(
+        _("perhitungan remisi dalam pecahan"),
+        max_length=12,
+        choices=RemisiReading.choices,
+        default=RemisiReading.OFF_BASE,
+    )
+    month_reading = models.CharField(
+        _("perhitungan bulan"),
+        max_length=10,
+        choices=MonthReading.choices,
+        default=MonthReading.THIRTY_DAYS,
+    )
+
+    scope_path = "facility"
+
+    class Meta:
+        verbose_name = _("cara perhitungan masa pidana")
+        verbose_name_plural = _("cara perhitungan masa pidana")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility"], name="reckoning_one_per_scope", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.facility or _("Nasional"))
+
+
+class DetentionPeriod(TimeStampedModel):
+    """One warrant (surat perintah / penetapan penahanan): who detains, where, from–to."""
+
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("WBP"), on_delete=models.CASCADE, related_name="detention_periods"
+    )
+    authority = models.CharField(
+        _("instansi / tingkat pemeriksaan"), max_length=20, choices=DetentionAuthority.choices
+    )
+    order = models.CharField(
+        _("jenis surat"),
+        max_length=20,
+        choices=DetentionOrder.choices,
+        default=DetentionOrder.PENAHANAN,
+    )
+    kind = models.CharField(
+        _("jenis penahanan"),
+        max_length=10,
+        choices=DetentionKind.choices,
+        default=DetentionKind.RUTAN,
+    )
+    warrant_number = models.CharField(_("nomor surat"), max_length=100)
+    warrant_date = models.DateField(_("tanggal surat"), null=True, blank=True)
+    start = models.DateField(_("mulai"))
+    end = models.DateField(_("sampai"))
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "inmate__facility"
+
+    class Meta:
+        verbose_name = _("masa penahanan")
+        verbose_name_plural = _("masa penahanan")
+        ordering = ["inmate", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="detention_end_after_start",
+                violation_error_message=_("Tanggal akhir penahanan tidak boleh sebelum mulai."),
+            ),
+        ]
+        indexes = [models.Index(fields=["inmate", "end"])]
+
+    def __str__(self):
+        return f"{self.get_authority_display()} {self.warrant_number} ({self.start} – {self.end})"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Verdict(TimeStampedModel):
+    """The final court verdict (putusan berkekuatan hukum tetap) that makes a detainee a
+    sentenced inmate."""
+
+    inmate = models.OneToOneField(
+        Inmate, verbose_name=_("WBP"), on_delete=models.CASCADE, related_name="verdict"
+    )
+    court = models.CharField(_("tingkat pengadilan"), max_length=20, choices=VerdictCourt.choices)
+    court_name = models.CharField(_("nama pengadilan"), max_length=200)
+    number = models.CharField(_("nomor putusan"), max_length=100)
+    decided_on = models.DateField(_("tanggal putusan"))
+    final_on = models.DateField(_("tanggal berkekuatan hukum tetap"))
+    sentence_kind = models.CharField(_("jenis pidana"), max_length=15, choices=SentenceKind.choices)
+    years = models.PositiveSmallIntegerField(_("tahun"), default=0)
+    months = models.PositiveSmallIntegerField(_("bulan"), default=0)
+    days = models.PositiveSmallIntegerField(_("hari"), default=0)
+    fine = models.PositiveBigIntegerField(_("denda (Rp)"), default=0)
+    substitute_months = models.PositiveSmallIntegerField(_("kurungan pengganti (bulan)"), default=0)
+    substitute_days = models.PositiveSmallIntegerField(_("kurungan pengganti (hari)"), default=0)
+    fine_paid = models.BooleanField(_("denda dibayar"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "inmate__facility"
+
+    class Meta:
+        verbose_name = _("putusan")
+        verbose_name_plural = _("putusan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_on__gte=F("decided_on")),
+                name="verdict_final_after_decision",
+                violation_error_message=_(
+                    "Tanggal berkekuatan hukum tetap tidak boleh sebelum tanggal putusan."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(sentence_kind__in=sorted(TERM_SENTENCES))
+                    & (Q(years__gt=0) | Q(months__gt=0) | Q(days__gt=0))
+                )
+                | (
+                    Q(sentence_kind__in=[SentenceKind.SEUMUR_HIDUP, SentenceKind.MATI])
+                    & Q(years=0, months=0, days=0)
+                ),
+                name="verdict_term_matches_kind",
+                violation_error_message=_(
+                    "Pidana penjara/kurungan memerlukan lama pidana; seumur hidup dan mati tidak."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.court_name} {self.number}"
+
+    @property
+    def has_term(self) -> bool:
+        return self.sentence_kind in TERM_SENTENCES
+
+
+class RemisiGrant(TimeStampedModel):
+    """One remisi granted by decree; the ledger's sum shortens the sentence."""
+
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("WBP"), on_delete=models.CASCADE, related_name="remisi_grants"
+    )
+    kind = models.CharField(_("jenis remisi"), max_length=15, choices=RemisiKind.choices)
+    decree_number = models.CharField(_("nomor keputusan"), max_length=100)
+    decree_date = models.DateField(_("tanggal keputusan"))
+    months = models.PositiveSmallIntegerField(_("bulan"), default=0)
+    days = models.PositiveSmallIntegerField(_("hari"), default=0)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "inmate__facility"
+
+    class Meta:
+        verbose_name = _("remisi")
+        verbose_name_plural = _("remisi")
+        ordering = ["inmate", "decree_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__gt=0) | Q(days__gt=0),
+                name="remisi_not_empty",
+                violation_error_message=_("Remisi harus lebih dari nol."),
+            ),
+            models.UniqueConstraint(
+                fields=["inmate", "decree_number", "kind"],
+                name="remisi_unique_decree",
+                violation_error_message=_("Remisi dengan keputusan ini sudah tercatat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.decree_number}"

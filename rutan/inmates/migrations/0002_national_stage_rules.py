@@ -1,9 +1,10 @@
 from django.db import migrations
 
 LEGAL_BASIS = (
-    "UU No. 22 Tahun 2022 tentang Pemasyarakatan; Permenkumham No. 7 Tahun 2022 "
-    "(tahapan pembinaan: admisi-orientasi s.d. 1/3, lanjutan 1/3–1/2, asimilasi 1/2–2/3, "
-    "integrasi 2/3 s.d. bebas)"
+    "PP No. 31 Tahun 1999 tentang Pembinaan dan Pembimbingan Warga Binaan Pemasyarakatan, "
+    "Pasal 7 ayat (2) dan Pasal 9–10: tahap awal (admisi-orientasi) sampai 1/3 masa pidana; "
+    "tahap lanjutan 1/3 sampai 1/2 dan asimilasi 1/2 sampai 2/3; tahap akhir (integrasi) "
+    "2/3 sampai bebas"
 )
 
 NATIONAL = [("lanjutan", 1, 3), ("asimilasi", 1, 2), ("integrasi", 2, 3)]
