@@ -24,6 +24,7 @@ _DATA_MIGRATIONS = [
     ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
     ("partners.migrations.0002_daily_schedules", "create_schedules"),
     ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
+    ("rutan.inmates.migrations.0006_custody_alert_schedule", "create_schedule"),
 ]
 
 

@@ -159,3 +159,25 @@ def register_inmate(facility, by, **data):
         )
     inmate.refresh_from_db()
     return inmate
+
+
+def identity_data(**overrides) -> dict:
+    """`inmate_data()` without the sentence: what the registration form asks for."""
+    data = {k: v for k, v in inmate_data().items() if k not in SENTENCE_KEYS}
+    data.update(overrides)
+    return data
+
+
+def warrant(**overrides) -> dict:
+    """A first warrant: 20 days of penyidik detention in the rutan from 1 January 2025."""
+    data = {
+        "authority": "penyidik",
+        "order": "penahanan",
+        "kind": "rutan",
+        "warrant_number": "SP.HAN/01/I/2025/Reskrim",
+        "warrant_date": datetime.date(2025, 1, 1),
+        "start": datetime.date(2025, 1, 1),
+        "end": datetime.date(2025, 1, 20),
+    }
+    data.update(overrides)
+    return data

@@ -24,6 +24,7 @@ from rutan.facilities.models import Facility, FollowUpItem, FollowUpStatus
 from rutan.facilities.selectors import facility_list
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage, InmateStatus, LegalStatus
 from rutan.inmates.models import Inmate
+from rutan.inmates.selectors import ALERT_LEVELS, custody_alert_counts, custody_alerts
 from rutan.reports import charts, metrics, sections
 from rutan.reports.periods import last_month, period_of
 from rutan.reports.selectors import facility_rows, latest_report_status, totals
@@ -103,6 +104,15 @@ def facility_dashboard(*, user, facility: Facility) -> dict:
             .filter(programme__facility=facility)
             .order_by("-made_on", "-id")[:5]
         )
+    if data["can_view_inmates"]:
+        alerts = custody_alerts(user=user, facility=facility)
+        counts = custody_alert_counts(alerts)
+        data["custody_counts"] = {
+            "rows": [(code, label, counts[code]) for code, label in ALERT_LEVELS.items()],
+            "total": len(alerts),
+            "red": any(a.red for a in alerts),
+        }
+        data["custody_red"] = [a for a in alerts if a.red][:3]
     if user_can(user, Perm.ATTENDANCE_RECORD, facility):
         sessions = list(
             sessions_today(user=user, on=today)

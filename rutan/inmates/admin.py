@@ -1,3 +1,6 @@
+import copy
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -5,11 +8,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.admin import ScopedAdminMixin
+from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, is_national
+from rutan.core.services import audit_record, model_snapshot
 
 from . import services
-from .models import DisciplinaryEntry, Inmate, Placement, StageRule
+from .forms import DetentionForm
+from .models import (
+    DetentionCredit,
+    DetentionPeriod,
+    DisciplinaryEntry,
+    Inmate,
+    Placement,
+    ReckoningSetting,
+    RegisterRule,
+    RemisiGrant,
+    StageRule,
+    Verdict,
+    WarrantLimit,
+)
 
 
 class PlacementInline(admin.TabularInline):
@@ -25,6 +43,68 @@ class PlacementInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("facility", "block")
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """Custody records are written by their services (pages and API), never here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DetentionInline(_ReadOnlyInline):
+    model = DetentionPeriod
+    fields = ["authority", "order", "kind", "warrant_number", "start", "end"]
+    ordering = ["start", "id"]
+
+
+class VerdictInline(_ReadOnlyInline):
+    model = Verdict
+    fields = [
+        "court_name",
+        "number",
+        "decided_on",
+        "final_on",
+        "sentence_kind",
+        "years",
+        "months",
+        "days",
+    ]
+
+
+class RemisiInline(_ReadOnlyInline):
+    model = RemisiGrant
+    fields = ["kind", "decree_number", "decree_date", "months", "days"]
+    ordering = ["decree_date", "id"]
+
+
+class _InmateAdminForm(forms.ModelForm):
+    class Meta:
+        model = Inmate
+        fields = [*services.INMATE_FIELDS, "facility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in [n for n in self.fields if n.startswith("detention_")]:
+                del self.fields[name]
+
+
+# The admin's add form asks for the first warrant, as the register page does.
+InmateAdminForm = type(
+    "InmateAdminForm",
+    (_InmateAdminForm,),
+    {f"detention_{n}": copy.deepcopy(f) for n, f in DetentionForm.base_fields.items()},
+)
 
 
 @admin.register(Inmate)
@@ -46,16 +126,9 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "registration_number"]
     list_select_related = ["facility", "block"]
     date_hierarchy = "admission_date"
-    readonly_fields = [
-        "status",
-        "released_on",
-        "release_kind",
-        "expected_release_date",
-        "lanjutan_from",
-        "asimilasi_from",
-        "integrasi_from",
-    ]
-    inlines = [PlacementInline]
+    form = InmateAdminForm
+    readonly_fields = ["status", "released_on", "release_kind", *services.DERIVED_FIELDS]
+    inlines = [PlacementInline, DetentionInline, VerdictInline, RemisiInline]
     fieldsets = [
         (_("Identitas"), {"fields": ["name", "sex", "birth_date", "religion", "education_level"]}),
         (
@@ -80,8 +153,11 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "case_category",
                     "case_article",
+                    "custody_start",
+                    "sentence_kind",
                     "sentence_start",
                     ("sentence_years", "sentence_months", "sentence_days"),
+                    ("substitute_months", "substitute_days"),
                     "remission_days",
                     "expected_release_date",
                     ("lanjutan_from", "asimilasi_from", "integrasi_from"),
@@ -89,6 +165,14 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+    detention_fieldset = (
+        _("Surat penahanan pertama"),
+        {"fields": [f"detention_{name}" for name in DetentionForm.base_fields]},
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        return fieldsets if obj is not None else [*fieldsets, self.detention_fieldset]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -109,12 +193,18 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if change:
             saved = services.inmate_update(inmate=obj, by=request.user, **data)
         else:
-            saved = services.inmate_create(facility=obj.facility, by=request.user, **data)
+            detention = {
+                name: form.cleaned_data.get(f"detention_{name}")
+                for name in DetentionForm.base_fields
+            }
+            saved = services.inmate_create(
+                facility=obj.facility, by=request.user, detention=detention, **data
+            )
         obj.pk = saved.pk
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        """Placements are read-only here; nothing related is written by the admin."""
+        """Placements and custody records are read-only here; nothing related is written."""
 
 
 @admin.register(DisciplinaryEntry)
@@ -211,3 +301,62 @@ class StageRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
             request,
             _("Ketentuan disimpan. Tanggal tahap setiap WBP yang terdampak sedang dihitung ulang."),
         )
+
+
+class NationalRuleAdmin(admin.ModelAdmin):
+    """Rules of law kept as data: anyone on staff reads them, the directorate changes them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request, obj=None):
+        return is_national(request.user)
+
+    def has_add_permission(self, request):
+        return is_national(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        before = model_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            instance=obj,
+            before=before,
+            after=model_snapshot(obj),
+        )
+
+
+@admin.register(DetentionCredit)
+class DetentionCreditAdmin(NationalRuleAdmin):
+    list_display = ["kind", "numerator", "denominator", "legal_basis"]
+
+
+@admin.register(WarrantLimit)
+class WarrantLimitAdmin(NationalRuleAdmin):
+    list_display = ["authority", "order", "max_days", "max_count", "legal_basis"]
+    list_filter = ["authority"]
+
+
+@admin.register(RegisterRule)
+class RegisterRuleAdmin(NationalRuleAdmin):
+    list_display = ["register_type", "up_to_months", "legal_basis"]
+
+
+@admin.register(ReckoningSetting)
+class ReckoningSettingAdmin(NationalRuleAdmin):
+    list_display = ["__str__", "remisi_reading", "month_reading"]
+    fields = ["facility", "remisi_reading", "month_reading", "legal_basis"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Every stored date of the scope follows the new reading.
+        from .tasks import recompute_stages
+
+        recompute_stages.delay_on_commit(obj.facility_id)

@@ -6,3 +6,10 @@ class InmatesConfig(AppConfig):
     name = "rutan.inmates"
     label = "inmates"
     verbose_name = _("Register WBP")
+
+    def ready(self):
+        from rutan.core.services import job_kinds_register
+
+        from .models import InmateJob
+
+        job_kinds_register(InmateJob.choices)

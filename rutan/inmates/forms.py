@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
@@ -13,18 +15,20 @@ from .choices import (
     LegalStatus,
     ReleaseKind,
 )
-from .models import DisciplinaryEntry, Inmate
+from .models import DetentionPeriod, DisciplinaryEntry, Inmate, RemisiGrant, Verdict
 
 
 class InmateForm(forms.ModelForm):
-    """Register data of an inmate. Rules that span fields live in `Inmate.clean()`."""
+    """Register data of an inmate. Rules that span fields live in `Inmate.clean()`.
+
+    A new inmate is registered with the first warrant that holds them (time served counts
+    from it); the register type and legal status follow from the warrants and the verdict.
+    """
 
     class Meta:
         model = Inmate
         fields = [
             "registration_number",
-            "register_type",
-            "legal_status",
             "name",
             "sex",
             "birth_date",
@@ -34,27 +38,82 @@ class InmateForm(forms.ModelForm):
             "case_article",
             "admission_date",
             "block",
-            "sentence_start",
-            "sentence_years",
-            "sentence_months",
-            "sentence_days",
-            "remission_days",
         ]
-        widgets = {
-            "birth_date": DateInput(),
-            "admission_date": DateInput(),
-            "sentence_start": DateInput(),
-        }
+        widgets = {"birth_date": DateInput(), "admission_date": DateInput()}
 
     def __init__(self, *args, facility: Facility, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.facility = facility
         self.fields["block"].queryset = Block.objects.filter(facility=facility)
-        self.fields["sentence_months"].validators.append(_max(11))
-        self.fields["sentence_days"].validators.append(_max(30))
         if self.instance.pk:
             # A block change is a placement move with its own date, not an edit.
             del self.fields["block"]
+        else:
+            for name, field in DetentionForm.base_fields.items():
+                self.fields[f"detention_{name}"] = copy.deepcopy(field)
+
+    def detention_fields(self):
+        return [self[name] for name in self.fields if name.startswith("detention_")]
+
+    def detention(self) -> dict | None:
+        if self.instance.pk:
+            return None
+        prefix = "detention_"
+        return {
+            name[len(prefix) :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(prefix)
+        }
+
+
+class DetentionForm(forms.ModelForm):
+    class Meta:
+        model = DetentionPeriod
+        fields = ["authority", "order", "kind", "warrant_number", "warrant_date", "start", "end"]
+        widgets = {"warrant_date": DateInput(), "start": DateInput(), "end": DateInput()}
+
+
+class VerdictForm(forms.ModelForm):
+    class Meta:
+        model = Verdict
+        fields = [
+            "court",
+            "court_name",
+            "number",
+            "decided_on",
+            "final_on",
+            "sentence_kind",
+            "years",
+            "months",
+            "days",
+            "fine",
+            "substitute_months",
+            "substitute_days",
+            "fine_paid",
+        ]
+        widgets = {"decided_on": DateInput(), "final_on": DateInput()}
+        help_texts = {
+            "years": _("Kosongkan (0) untuk seumur hidup dan pidana mati."),
+            "substitute_months": _("Dijalani bila denda tidak dibayar."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["months"].validators.append(_max(11))
+        self.fields["days"].validators.append(_max(30))
+        self.fields["substitute_days"].validators.append(_max(30))
+
+
+class RemisiForm(forms.ModelForm):
+    class Meta:
+        model = RemisiGrant
+        fields = ["kind", "decree_number", "decree_date", "months", "days", "note"]
+        widgets = {"decree_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["months"].validators.append(_max(12))
+        self.fields["days"].validators.append(_max(90))
 
 
 def _max(limit):

@@ -376,6 +376,34 @@ class DisciplinaryEntry(TimeStampedModel):
         return f"{self.inmate.name}: {self.sanction} ({self.occurred_on})"
 
 
+class InmateJob(models.TextChoices):
+    """Kinds of the register's scheduled jobs, named as their Celery tasks."""
+
+    CUSTODY_ALERTS = "inmates.custody_alerts", _("Peringatan masa penahanan")
+
+
+class CustodyAlertDigest(models.Model):
+    """That one facility's custody alerts of one day were e-mailed (the key stops repeats)."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("UPT"), on_delete=models.CASCADE, related_name="+"
+    )
+    on = models.DateField(_("tanggal"))
+    alerts = models.PositiveIntegerField(_("jumlah peringatan"))
+    recipients = models.TextField(_("penerima"))
+    sent_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kiriman peringatan penahanan")
+        verbose_name_plural = _("kiriman peringatan penahanan")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "on"], name="custody_digest_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.facility} {self.on}"
+
+
 class _LegalRule(TimeStampedModel):
     legal_basis = models.TextField(_("dasar hukum"))
 

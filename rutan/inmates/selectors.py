@@ -1,14 +1,19 @@
 """Reads of the inmate register, always through the user's scope."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
 from rutan.facilities.models import Facility
 
+from . import reckoning
+from .choices import CoachingStage, InmateStatus, LegalStatus
 from .models import DisciplinaryEntry, Inmate, Placement
 
 
@@ -73,3 +78,176 @@ def facility_population_on(*, facility: Facility, on: datetime.date) -> QuerySet
 
 def disciplinary_list(*, inmate: Inmate) -> QuerySet:
     return DisciplinaryEntry.objects.filter(inmate=inmate).select_related("facility")
+
+
+def custody_record(*, inmate: Inmate) -> dict:
+    """The custody story of one inmate: warrants, verdict, remisi ledger and the arithmetic
+    of every stored date in words."""
+    from . import services
+
+    reading = reckoning.reading_for(inmate.facility)
+    periods = list(inmate.detention_periods.order_by("start", "id"))
+    credits = reckoning.credits_table()
+    for period in periods:
+        numerator, denominator, _basis = credits.get(period.kind, (1, 1, ""))
+        period.credit_label = f"{numerator}/{denominator}" if numerator != denominator else ""
+    grants = list(inmate.remisi_grants.order_by("decree_date", "id"))
+    result = services.reckon_inmate(inmate)
+    stages = []
+    if inmate.has_sentence and inmate.expected_release_date:
+        rules = services.stage_rules_for(inmate.facility)
+        for stage in (CoachingStage.LANJUTAN, CoachingStage.ASIMILASI, CoachingStage.INTEGRASI):
+            numerator, denominator = rules[stage]
+            stages.append(
+                {
+                    "label": CoachingStage(stage).label,
+                    "date": getattr(inmate, f"{stage}_from"),
+                    "how": reckoning.fraction_text(
+                        start=inmate.sentence_start,
+                        release=inmate.expected_release_date,
+                        full_end=inmate.full_term_end(),
+                        numerator=numerator,
+                        denominator=denominator,
+                        reading=reading,
+                    ),
+                }
+            )
+    return {
+        "periods": periods,
+        "verdict": services.verdict_of(inmate),
+        "grants": grants,
+        "latest_remisi": grants and max(grants, key=lambda g: (g.decree_date, g.pk)),
+        "steps": result.steps,
+        "stages": stages,
+        "reading": reading,
+        "current_warrant": periods[-1] if periods and inmate.is_detainee else None,
+    }
+
+
+@dataclass
+class CustodyAlert:
+    inmate: Inmate
+    level: str
+    date: datetime.date | None
+    days: int | None
+    advice: str
+
+    @property
+    def level_label(self) -> str:
+        return ALERT_LEVELS[self.level]
+
+    @property
+    def red(self) -> bool:
+        return self.level in RED_LEVELS
+
+
+ALERT_LEVELS = {
+    "lewat_surat": gettext_lazy("Ditahan melewati surat penahanan"),
+    "lewat_bebas": gettext_lazy("Melewati perkiraan bebas"),
+    "tanpa_surat": gettext_lazy("Tanpa surat penahanan tercatat"),
+    "3_hari": gettext_lazy("Surat berakhir ≤ 3 hari"),
+    "10_hari": gettext_lazy("Surat berakhir 4–10 hari"),
+}
+RED_LEVELS = {"lewat_surat", "lewat_bebas", "tanpa_surat"}
+WARN_DAYS = 10
+URGENT_DAYS = 3
+
+
+def _alert_for(inmate: Inmate, today: datetime.date) -> CustodyAlert | None:
+    if inmate.legal_status == LegalStatus.NARAPIDANA:
+        release = inmate.expected_release_date
+        if release is None or today <= release:
+            return None
+        return CustodyAlert(
+            inmate,
+            "lewat_bebas",
+            release,
+            (release - today).days,
+            _(
+                "Perkiraan bebas %(date)s sudah lewat %(days)s hari: periksa putusan dan "
+                "remisi hari ini, bebaskan bila benar, dan laporkan kepada Kepala UPT."
+            )
+            % {"date": reckoning.fmt(release), "days": (today - release).days},
+        )
+    end = inmate.warrant_end
+    if end is None:
+        return CustodyAlert(
+            inmate,
+            "tanpa_surat",
+            None,
+            None,
+            _("Tidak ada dasar penahanan tercatat: catat surat penahanannya hari ini."),
+        )
+    days = (end - today).days
+    if days < 0:
+        return CustodyAlert(
+            inmate,
+            "lewat_surat",
+            end,
+            days,
+            _(
+                "Surat penahanan berakhir %(date)s (%(days)s hari lalu). Hari ini juga minta "
+                "perpanjangan atau penetapan penahanan kepada instansi yang berwenang; tanpa "
+                "dasar hukum tahanan harus dikeluarkan demi hukum (KUHAP Pasal 24–28 ayat (4)). "
+                "Laporkan kepada Kepala UPT."
+            )
+            % {"date": reckoning.fmt(end), "days": -days},
+        )
+    if days <= WARN_DAYS:
+        return CustodyAlert(
+            inmate,
+            "3_hari" if days <= URGENT_DAYS else "10_hari",
+            end,
+            days,
+            _(
+                "Surat penahanan berakhir %(date)s (%(days)s hari lagi): kirim permintaan "
+                "perpanjangan atau penetapan berikutnya kepada instansi yang menahan."
+            )
+            % {"date": reckoning.fmt(end), "days": days},
+        )
+    return None
+
+
+def custody_alerts(
+    *, user=None, facility: Facility | None = None, level: str = "", perm=Perm.INMATE_VIEW
+) -> list[CustodyAlert]:
+    """Active inmates whose custody needs action today (each facility's own date):
+    detainees whose warrant ends within 10 days or has ended, or who have no warrant, and
+    sentenced inmates held past their expected release. Red first, then soonest.
+    A fixed number of queries. Without `user` every facility is read (the daily job)."""
+    qs = Inmate.objects.for_user(user, perm) if user is not None else Inmate.objects.all()
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    horizon = timezone.now().date() + datetime.timedelta(days=WARN_DAYS + 1)
+    qs = (
+        qs.filter(status=InmateStatus.ACTIVE)
+        .annotate(warrant_end=Max("detention_periods__end"))
+        .filter(
+            Q(legal_status=LegalStatus.TAHANAN)
+            & (Q(warrant_end__isnull=True) | Q(warrant_end__lte=horizon))
+            | Q(legal_status=LegalStatus.NARAPIDANA, expected_release_date__lt=horizon)
+        )
+        .select_related("facility", "block")
+    )
+    alerts = []
+    for inmate in qs:
+        alert = _alert_for(inmate, inmate.facility.today())
+        if alert is not None and (not level or alert.level == level):
+            alerts.append(alert)
+    order = list(ALERT_LEVELS)
+    alerts.sort(
+        key=lambda a: (
+            order.index(a.level),
+            a.date or datetime.date.min,
+            a.inmate.name,
+            a.inmate.pk,
+        )
+    )
+    return alerts
+
+
+def custody_alert_counts(alerts: list[CustodyAlert]) -> dict[str, int]:
+    counts = dict.fromkeys(ALERT_LEVELS, 0)
+    for alert in alerts:
+        counts[alert.level] += 1
+    return counts

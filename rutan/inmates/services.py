@@ -3,8 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
@@ -27,6 +31,7 @@ from .choices import (
     ReleaseKind,
 )
 from .models import (
+    CustodyAlertDigest,
     DetentionPeriod,
     DisciplinaryEntry,
     Inmate,
@@ -724,6 +729,70 @@ def remisi_grant_create(
 def latest_remisi(inmate: Inmate) -> RemisiGrant | None:
     """The latest grant (by decree date): what cuti menjelang bebas may last."""
     return inmate.remisi_grants.order_by("-decree_date", "-id").first()
+
+
+def _custody_recipients(facility: Facility) -> list[str]:
+    from rutan.accounts.models import User
+    from rutan.core.roles import Role
+
+    return sorted(
+        set(
+            User.objects.filter(
+                is_active=True,
+                memberships__role__in=[Role.FACILITY_HEAD, Role.REGISTRY_OFFICER],
+                memberships__facility=facility,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def custody_alerts_send() -> int:
+    """Daily: e-mail each facility's head and registry officers the custody alerts of the
+    facility's own today (warrants ending within 10 and 3 days, over-detention), once a day
+    per facility. The sent record and the e-mail share a transaction, so a failed send is
+    retried by the next run and a sent digest never repeats. Returns the alerts sent."""
+    from .selectors import custody_alerts
+
+    sent = 0
+    by_facility: dict[int, list] = {}
+    for alert in custody_alerts():
+        by_facility.setdefault(alert.inmate.facility_id, []).append(alert)
+    for alerts in by_facility.values():
+        facility = alerts[0].inmate.facility
+        today = facility.today()
+        if CustodyAlertDigest.objects.filter(facility=facility, on=today).exists():
+            continue
+        recipients = _custody_recipients(facility)
+        if not recipients:
+            continue
+        context = {
+            "facility": facility,
+            "alerts": alerts,
+            "today": today,
+            "link": settings.SITE_URL.rstrip("/")
+            + reverse("inmates:custody_alerts")
+            + f"?facility={facility.pk}",
+        }
+        try:
+            with transaction.atomic():
+                CustodyAlertDigest.objects.create(
+                    facility=facility,
+                    on=today,
+                    alerts=len(alerts),
+                    recipients=", ".join(recipients),
+                )
+                send_mail(
+                    subject=render_to_string("inmates/email/custody_subject.txt", context).strip(),
+                    message=render_to_string("inmates/email/custody_body.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
+        except IntegrityError:
+            continue  # another run sent it first
+        sent += len(alerts)
+    return sent
 
 
 def inmate_record_read(*, inmate: Inmate, by, via: str) -> None:

@@ -1,8 +1,10 @@
 from celery import shared_task
 
+from rutan.core.services import job_run
 from rutan.facilities.models import Facility
 
 from . import services
+from .models import InmateJob
 
 
 @shared_task(name="inmates.recompute_stages", acks_late=True)
@@ -10,3 +12,11 @@ def recompute_stages(facility_id: int | None) -> int:
     """Recompute stored stage dates after a stage rule changed (idempotent)."""
     facility = Facility.objects.get(pk=facility_id) if facility_id else None
     return services.inmates_recompute_stages(facility=facility)
+
+
+@shared_task(name="inmates.custody_alerts", acks_late=True)
+def custody_alerts() -> int:
+    """Daily: e-mail each facility its custody alerts (warrants ending, over-detention)."""
+    with job_run(InmateJob.CUSTODY_ALERTS) as run:
+        run.processed = services.custody_alerts_send()
+    return run.processed

@@ -12,6 +12,10 @@ urlpatterns = [
     path("wbp/<int:pk>/pindah-blok/", views.inmate_move_block, name="move_block"),
     path("wbp/<int:pk>/pindah-upt/", views.inmate_transfer, name="transfer"),
     path("wbp/<int:pk>/bebas/", views.inmate_release, name="release"),
+    path("wbp/peringatan-penahanan/", views.custody_alerts, name="custody_alerts"),
+    path("wbp/<int:pk>/penahanan/", views.detention_add, name="detention_add"),
+    path("wbp/<int:pk>/putusan/", views.verdict_record, name="verdict_record"),
+    path("wbp/<int:pk>/remisi/", views.remisi_create, name="remisi_create"),
     path("wbp/<int:pk>/register-f/", views.disciplinary_create, name="disciplinary_create"),
     path(
         "wbp/<int:pk>/register-f/<int:entry_pk>/tutup/",

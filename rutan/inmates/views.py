@@ -17,13 +17,16 @@ from rutan.facilities.selectors import block_list, facility_list
 
 from . import selectors, services
 from .forms import (
+    DetentionForm,
     DisciplinaryCloseForm,
     DisciplinaryForm,
     InmateFilterForm,
     InmateForm,
     MoveBlockForm,
     ReleaseForm,
+    RemisiForm,
     TransferForm,
+    VerdictForm,
 )
 from .models import DisciplinaryEntry
 
@@ -68,6 +71,7 @@ def inmate_detail(request, pk):
         {
             "inmate": inmate,
             "timeline": selectors.inmate_timeline(inmate=inmate),
+            "custody": selectors.custody_record(inmate=inmate),
             "disciplinary": selectors.disciplinary_list(inmate=inmate),
             "can_manage": user_can(user, Perm.INMATE_MANAGE, inmate.facility),
             "can_move": user_can(user, Perm.INMATE_MOVE, inmate.facility),
@@ -85,10 +89,13 @@ def inmate_create(request, facility_pk):
     )
     form = InmateForm(request.POST or None, facility=facility)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("detention_")}
         try:
-            inmate = services.inmate_create(facility=facility, by=request.user, **form.cleaned_data)
+            inmate = services.inmate_create(
+                facility=facility, by=request.user, detention=form.detention(), **data
+            )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, _prefixed(exc, "detention_", DetentionForm.base_fields))
         else:
             messages.success(request, _("WBP %(name)s terdaftar.") % {"name": inmate.name})
             return redirect("inmates:detail", pk=inmate.pk)
@@ -113,6 +120,15 @@ def inmate_update(request, pk):
         request,
         "inmates/inmate_form.html",
         {"form": form, "facility": inmate.facility, "inmate": inmate},
+    )
+
+
+def _prefixed(exc: ValidationError, prefix: str, names) -> ValidationError:
+    """The service's errors on the first warrant, keyed as the registration form names them."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError(
+        {(prefix + k if k in names else k): v for k, v in exc.error_dict.items()}
     )
 
 
@@ -192,6 +208,86 @@ def inmate_release(request, pk):
             inmate=inmate, on=d["on"], kind=d["kind"], by=request.user
         ),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detention_add(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    form = DetentionForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Catat surat penahanan"),
+        success=_("Surat penahanan dicatat; tanggal-tanggal dihitung ulang."),
+        perform=lambda d: services.detention_add(inmate=inmate, by=request.user, **d),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verdict_record(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    form = VerdictForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Catat putusan"),
+        success=_("Putusan dicatat: %(name)s kini narapidana.") % {"name": inmate.name},
+        perform=lambda d: services.verdict_record(inmate=inmate, by=request.user, **d),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remisi_create(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    form = RemisiForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Catat remisi"),
+        success=_("Remisi dicatat; perkiraan bebas dan tanggal hak dihitung ulang."),
+        perform=lambda d: services.remisi_grant_create(inmate=inmate, by=request.user, **d),
+    )
+
+
+@login_required
+def custody_alerts(request):
+    facilities = facility_list(user=request.user, perm=Perm.INMATE_VIEW)
+    if not facilities:
+        raise Http404
+    facility = None
+    if wanted := request.GET.get("facility"):
+        facility = get_scoped_or_404(
+            Facility.objects.all(), request.user, Perm.INMATE_VIEW, pk=_int_or_404(wanted)
+        )
+    level = request.GET.get("level") or ""
+    alerts = selectors.custody_alerts(user=request.user, facility=facility, level=level)
+    return render(
+        request,
+        "inmates/custody_alerts.html",
+        {
+            "alerts": alerts,
+            "facility": facility,
+            "level": level,
+            "levels": selectors.ALERT_LEVELS,
+            "show_facility": facility is None and len(facilities) > 1,
+        },
+    )
+
+
+def _int_or_404(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number < 2**31:
+        raise Http404
+    return number
 
 
 @login_required

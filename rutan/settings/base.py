@@ -188,6 +188,8 @@ INTERN_LOG_AUTO_APPROVE_DAYS = env.int("INTERN_LOG_AUTO_APPROVE_DAYS", default=1
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rutan <noreply@rutan.invalid>")
+# Links in e-mails sent by scheduled jobs (no request to take the host from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

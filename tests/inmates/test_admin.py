@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 
 from rutan.core.models import AuditEntry
@@ -19,25 +21,28 @@ def test_admin_add_goes_through_the_service(client, kepala, balikpapan, ruteng):
             "religion": "islam",
             "education_level": "sma",
             "facility": balikpapan.pk,
-            "registration_number": "BI.0500/2025",
-            "register_type": "B.I",
-            "legal_status": "narapidana",
+            "registration_number": "AII.0500/2025",
             "admission_date": "2025-02-01",
             "block": balikpapan.blocks.get(name="Blok A").pk,
             "case_category": "pidana_umum",
             "case_article": "",
-            "sentence_start": "2025-01-20",
-            "sentence_years": "2",
-            "sentence_months": "0",
-            "sentence_days": "0",
-            "remission_days": "0",
-            "placements-TOTAL_FORMS": "0",
-            "placements-INITIAL_FORMS": "0",
+            "detention_authority": "penuntut_umum",
+            "detention_order": "penahanan",
+            "detention_kind": "rutan",
+            "detention_warrant_number": "PRINT-12/O.4.10/2025",
+            "detention_start": "2025-01-20",
+            "detention_end": "2025-02-08",
+            **{
+                f"{prefix}-{key}": "0"
+                for prefix in ("placements", "detention_periods", "verdict", "remisi_grants")
+                for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     inmate = Inmate.objects.get(name="Teguh Saputra")
-    assert inmate.expected_release_date is not None
+    assert (inmate.register_type, inmate.custody_start) == ("A.II", datetime.date(2025, 1, 20))
+    assert inmate.detention_periods.get().warrant_number == "PRINT-12/O.4.10/2025"
     assert Placement.objects.filter(inmate=inmate, start_reason="admission").exists()
     assert AuditEntry.objects.filter(
         action="create", object_id=str(inmate.pk), actor=kepala

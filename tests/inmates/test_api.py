@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 
 from rutan.core.models import AuditEntry
 from rutan.inmates.models import Inmate
-from tests.factories import inmate_data
+from tests.factories import identity_data, warrant
 
 
 @pytest.fixture
@@ -41,36 +41,101 @@ def test_list_filters(api, kepala, balikpapan, make_inmate):
     assert api.get("/api/v1/inmates/?facility=abc").status_code == 400
 
 
-def test_create_update_and_read_audit(api, registrasi, balikpapan):
+def _json(data: dict) -> dict:
+    return {k: str(v) if hasattr(v, "isoformat") else v for k, v in data.items()}
+
+
+def test_create_verdict_remisi_and_read_audit(api, registrasi, balikpapan):
     api.force_authenticate(registrasi)
-    payload = {k: str(v) if hasattr(v, "isoformat") else v for k, v in inmate_data().items()}
+    payload = _json(identity_data())
     payload["facility"] = balikpapan.pk
+    payload["detention"] = _json(warrant())
     response = api.post("/api/v1/inmates/", payload, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["expected_release_date"] == "2027-12-27" and body["stage"] is not None
+    assert (body["legal_status"], body["register_type"], body["stage"]) == ("tahanan", "A.I", None)
     pk = body["id"]
+    verdict = {
+        "court": "pengadilan_negeri",
+        "court_name": "Pengadilan Negeri Balikpapan",
+        "number": "55/Pid.B/2025/PN Bpp",
+        "decided_on": "2025-01-15",
+        "final_on": "2025-01-20",
+        "sentence_kind": "penjara",
+        "years": 3,
+    }
+    response = api.post(f"/api/v1/inmates/{pk}/verdict/", verdict, format="json")
+    assert response.status_code == 201, response.json()
+    response = api.post(
+        f"/api/v1/inmates/{pk}/remisi/",
+        {
+            "kind": "khusus",
+            "decree_number": "PAS-99.PK.05.04",
+            "decree_date": "2025-03-31",
+            "days": 15,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = api.get(f"/api/v1/inmates/{pk}/").json()
+    # 3 years from the first day of detention (1 Jan 2025) less 15 days of remisi.
+    assert body["expected_release_date"] == "2027-12-17" and body["stage"] is not None
+    assert (body["register_type"], body["remission_days"]) == ("B.I", 15)
     response = api.patch(f"/api/v1/inmates/{pk}/", {"remission_days": 35}, format="json")
-    assert response.status_code == 200 and response.json()["expected_release_date"] == "2027-11-27"
-    api.get(f"/api/v1/inmates/{pk}/")
-    assert AuditEntry.objects.filter(action="read", via="api", object_id=str(pk)).count() == 1
+    assert response.status_code == 200 and response.json()["remission_days"] == 15
+    assert len(api.get(f"/api/v1/inmates/{pk}/remisi/").json()) == 1
+    assert api.get(f"/api/v1/inmates/{pk}/detention-periods/").json()[0]["days"] == 20
+    # The record, its remisi and its warrants: three reads of personal data.
+    assert AuditEntry.objects.filter(action="read", via="api", object_id=str(pk)).count() == 3
 
 
 def test_create_refuses_bad_input_in_indonesian(api, registrasi, balikpapan, ruteng):
     api.force_authenticate(registrasi)
-    payload = {
-        k: str(v) if hasattr(v, "isoformat") else v
-        for k, v in inmate_data(sentence_years=0).items()
-    }
+    payload = _json(identity_data())
     payload["facility"] = balikpapan.pk
     response = api.post("/api/v1/inmates/", payload, format="json")
     assert response.status_code == 400
-    assert response.json()["sentence_years"] == ["Lama pidana harus lebih dari nol."]
+    assert "surat penahanan pertama" in str(response.json()["detention"])
+    payload["detention"] = _json(warrant(end="2025-03-01"))
+    response = api.post("/api/v1/inmates/", payload, format="json")
+    assert response.status_code == 400
+    assert "paling lama 20 hari" in str(response.json()["detention"])
     payload["facility"] = ruteng.pk
-    payload["sentence_years"] = 2
+    payload["detention"] = _json(warrant())
     response = api.post("/api/v1/inmates/", payload, format="json")
     assert response.status_code == 400 and "facility" in response.json()
     assert not Inmate.objects.exists()
+
+
+def test_verdict_and_remisi_refused_with_reasons(api, registrasi, balikpapan, make_inmate):
+    inmate = make_inmate(balikpapan, register_type="A.I", legal_status="tahanan")
+    api.force_authenticate(registrasi)
+    url = f"/api/v1/inmates/{inmate.pk}/"
+    life = {
+        "court": "pengadilan_negeri",
+        "court_name": "PN Balikpapan",
+        "number": "1/Pid.Sus/2025/PN Bpp",
+        "decided_on": str(inmate.admission_date),
+        "final_on": str(inmate.admission_date),
+        "sentence_kind": "seumur_hidup",
+        "years": 5,
+    }
+    response = api.post(url + "verdict/", life, format="json")
+    assert response.status_code == 400
+    assert "seumur hidup" in str(response.json())
+    response = api.post(
+        url + "remisi/",
+        {
+            "kind": "umum",
+            "decree_number": "X",
+            "decree_date": str(inmate.admission_date),
+            "days": 5,
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "putusan" in str(response.json())
+    inmate.refresh_from_db()
+    assert inmate.legal_status == "tahanan" and not inmate.remisi_grants.exists()
 
 
 def test_list_query_count_is_bounded(

@@ -7,14 +7,16 @@ from django.utils import timezone
 from rutan.core.models import AuditEntry
 from rutan.inmates import selectors, services
 from rutan.inmates.models import DisciplinaryEntry, Inmate, Placement
-from tests.factories import inmate_data
+from tests.factories import identity_data, warrant
 
 D = datetime.timedelta
 
 
 def test_create_opens_admission_placement_and_audits(balikpapan, registrasi):
     block = balikpapan.blocks.get(name="Blok A")
-    inmate = services.inmate_create(facility=balikpapan, by=registrasi, **inmate_data(block=block))
+    inmate = services.inmate_create(
+        facility=balikpapan, by=registrasi, detention=warrant(), **identity_data(block=block)
+    )
     placement = Placement.objects.get(inmate=inmate)
     assert (placement.facility, placement.block, placement.start_reason) == (
         balikpapan,
@@ -22,6 +24,10 @@ def test_create_opens_admission_placement_and_audits(balikpapan, registrasi):
         "admission",
     )
     assert placement.start_date == inmate.admission_date
+    # A new inmate is a detainee whose register follows the authority holding them.
+    assert (inmate.legal_status, inmate.register_type) == ("tahanan", "A.I")
+    assert inmate.custody_start == datetime.date(2025, 1, 1)
+    assert inmate.stage is None and inmate.expected_release_date is None
     entry = AuditEntry.objects.get(object_type="inmates.inmate", object_id=str(inmate.pk))
     assert entry.actor == registrasi and entry.action == "create"
     assert entry.after["name"] == "Budi Santoso"
@@ -33,25 +39,28 @@ def test_create_refuses_bad_data_and_writes_nothing(balikpapan, registrasi):
         services.inmate_create(
             facility=balikpapan,
             by=registrasi,
-            **inmate_data(
-                sentence_years=0,
-                sentence_months=0,
-                sentence_days=0,
-                birth_date=datetime.date(2026, 1, 1),
-            ),
+            detention=warrant(),
+            **identity_data(birth_date=datetime.date(2026, 1, 1)),
         )
-    assert "Lama pidana harus lebih dari nol." in exc.value.message_dict["sentence_years"]
     assert "Tanggal lahir harus sebelum tanggal masuk." in exc.value.message_dict["birth_date"]
     assert not Inmate.objects.exists() and not Placement.objects.exists()
     assert not AuditEntry.objects.exists()
 
 
-def test_register_type_must_match_legal_status(balikpapan, registrasi):
+def test_create_needs_the_first_warrant_and_a_lawful_one(balikpapan, registrasi):
+    with pytest.raises(ValidationError) as exc:
+        services.inmate_create(facility=balikpapan, by=registrasi, **identity_data())
+    assert "warrant_number" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.inmate_create(
-            facility=balikpapan, by=registrasi, **inmate_data(register_type="A.II")
+            facility=balikpapan,
+            by=registrasi,
+            detention=warrant(end=datetime.date(2025, 1, 21)),
+            **identity_data(),
         )
-    assert "legal_status" in exc.value.message_dict
+    assert "paling lama 20 hari" in exc.value.message_dict["end"][0]
+    assert "KUHAP" in exc.value.message_dict["end"][0]
+    assert not Inmate.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_women_only_in_a_womens_or_mixed_block(balikpapan, registrasi):
@@ -59,7 +68,10 @@ def test_women_only_in_a_womens_or_mixed_block(balikpapan, registrasi):
         services.inmate_create(
             facility=balikpapan,
             by=registrasi,
-            **inmate_data(sex="P", name="Sari Lestari", block=balikpapan.blocks.get(name="Blok A")),
+            detention=warrant(),
+            **identity_data(
+                sex="P", name="Sari Lestari", block=balikpapan.blocks.get(name="Blok A")
+            ),
         )
     assert exc.value.message_dict["block"] == ["Blok ini untuk laki-laki."]
 
@@ -68,21 +80,28 @@ def test_duplicate_registration_is_a_field_error(balikpapan, registrasi, make_in
     make_inmate(balikpapan, registration_number="BI.0007/2025")
     with pytest.raises(ValidationError) as exc:
         services.inmate_create(
-            facility=balikpapan, by=registrasi, **inmate_data(registration_number="BI.0007/2025")
+            facility=balikpapan,
+            by=registrasi,
+            detention=warrant(),
+            **identity_data(registration_number="BI.0007/2025"),
         )
     assert "Nomor registrasi ini sudah dipakai di UPT ini." in str(exc.value)
 
 
 def test_update_audits_before_and_after(balikpapan, registrasi, make_inmate):
     inmate = make_inmate(balikpapan)
-    services.inmate_update(inmate=inmate, by=registrasi, remission_days=35)
-    inmate.refresh_from_db()
-    assert inmate.expected_release_date == datetime.date(2027, 11, 27)
-    entry = AuditEntry.objects.filter(action="update").latest("id")
-    assert entry.before["remission_days"] == 5
-    assert entry.before["expected_release_date"] == "2027-12-27"
+    services.inmate_update(inmate=inmate, by=registrasi, case_article="Pasal 363 KUHP")
+    entry = AuditEntry.objects.filter(action="update", object_type="inmates.inmate").latest("id")
+    assert entry.before["case_article"] == ""
     assert "name" not in entry.before  # only what changed is kept
-    assert entry.after["remission_days"] == 35
+    assert entry.after["case_article"] == "Pasal 363 KUHP"
+
+
+def test_update_cannot_touch_the_sentence(balikpapan, registrasi, make_inmate):
+    inmate = make_inmate(balikpapan)
+    services.inmate_update(inmate=inmate, by=registrasi, remission_days=35, sentence_years=1)
+    inmate.refresh_from_db()
+    assert (inmate.remission_days, inmate.sentence_years) == (5, 3)
 
 
 def test_transfer_keeps_history_answerable_by_date(balikpapan, ruteng, registrasi, make_inmate):
@@ -160,7 +179,7 @@ def test_only_authorised_roles_write(balikpapan, pembina, make_inmate):
         services.inmate_release(inmate=inmate, on=timezone.localdate(), by=pembina)
     with pytest.raises(ValidationError):
         services.inmate_create(
-            facility=balikpapan, by=pembina, **inmate_data(registration_number="X")
+            facility=balikpapan, by=pembina, detention=warrant(), **identity_data()
         )
 
 

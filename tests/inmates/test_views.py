@@ -110,36 +110,116 @@ def test_create_form_shows_indonesian_errors_and_saves_nothing(client, registras
     assert not Inmate.objects.exists()
 
 
-def test_create_form_registers_inmate(client, registrasi, balikpapan):
+def test_registry_officer_registers_records_verdict_and_remisi(client, registrasi, balikpapan):
+    """The registry's path through the pages: register with the first warrant, extend it,
+    record the verdict and a remisi; every date is counted from the first day of detention
+    and the page says how."""
     client.force_login(registrasi)
     block = balikpapan.blocks.get(name="Blok A")
     response = client.post(
         reverse("inmates:create", args=[balikpapan.pk]),
         {
             "name": "Rizky Hidayat",
-            "registration_number": "BI.0042/2025",
-            "register_type": "B.I",
-            "legal_status": "narapidana",
+            "registration_number": "AI.0042/2025",
             "sex": "L",
             "birth_date": "1995-03-04",
             "religion": "islam",
             "education_level": "smp",
             "case_category": "narkotika",
-            "admission_date": "2025-01-10",
-            "sentence_start": "2025-01-01",
+            "admission_date": "2025-01-02",
             "block": block.pk,
-            "sentence_years": "4",
-            "sentence_months": "6",
-            "sentence_days": "0",
-            "remission_days": "30",
+            "detention_authority": "penyidik",
+            "detention_order": "penahanan",
+            "detention_kind": "rutan",
+            "detention_warrant_number": "SP.HAN/12/I/2025",
+            "detention_warrant_date": "2025-01-01",
+            "detention_start": "2025-01-01",
+            "detention_end": "2025-01-20",
         },
     )
     inmate = Inmate.objects.get()
     assert response.status_code == 302 and response.url == reverse(
         "inmates:detail", args=[inmate.pk]
     )
-    assert inmate.expected_release_date == datetime.date(2029, 6, 1)
+    assert (inmate.register_type, inmate.legal_status) == ("A.I", "tahanan")
     assert Placement.objects.get(inmate=inmate).block == block
+    response = client.post(
+        reverse("inmates:detention_add", args=[inmate.pk]),
+        {
+            "authority": "penyidik",
+            "order": "perpanjangan",
+            "kind": "rutan",
+            "warrant_number": "B-45/PU/2025",
+            "warrant_date": "2025-01-18",
+            "start": "2025-01-21",
+            "end": "2025-03-01",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("inmates:verdict_record", args=[inmate.pk]),
+        {
+            "court": "pengadilan_negeri",
+            "court_name": "Pengadilan Negeri Balikpapan",
+            "number": "101/Pid.Sus/2025/PN Bpp",
+            "decided_on": "2025-02-20",
+            "final_on": "2025-02-28",
+            "sentence_kind": "penjara",
+            "years": "4",
+            "months": "6",
+            "days": "0",
+            "fine": "0",
+            "substitute_months": "0",
+            "substitute_days": "0",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("inmates:remisi_create", args=[inmate.pk]),
+        {
+            "kind": "umum",
+            "decree_number": "PAS-1712.PK.05.04 Tahun 2025",
+            "decree_date": "2025-08-17",
+            "months": "1",
+            "days": "0",
+        },
+    )
+    assert response.status_code == 302
+    inmate.refresh_from_db()
+    # Unbroken rutan detention from 1 January: the term runs from that day, 4 y 6 m
+    # → 1 July 2029, less 1 month of remisi at 30 days → 1 June 2029.
+    assert inmate.sentence_start == datetime.date(2025, 1, 1)
+    assert inmate.expected_release_date == datetime.date(2029, 6, 1)
+    assert (inmate.register_type, inmate.legal_status) == ("B.I", "narapidana")
+    page = client.get(reverse("inmates:detail", args=[inmate.pk])).content.decode()
+    assert "Bagaimana tanggal ini dihitung" in page
+    assert "Hari pertama penahanan: 01-01-2025" in page
+    assert "perkiraan bebas 01-06-2029" in page
+    assert "B-45/PU/2025" in page and "101/Pid.Sus/2025/PN Bpp" in page
+
+
+def test_bad_warrant_on_the_form_is_shown_on_its_field(client, registrasi, balikpapan):
+    client.force_login(registrasi)
+    data = {
+        "name": "Rizky Hidayat",
+        "registration_number": "AI.0042/2025",
+        "sex": "L",
+        "birth_date": "1995-03-04",
+        "religion": "islam",
+        "education_level": "smp",
+        "case_category": "narkotika",
+        "admission_date": "2025-01-02",
+        "detention_authority": "penyidik",
+        "detention_order": "penahanan",
+        "detention_kind": "rutan",
+        "detention_warrant_number": "SP.HAN/12/I/2025",
+        "detention_start": "2025-01-01",
+        "detention_end": "2025-02-20",
+    }
+    response = client.post(reverse("inmates:create", args=[balikpapan.pk]), data)
+    assert response.status_code == 200
+    assert "paling lama 20 hari" in response.context["form"].errors["detention_end"][0]
+    assert not Inmate.objects.exists()
 
 
 def test_transfer_through_the_ui(client, kepala, balikpapan, ruteng, make_inmate):
