@@ -129,7 +129,7 @@ class DetentionOrder(models.TextChoices):
 
 
 class DetentionKind(models.TextChoices):
-    RUTAN = "rutan", _("Penahanan rumah tahanan negara")
+    RUTAN = "rutan", _("Penahanan rutan")
     RUMAH = "rumah", _("Penahanan rumah")
     KOTA = "kota", _("Penahanan kota")
 

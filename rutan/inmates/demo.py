@@ -4,7 +4,6 @@ import datetime
 import random
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from rutan.core.demo import DemoContext, seeder
 
@@ -241,16 +240,22 @@ def _register(facility, admin, data: dict, rng: random.Random, today: datetime.d
             services.remisi_grant_create(inmate=inmate, by=admin, **grant)
         except ValidationError:
             break  # the ledger may never reach the sentence
+    inmate.refresh_from_db()
+    if inmate.expected_release_date and inmate.expected_release_date < today:
+        # Remisi brought the release into the past: the registry released them that day.
+        services.inmate_release(
+            inmate=inmate, on=max(inmate.expected_release_date, inmate.admission_date), by=admin
+        )
     return inmate
 
 
 @seeder(order=20)
 def seed_inmates(ctx: DemoContext) -> None:
     admin = ctx.data["users"]["admin"]
-    today = timezone.localdate()
     created = 0
     for code, count, women in PLAN:
         facility = ctx.data["facilities"][code]
+        today = facility.today()
         rng = random.Random(f"rutan-demo-{code}")
         blocks = {b.name: b for b in facility.blocks.all()}
         men_blocks = [b for b in blocks.values() if b.sex == "L" and b.name != "Blok Mapenaling"]
@@ -263,7 +268,7 @@ def seed_inmates(ctx: DemoContext) -> None:
             _register(facility, admin, data, rng, today)
             created += 1
     if created:
-        _history(ctx, admin, today)
+        _history(ctx, admin, ctx.data["facilities"]["rutan-balikpapan"].today())
     ctx.log(f"{created} WBP baru (total {Inmate.objects.count()})")
 
 
@@ -274,7 +279,10 @@ def _history(ctx: DemoContext, admin, today: datetime.date) -> None:
     rng = random.Random("rutan-demo-history")
     men = list(
         Inmate.objects.filter(
-            facility=balikpapan, sex="L", admission_date__lt=today - datetime.timedelta(days=40)
+            facility=balikpapan,
+            sex="L",
+            status="active",
+            admission_date__lt=today - datetime.timedelta(days=40),
         ).order_by("id")[:60]
     )
     mapenaling = balikpapan.blocks.get(name="Blok Mapenaling")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
@@ -194,16 +194,21 @@ def _alert_for(inmate: Inmate, today: datetime.date) -> CustodyAlert | None:
             % {"date": reckoning.fmt(end), "days": -days},
         )
     if days <= WARN_DAYS:
+        when = (
+            _("hari ini")
+            if days == 0
+            else ngettext("%(days)s hari lagi", "%(days)s hari lagi", days) % {"days": days}
+        )
         return CustodyAlert(
             inmate,
             "3_hari" if days <= URGENT_DAYS else "10_hari",
             end,
             days,
             _(
-                "Surat penahanan berakhir %(date)s (%(days)s hari lagi): kirim permintaan "
-                "perpanjangan atau penetapan berikutnya kepada instansi yang menahan."
+                "Surat penahanan berakhir %(date)s (%(when)s): kirim permintaan perpanjangan "
+                "atau penetapan berikutnya kepada instansi yang menahan."
             )
-            % {"date": reckoning.fmt(end), "days": days},
+            % {"date": reckoning.fmt(end), "when": when},
         )
     return None
 
