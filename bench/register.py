@@ -34,7 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rutan.accounts.models import Membership, User  # noqa: E402
 from rutan.core.roles import Role  # noqa: E402
 from rutan.facilities.models import Block, Facility, RegionalOffice  # noqa: E402
-from rutan.inmates.models import Inmate  # noqa: E402
+from rutan.inmates.models import DetentionPeriod, Inmate, Verdict  # noqa: E402
 from rutan.inmates.services import inmates_recompute_stages  # noqa: E402
 
 
@@ -86,11 +86,43 @@ def populate(n: int) -> Facility:
                 case_category="pidana_umum",
                 admission_date=start,
                 sentence_start=start,
+                sentence_kind="penjara",
                 sentence_years=rng.randint(1, 8),
                 block=block,
             )
         )
     Inmate.objects.bulk_create(batch, batch_size=2000)
+    # The custody records the stored dates are derived from: a one-day warrant and a verdict
+    # final on the start day, so the term counts from it.
+    DetentionPeriod.objects.bulk_create(
+        [
+            DetentionPeriod(
+                inmate=i,
+                authority="pengadilan_negeri",
+                warrant_number="BENCH",
+                start=i.sentence_start,
+                end=i.sentence_start,
+            )
+            for i in batch
+        ],
+        batch_size=2000,
+    )
+    Verdict.objects.bulk_create(
+        [
+            Verdict(
+                inmate=i,
+                court="pengadilan_negeri",
+                court_name="PN Bench",
+                number="BENCH",
+                decided_on=i.sentence_start,
+                final_on=i.sentence_start,
+                sentence_kind="penjara",
+                years=i.sentence_years,
+            )
+            for i in batch
+        ],
+        batch_size=2000,
+    )
     if batch:
         inmates_recompute_stages(facility=facility)
     user, _ = User.objects.get_or_create(username="bench-kepala")
