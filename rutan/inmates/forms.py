@@ -116,6 +116,17 @@ class RemisiForm(forms.ModelForm):
         self.fields["days"].validators.append(_max(90))
 
 
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Mis. salah ketik nomor atau tanggal. Data yang dibatalkan tetap tercatat di log audit."
+        ),
+    )
+
+
 def _max(limit):
     return MaxValueValidator(limit, message=_("Nilai paling besar %(limit_value)s."))
 

@@ -531,7 +531,13 @@ def _detention_add(
     if errors:
         raise ValidationError(errors)
     period.save()
-    audit_record(actor=by, action=AuditAction.CREATE, instance=period, after=model_snapshot(period))
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=period,
+        after=model_snapshot(period),
+        facility_id=inmate.facility_id,
+    )
     return period
 
 
@@ -641,7 +647,11 @@ def verdict_record(
     inmate.updated_by = by
     _recompute(inmate)
     audit_record(
-        actor=by, action=AuditAction.CREATE, instance=verdict, after=model_snapshot(verdict)
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=verdict,
+        after=model_snapshot(verdict),
+        facility_id=inmate.facility_id,
     )
     audit_record(
         actor=by,
@@ -715,7 +725,13 @@ def remisi_grant_create(
         )
     inmate.full_clean()
     inmate.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
-    audit_record(actor=by, action=AuditAction.CREATE, instance=grant, after=model_snapshot(grant))
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=grant,
+        after=model_snapshot(grant),
+        facility_id=inmate.facility_id,
+    )
     audit_record(
         actor=by,
         action=AuditAction.UPDATE,
@@ -724,6 +740,65 @@ def remisi_grant_create(
         after=model_snapshot(inmate, DERIVED_FIELDS),
     )
     return grant
+
+
+def _custody_entry_remove(entry, *, inmate: Inmate, by, reason: str) -> None:
+    """Remove a wrongly entered warrant, remisi grant or verdict: the reason and the whole
+    entry are kept in the audit log, and every date is recomputed."""
+    require(by, Perm.INMATE_MANAGE, inmate.facility)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Tulis alasan pembatalan (paling sedikit 5 huruf).")})
+    locked = Inmate.objects.select_for_update().get(pk=inmate.pk)
+    if locked.status != InmateStatus.ACTIVE:
+        raise ValidationError(_("WBP ini tidak lagi aktif di UPT ini."))
+    before = model_snapshot(locked, DERIVED_FIELDS)
+    snapshot = model_snapshot(entry)
+    audit_record(
+        actor=by,
+        action=AuditAction.DELETE,
+        instance=entry,
+        # The whole entry, and why it was removed (the log keeps what the table no longer does).
+        before={**snapshot, "reason": reason},
+        facility_id=locked.facility_id,
+    )
+    entry.delete()
+    _recompute(locked)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=locked,
+        before=before,
+        after=model_snapshot(locked, DERIVED_FIELDS),
+    )
+
+
+@transaction.atomic
+def detention_remove(*, period: DetentionPeriod, by, reason: str) -> None:
+    """Remove a wrongly entered warrant; the first warrant of a detainee stays (it is the
+    basis of the detention), and none before a recorded verdict is removed silently."""
+    inmate = period.inmate
+    if verdict_of(inmate) is None and inmate.detention_periods.count() == 1:
+        raise ValidationError(
+            _("Surat penahanan satu-satunya tidak dapat dibatalkan; catat surat yang benar dulu.")
+        )
+    _custody_entry_remove(period, inmate=inmate, by=by, reason=reason)
+
+
+@transaction.atomic
+def remisi_grant_remove(*, grant: RemisiGrant, by, reason: str) -> None:
+    """Remove a wrongly entered remisi grant; the expected release moves back."""
+    _custody_entry_remove(grant, inmate=grant.inmate, by=by, reason=reason)
+
+
+@transaction.atomic
+def verdict_remove(*, verdict: Verdict, by, reason: str) -> None:
+    """Remove a wrongly entered verdict: the inmate is a detainee again (with the remisi
+    ledger kept aside in the audit log and removed, since remisi needs a verdict)."""
+    inmate = verdict.inmate
+    for grant in list(inmate.remisi_grants.all()):
+        _custody_entry_remove(grant, inmate=inmate, by=by, reason=reason)
+    _custody_entry_remove(verdict, inmate=inmate, by=by, reason=reason)
 
 
 def latest_remisi(inmate: Inmate) -> RemisiGrant | None:

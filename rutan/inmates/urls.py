@@ -16,6 +16,13 @@ urlpatterns = [
     path("wbp/<int:pk>/penahanan/", views.detention_add, name="detention_add"),
     path("wbp/<int:pk>/putusan/", views.verdict_record, name="verdict_record"),
     path("wbp/<int:pk>/remisi/", views.remisi_create, name="remisi_create"),
+    path(
+        "wbp/<int:pk>/penahanan/<int:entry_pk>/batal/",
+        views.detention_remove,
+        name="detention_remove",
+    ),
+    path("wbp/<int:pk>/remisi/<int:entry_pk>/batal/", views.remisi_remove, name="remisi_remove"),
+    path("wbp/<int:pk>/putusan/batal/", views.verdict_remove, name="verdict_remove"),
     path("wbp/<int:pk>/register-f/", views.disciplinary_create, name="disciplinary_create"),
     path(
         "wbp/<int:pk>/register-f/<int:entry_pk>/tutup/",

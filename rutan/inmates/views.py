@@ -25,10 +25,11 @@ from .forms import (
     MoveBlockForm,
     ReleaseForm,
     RemisiForm,
+    RemoveForm,
     TransferForm,
     VerdictForm,
 )
-from .models import DisciplinaryEntry
+from .models import DetentionPeriod, DisciplinaryEntry, RemisiGrant, Verdict
 
 PAGE_SIZE = 25
 
@@ -252,6 +253,60 @@ def remisi_create(request, pk):
         title=_("Catat remisi"),
         success=_("Remisi dicatat; perkiraan bebas dan tanggal hak dihitung ulang."),
         perform=lambda d: services.remisi_grant_create(inmate=inmate, by=request.user, **d),
+    )
+
+
+def _remove(request, inmate, *, entry, what, perform):
+    form = RemoveForm(request.POST or None)
+    return _inmate_action(
+        request,
+        inmate,
+        form,
+        title=_("Batalkan %(what)s: %(entry)s") % {"what": what, "entry": entry},
+        success=_("%(what)s dibatalkan; tanggal-tanggal dihitung ulang.") % {"what": what},
+        perform=lambda d: perform(by=request.user, reason=d["reason"]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detention_remove(request, pk, entry_pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    period = get_object_or_404(DetentionPeriod, pk=entry_pk, inmate=inmate)
+    return _remove(
+        request,
+        inmate,
+        entry=period.warrant_number,
+        what=_("surat penahanan"),
+        perform=lambda **kw: services.detention_remove(period=period, **kw),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remisi_remove(request, pk, entry_pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    grant = get_object_or_404(RemisiGrant, pk=entry_pk, inmate=inmate)
+    return _remove(
+        request,
+        inmate,
+        entry=grant.decree_number,
+        what=_("remisi"),
+        perform=lambda **kw: services.remisi_grant_remove(grant=grant, **kw),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verdict_remove(request, pk):
+    inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
+    verdict = get_object_or_404(Verdict, inmate=inmate)
+    return _remove(
+        request,
+        inmate,
+        entry=verdict.number,
+        what=_("putusan"),
+        perform=lambda **kw: services.verdict_remove(verdict=verdict, **kw),
     )
 
 

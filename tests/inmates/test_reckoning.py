@@ -344,3 +344,38 @@ def test_verdict_refuses_contradictions(record, registrasi):
     assert "decided_on" in exc.value.message_dict
     inmate.refresh_from_db()
     assert inmate.legal_status == "tahanan" and not Verdict.objects.exists()
+
+
+def test_corrections_are_audited_and_recompute(record, registrasi, client):
+    """A remisi typed twice, then a verdict recorded on the wrong inmate: each is removed
+    with a reason kept in the audit log, and the dates follow."""
+    from rutan.core.models import AuditEntry
+
+    inmate = _two_years_from_9_may_2017(record)
+    grant = inmate.remisi_grants.latest("decree_date")
+    with pytest.raises(ValidationError):
+        services.remisi_grant_remove(grant=grant, by=registrasi, reason="")
+    services.remisi_grant_remove(grant=grant, by=registrasi, reason="Salah ketik keputusan")
+    inmate.refresh_from_db()
+    assert inmate.remission_days == 45 and inmate.expected_release_date == D(2019, 3, 25)
+    entry = AuditEntry.objects.get(action="delete", object_type="inmates.remisigrant")
+    assert entry.before["reason"] == "Salah ketik keputusan" and entry.before["months"] == 2
+    assert entry.facility_id == inmate.facility_id
+    client.force_login(registrasi)
+    page = client.post(
+        f"/wbp/{inmate.pk}/putusan/batal/", {"reason": "Putusan milik WBP lain"}, follow=True
+    )
+    assert "putusan dibatalkan" in page.content.decode()
+    inmate.refresh_from_db()
+    assert (inmate.legal_status, inmate.register_type, inmate.expected_release_date) == (
+        "tahanan",
+        "A.I",
+        None,
+    )
+    assert not inmate.remisi_grants.exists() and not Verdict.objects.exists()
+    only = inmate.detention_periods.order_by("start").first()
+    services.detention_remove(
+        period=inmate.detention_periods.latest("start"), by=registrasi, reason="Dobel input"
+    )
+    with pytest.raises(ValidationError, match="satu-satunya"):
+        services.detention_remove(period=only, by=registrasi, reason="Dobel input")
