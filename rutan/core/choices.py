@@ -54,3 +54,10 @@ class LiteracyLevel(models.TextChoices):
 
 
 LITERACY_ORDER = list(LiteracyLevel.values)
+
+
+class Script(models.TextChoices):
+    """The scripts literacy is assessed in; each has its own track of levels (LiteracyLevel)."""
+
+    LATIN = "latin", _("Latin")
+    ARAB_QURAN = "arab_quran", _("Arab / Al-Qur'an")
