@@ -1,10 +1,14 @@
 """Literacy levels are national data: read by staff, changed only by the directorate."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from rutan.core import services
+from rutan.core.i18n_extra import LITERACY_LEVELS
 from rutan.core.models import AuditEntry, LiteracyLevel
 from tests.factories import literacy_level
 
@@ -67,3 +71,18 @@ def test_admin_reads_for_staff_and_writes_for_the_directorate(client, kepala, na
     assert AuditEntry.objects.filter(
         object_type="core.literacylevel", actor=national_admin
     ).exists()
+
+
+def test_seeded_texts_are_translated_and_edited_ones_show_as_typed(db):
+    seed = importlib.import_module("rutan.core.migrations.0004_literacy_levels")
+    seeded = {
+        spec[key] for spec in seed.LEVELS for key in ("label", "description", "recommendation")
+    } - {""}
+    assert seeded == set(LITERACY_LEVELS)
+    level = literacy_level("quran_iqra")
+    with translation.override("en"):
+        assert literacy_level("buta_aksara").display_label == "Illiterate"
+        assert level.display_label == "Knows the hijaiyah letters (Iqra books 1–3)"
+        assert str(level) == "Knows the hijaiyah letters (Iqra books 1–3) (Arabic / Qur'an)"
+        level.label = "Iqra dasar"
+        assert level.display_label == "Iqra dasar"
