@@ -76,6 +76,7 @@ class PsychologicalAssessmentAdmin(_ReadOnlyAssessmentAdmin):
 class LiteracyAssessmentAdmin(_ReadOnlyAssessmentAdmin):
     list_display = ["inmate", "assessed_on", "script", "level", "assessor", "status"]
     list_filter = ["status", "script", "level"]
+    list_select_related = [*_ReadOnlyAssessmentAdmin.list_select_related, "level"]
 
 
 @admin.register(InterestAssessment)

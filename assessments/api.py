@@ -9,7 +9,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rutan.core.choices import ProgrammeArea
+from rutan.core.choices import ProgrammeArea, Script
+from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.inmates import selectors as inmate_selectors
 from rutan.inmates.models import Inmate
@@ -67,6 +68,13 @@ class PsychologicalSerializer(_AssessmentSerializer):
 
 class LiteracySerializer(_AssessmentSerializer):
     inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
+    level = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=LiteracyLevel.objects.all(),
+        help_text=_("Kode tingkat dari aksara yang sama, mis. paket_b (Latin), quran_iqra."),
+    )
+    level_label = serializers.CharField(source="level.display_label", read_only=True)
+    level_rank = serializers.IntegerField(source="level.rank", read_only=True)
 
     class Meta:
         model = LiteracyAssessment
@@ -74,6 +82,8 @@ class LiteracySerializer(_AssessmentSerializer):
             *COMMON,
             "script",
             "level",
+            "level_label",
+            "level_rank",
             "reading_score",
             "writing_score",
             "numeracy_score",
@@ -123,6 +133,11 @@ _FILTERS = [
     OpenApiParameter("date_from", OpenApiTypes.DATE),
     OpenApiParameter("date_to", OpenApiTypes.DATE),
 ]
+_LITERACY_FILTERS = [
+    *_FILTERS,
+    OpenApiParameter("script", OpenApiTypes.STR, enum=Script.values),
+    OpenApiParameter("level", OpenApiTypes.STR, description=_("Kode tingkat literasi")),
+]
 
 
 class _AssessmentViewSet(
@@ -134,7 +149,7 @@ class _AssessmentViewSet(
     kind: str
     create_service = None
 
-    def get_queryset(self):
+    def _filters(self) -> dict:
         params = self.request.query_params
         filters = {k: params.get(k, "") for k in ("inmate", "facility", "status")}
         for key in ("inmate", "facility"):
@@ -143,8 +158,11 @@ class _AssessmentViewSet(
         date_filters = serializers.DictField(child=serializers.DateField()).to_internal_value(
             {k: params[k] for k in ("date_from", "date_to") if params.get(k)}
         )
+        return filters | date_filters
+
+    def get_queryset(self):
         return selectors.assessment_list(
-            user=self.request.user, kind=self.kind, filters=filters | date_filters
+            user=self.request.user, kind=self.kind, filters=self._filters()
         )
 
     def perform_create(self, serializer):
@@ -172,11 +190,27 @@ class PsychologicalViewSet(_AssessmentViewSet):
         return Response(body)
 
 
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+@extend_schema_view(list=extend_schema(parameters=_LITERACY_FILTERS))
 class LiteracyViewSet(_AssessmentViewSet):
+    """Literacy assessments per script; `level` is a code of that script's track."""
+
     serializer_class = LiteracySerializer
     kind = AssessmentKind.LITERASI
     create_service = staticmethod(services.literacy_create)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        script = params.get("script", "")
+        if script and script not in Script.values:
+            raise serializers.ValidationError({"script": _("Aksara tidak dikenal.")})
+        level = params.get("level", "")
+        if level and not LiteracyLevel.objects.filter(code=level).exists():
+            raise serializers.ValidationError({"level": _("Tingkat literasi tidak dikenal.")})
+        return selectors.assessment_list(
+            user=self.request.user,
+            kind=self.kind,
+            filters=self._filters() | {"script": script, "level": level},
+        )
 
 
 @extend_schema_view(list=extend_schema(parameters=_FILTERS))

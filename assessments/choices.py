@@ -17,11 +17,6 @@ class AssessmentKind(models.TextChoices):
     KONSELING = "konseling", _("Sesi konseling")
 
 
-class Script(models.TextChoices):
-    LATIN = "latin", _("Latin")
-    ARAB_QURAN = "arab_quran", _("Arab / Al-Qur'an")
-
-
 class EligibilityKind(models.TextChoices):
     ASIMILASI = "asimilasi", _("Asimilasi")
     PEMBEBASAN_BERSYARAT = "pembebasan_bersyarat", _("Pembebasan bersyarat")

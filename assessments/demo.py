@@ -2,8 +2,10 @@
 
 From the Balikpapan seed (18 December 2025): psychological assessments and counselling in
 Blok Wanita, the buta aksara literacy assessment with the programme officer, the kitchen
-nutrition survey with the nutritionist and the electrical check. From Ruteng: interest
-assessments (barbershop, tata rias, yoga, meubel). SPPN scores for the last nine months.
+nutrition survey with the nutritionist and the electrical check; Qur'an reading levels (their
+own track) for the Qonita women and for men who read Latin at Paket A/B. From Ruteng:
+interest assessments (barbershop, tata rias, yoga, meubel). SPPN scores for the last nine
+months.
 """
 
 import datetime
@@ -116,6 +118,7 @@ def seed_assessments(ctx: DemoContext) -> None:
             recommendation="Ikut Kelas Literasi." if low else "Lanjut ke program Paket A.",
             finalise=True,
         )
+    _quran(balikpapan, women, pembina, rng)
     _interests(ruteng, users["kepala_ruteng"], rng)
     _sppn(balikpapan, pembina, rng)
     _sppn(ruteng, users["kepala_ruteng"], rng)
@@ -124,6 +127,82 @@ def seed_assessments(ctx: DemoContext) -> None:
         f"{PsychologicalAssessment.objects.count()} asesmen psikologis, "
         f"{BehaviourScore.objects.count()} nilai SPPN"
     )
+
+
+QURAN_LEVELS = [
+    "quran_buta_aksara",
+    "quran_iqra",
+    "quran_iqra",
+    "quran_terbata",
+    "quran_lancar",
+    "quran_buta_aksara",
+    "quran_terbata",
+    "quran_iqra",
+    "quran_lancar",
+    "quran_tartil",
+]
+
+
+def _literacy(inmate, by, rng, *, on, script, level, instrument, recommendation="") -> None:
+    services.literacy_create(
+        inmate=inmate,
+        by=by,
+        assessed_on=_on(inmate, on),
+        instrument=instrument,
+        script=script,
+        level=level,
+        reading_score=rng.randint(20, 90),
+        writing_score=rng.randint(15, 85),
+        numeracy_score=rng.randint(0, 100) if script == "latin" else 0,
+        recommendation=recommendation,
+        finalise=True,
+    )
+
+
+def _quran(balikpapan, women, by, rng) -> None:
+    """Qur'an reading (Baca Tulis Al-Qur'an) on its own track: the Qonita women, and men who
+    read Latin at Paket A/B but are just starting the Qur'an (their Latin level stays)."""
+    for inmate, level in zip(
+        [w for w in women if w.religion == "islam"], QURAN_LEVELS, strict=False
+    ):
+        _literacy(
+            inmate,
+            by,
+            rng,
+            on=datetime.date(2026, 1, 15),
+            script="arab_quran",
+            level=level,
+            instrument="Tes baca Al-Qur'an bersama Majelis Taklim Qonita",
+        )
+    readers = Inmate.objects.filter(
+        facility=balikpapan,
+        status="active",
+        sex="L",
+        religion="islam",
+        education_level__in=["smp", "sma"],
+    ).order_by("id")[:4]
+    for n, inmate in enumerate(readers):
+        latin_on = _on(inmate, datetime.date(2025, 10, 1))
+        _literacy(
+            inmate,
+            by,
+            rng,
+            on=latin_on,
+            script="latin",
+            level="paket_b" if n % 2 else "paket_a",
+            instrument="Asesmen kesetaraan",
+            recommendation="Lanjut ke kelas kesetaraan berikutnya.",
+        )
+        _literacy(
+            inmate,
+            by,
+            rng,
+            on=latin_on + datetime.timedelta(days=30),
+            script="arab_quran",
+            level="quran_buta_aksara" if n < 2 else "quran_iqra",
+            instrument="Tes baca Al-Qur'an (pembinaan kepribadian)",
+            recommendation="Ikut Kelas Iqra.",
+        )
 
 
 def _interests(ruteng, by, rng) -> None:

@@ -2,11 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.choices import ProgrammeArea
-from rutan.core.forms import DateInput
+from rutan.core.choices import ProgrammeArea, Script
+from rutan.core.forms import DateInput, LiteracyLevelField
 
-from .choices import AssessmentKind, AssessmentStatus, EligibilityKind, Script, SurveyKind
-from .models import FacilitySurvey, LiteracyAssessment, SurveyFinding
+from .choices import AssessmentKind, AssessmentStatus, EligibilityKind, SurveyKind
+from .models import FacilitySurvey, SurveyFinding
 
 INTEREST_RANKS = 5
 
@@ -111,8 +111,11 @@ class LiteracyForm(_InmateForm):
     assessed_on = _date(_("Tanggal asesmen"))
     instrument = forms.CharField(label=_("Instrumen"), max_length=200, required=False)
     script = forms.ChoiceField(label=_("Aksara"), choices=Script.choices)
-    level = forms.ChoiceField(
-        label=_("Tingkat"), choices=LiteracyAssessment._meta.get_field("level").choices
+    level = LiteracyLevelField(
+        label=_("Tingkat"),
+        to_field_name="code",
+        empty_label=None,
+        help_text=_("Pilih tingkat dari kelompok aksara yang diases."),
     )
     reading_score = _score(_("Nilai membaca (0–100)"))
     writing_score = _score(_("Nilai menulis (0–100)"))
@@ -198,13 +201,21 @@ class AssessmentFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
+    script = forms.ChoiceField(
+        label=_("Aksara"), choices=[("", _("Semua aksara")), *Script.choices], required=False
+    )
+    level = LiteracyLevelField(
+        label=_("Tingkat literasi"), to_field_name="code", required=False, empty_label=_("Semua")
+    )
 
-    def __init__(self, *args, facilities, assessors, **kwargs):
+    def __init__(self, *args, facilities, assessors, kind="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
         self.fields["assessor"].queryset = assessors
         if len(facilities) < 2:
             del self.fields["facility"]
+        if kind != AssessmentKind.LITERASI:
+            del self.fields["script"], self.fields["level"]
 
 
 class SppnSelectForm(forms.Form):

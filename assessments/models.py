@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.choices import LiteracyLevel, ProgrammeArea
-from rutan.core.models import TimeStampedModel
+from rutan.core.choices import ProgrammeArea, Script
+from rutan.core.models import LiteracyLevel, TimeStampedModel
 from rutan.core.scoping import ScopedQuerySet
 from rutan.facilities.models import Facility, FollowUpItem
 from rutan.inmates.choices import CaseCategory
@@ -16,7 +16,6 @@ from .choices import (
     AssessmentStatus,
     EligibilityKind,
     FindingSeverity,
-    Script,
     SurveyKind,
 )
 
@@ -113,8 +112,12 @@ class PsychologicalAssessment(InmateAssessment):
 
 
 class LiteracyAssessment(InmateAssessment):
+    """Literacy in one script; its level is one of that script's track (LiteracyLevel)."""
+
     script = models.CharField(_("aksara"), max_length=12, choices=Script.choices)
-    level = models.CharField(_("tingkat"), max_length=30, choices=LiteracyLevel.choices)
+    level = models.ForeignKey(
+        LiteracyLevel, verbose_name=_("tingkat"), on_delete=models.PROTECT, related_name="+"
+    )
     reading_score = models.PositiveSmallIntegerField(
         _("nilai membaca"), validators=SCORE_VALIDATORS
     )
@@ -138,6 +141,22 @@ class LiteracyAssessment(InmateAssessment):
                 violation_error_message=_("Nilai paling besar 100."),
             ),
         ]
+
+    def clean(self):
+        if self.level_id and self.script and self.level.script != self.script:
+            raise ValidationError(
+                {
+                    "level": _(
+                        "Tingkat %(level)s termasuk aksara %(track)s, bukan aksara %(script)s; "
+                        "pilih tingkat aksara %(script)s."
+                    )
+                    % {
+                        "level": self.level.display_label,
+                        "track": self.level.get_script_display(),
+                        "script": self.get_script_display(),
+                    }
+                }
+            )
 
 
 class InterestAssessment(InmateAssessment):

@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rutan.core.choices import AREA_PILLAR, LITERACY_ORDER, LiteracyLevel, Pillar, ProgrammeArea
+from rutan.core.choices import AREA_PILLAR, Pillar, ProgrammeArea, Script
+from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
 from rutan.inmates.choices import CaseCategory, InmateStatus, LegalStatus
@@ -35,6 +36,7 @@ KIND_MODELS = {
 }
 _DATE_FIELD = {AssessmentKind.KONSELING: "held_on"}
 _ASSESSOR_FIELD = {AssessmentKind.KONSELING: "counsellor"}
+_RELATED = {AssessmentKind.LITERASI: ("level",)}
 
 
 def date_field(kind: str) -> str:
@@ -60,11 +62,12 @@ def _visible(model, user) -> QuerySet:
 
 def assessment_list(*, user, kind: str, filters: dict | None = None) -> QuerySet:
     """Assessments of one kind the user may see. Filters: facility, inmate, date_from,
-    date_to, assessor, status, q (inmate name / registration number)."""
+    date_to, assessor, status, q (inmate name / registration number); for literacy also
+    script and level (a LiteracyLevel or its code)."""
     filters = filters or {}
     model = KIND_MODELS[kind]
     qs = _visible(model, user).select_related(
-        "inmate", "inmate__facility", "inmate__block", assessor_field(kind)
+        "inmate", "inmate__facility", "inmate__block", assessor_field(kind), *_RELATED.get(kind, ())
     )
     day = date_field(kind)
     if value := filters.get("facility"):
@@ -79,6 +82,11 @@ def assessment_list(*, user, kind: str, filters: dict | None = None) -> QuerySet
         qs = qs.filter(**{assessor_field(kind): value})
     if (value := filters.get("status")) and kind != AssessmentKind.KONSELING:
         qs = qs.filter(status=value)
+    if kind == AssessmentKind.LITERASI:
+        if value := filters.get("script"):
+            qs = qs.filter(script=value)
+        if value := filters.get("level"):
+            qs = qs.filter(level__code=getattr(value, "code", value))
     if search := (filters.get("q") or "").strip():
         qs = qs.filter(
             Q(inmate__name__icontains=search) | Q(inmate__registration_number__icontains=search)
@@ -91,7 +99,11 @@ def assessment_get(*, user, kind: str, pk) -> object:
     model = KIND_MODELS[kind]
     return get_scoped_or_404(
         _visible(model, user).select_related(
-            "inmate", "inmate__facility", "inmate__block", assessor_field(kind)
+            "inmate",
+            "inmate__facility",
+            "inmate__block",
+            assessor_field(kind),
+            *_RELATED.get(kind, ()),
         ),
         user,
         Perm.FACILITY_VIEW,
@@ -105,13 +117,25 @@ def _final(model, inmate):
     )
 
 
-def latest_literacy(*, inmate: Inmate) -> LiteracyAssessment | None:
-    return _final(LiteracyAssessment, inmate).first()
+def latest_literacy(*, inmate: Inmate, script: str = Script.LATIN) -> LiteracyAssessment | None:
+    """The inmate's latest final literacy assessment in `script`."""
+    return _final(LiteracyAssessment, inmate).filter(script=script).select_related("level").first()
 
 
-def latest_literacy_level(*, inmate: Inmate) -> str | None:
-    """The level of the inmate's latest final literacy assessment (a LiteracyLevel code)."""
-    return _final(LiteracyAssessment, inmate).values_list("level", flat=True).first()
+def latest_literacy_level(*, inmate: Inmate, script: str = Script.LATIN) -> LiteracyLevel | None:
+    """The level of the inmate's latest final literacy assessment in `script` (Latin by
+    default); an assessment in another script never counts."""
+    literacy = latest_literacy(inmate=inmate, script=script)
+    return literacy.level if literacy else None
+
+
+def _latest_per_script(records) -> dict[str, LiteracyAssessment]:
+    """The first final record of each script in `records` (newest first), in Script order."""
+    latest = {}
+    for record in records:
+        if record.is_final:
+            latest.setdefault(record.script, record)
+    return {script: latest[script] for script in Script.values if script in latest}
 
 
 def interest_areas(*, inmate: Inmate) -> list[str]:
@@ -126,7 +150,7 @@ def inmate_history(*, user, inmate: Inmate) -> dict:
         kind: list(
             _visible(model, user)
             .filter(inmate=inmate)
-            .select_related(assessor_field(kind))
+            .select_related(assessor_field(kind), *_RELATED.get(kind, ()))
             .order_by(f"-{date_field(kind)}", "-id")
         )
         for kind, model in KIND_MODELS.items()
@@ -159,7 +183,7 @@ def _timeline_entry(kind, label, r) -> TimelineEntry:
         return TimelineEntry(r.held_on, kind, label, r.topic, "", "", r)
     status = r.get_status_display()
     if kind == AssessmentKind.LITERASI:
-        detail = f"{r.get_level_display()} ({r.get_script_display()})"
+        detail = f"{r.level.display_label} ({r.get_script_display()})"
     elif kind == AssessmentKind.MINAT:
         detail = ", ".join(r.area_labels())
     elif kind == AssessmentKind.SPPN:
@@ -174,13 +198,13 @@ def _timeline_entry(kind, label, r) -> TimelineEntry:
 
 
 def inmate_assessment_summary(*, user, inmate: Inmate) -> dict:
-    """What the inmate detail page shows about assessments: counts per kind, latest literacy,
-    interests and SPPN, and the psychological assessments (existence only; their findings
-    appear on the assessment page for those allowed)."""
+    """What the inmate detail page shows about assessments: counts per kind, the latest
+    literacy per script, interests and SPPN, and the psychological assessments (existence
+    only; their findings appear on the assessment page for those allowed)."""
     if not user_can(user, Perm.ASSESSMENT_VIEW, inmate.facility):
         return {"visible": False}
     history = inmate_history(user=user, inmate=inmate)
-    literacy = next((a for a in history[AssessmentKind.LITERASI] if a.is_final), None)
+    literacy = _latest_per_script(history[AssessmentKind.LITERASI])
     interest = next((a for a in history[AssessmentKind.MINAT] if a.is_final), None)
     sppn = history[AssessmentKind.SPPN][:1]
     return {
@@ -189,7 +213,7 @@ def inmate_assessment_summary(*, user, inmate: Inmate) -> dict:
         "counts": [
             (kind, AssessmentKind(kind).label, len(records)) for kind, records in history.items()
         ],
-        "literacy": literacy,
+        "literacy": [(label, literacy.get(script)) for script, label in Script.choices],
         "interest": interest,
         "sppn": sppn[0] if sppn else None,
         "psychological": history[AssessmentKind.PSIKOLOGIS][:5],
@@ -232,26 +256,32 @@ def enrolment_service():
 
 def recommendations(*, inmate: Inmate, on: datetime.date | None = None) -> list[Suggestion]:
     """Ranked programme suggestions with their reason, from the inmate's final assessments,
-    case and eligibility: low literacy → literacy class, NAPZA case → rehabilitation,
-    interests in their rank → skills programmes, eligible for asimilasi → assimilation.
-    Each carries the open programmes of the inmate's facility in that area."""
+    case and eligibility: the latest literacy level of each script → the class its track
+    recommends (Latin → literacy / kesetaraan, Al-Qur'an → Qur'an reading, as set on the
+    LiteracyLevel), NAPZA case → rehabilitation, interests in their rank → skills programmes,
+    eligible for asimilasi → assimilation. Each carries the open programmes of the inmate's
+    facility in that area that are open to the inmate's sex and whose minimum literacy (in
+    its own script) the inmate meets."""
     on = on or timezone.localdate()
     raw: list[tuple[str, str, str]] = []
-    literacy = latest_literacy(inmate=inmate)
-    if literacy and LITERACY_ORDER.index(literacy.level) < LITERACY_ORDER.index(
-        LiteracyLevel.PAKET_A
-    ):
-        raw.append(
-            (
-                ProgrammeArea.LITERASI,
-                Pillar.KEPRIBADIAN,
-                _("%(level)s (asesmen %(date)s) → Kelas Literasi")
-                % {
-                    "level": literacy.get_level_display().lower(),
-                    "date": literacy.assessed_on.strftime("%d-%m-%Y"),
-                },
+    literacy = _latest_per_script(_final(LiteracyAssessment, inmate).select_related("level"))
+    for record in literacy.values():
+        level = record.level
+        if level.recommended_area and level.recommended_area not in {a for a, _p, _r in raw}:
+            raw.append(
+                (
+                    level.recommended_area,
+                    AREA_PILLAR.get(level.recommended_area, Pillar.KEPRIBADIAN),
+                    _("literasi %(script)s: %(level)s (asesmen %(date)s) → %(programme)s")
+                    % {
+                        "script": record.get_script_display(),
+                        "level": level.display_label,
+                        "date": record.assessed_on.strftime("%d-%m-%Y"),
+                        "programme": level.display_recommendation
+                        or ProgrammeArea(level.recommended_area).label,
+                    },
+                )
             )
-        )
     if inmate.case_category == CaseCategory.NARKOTIKA:
         raw.append(
             (ProgrammeArea.NAPZA, Pillar.REHABILITASI, _("kasus narkotika → Rehabilitasi NAPZA"))
@@ -281,11 +311,22 @@ def recommendations(*, inmate: Inmate, on: datetime.date | None = None) -> list[
         Suggestion(rank=n, area=area, pillar=pillar, reason=reason)
         for n, (area, pillar, reason) in enumerate(raw, start=1)
     ]
-    _attach_programmes(inmate, suggestions)
+    levels = {script: record.level for script, record in literacy.items()}
+    _attach_programmes(inmate, suggestions, levels)
     return suggestions
 
 
-def _attach_programmes(inmate: Inmate, suggestions: list[Suggestion]) -> None:
+def _meets_literacy(programme, levels: dict[str, LiteracyLevel]) -> bool:
+    minimum = programme.min_literacy_level
+    if minimum is None:
+        return True
+    level = levels.get(minimum.script)
+    return level is not None and level.rank >= minimum.rank
+
+
+def _attach_programmes(
+    inmate: Inmate, suggestions: list[Suggestion], levels: dict[str, LiteracyLevel]
+) -> None:
     Programme = programme_model()
     if Programme is None or not suggestions:
         return
@@ -296,9 +337,13 @@ def _attach_programmes(inmate: Inmate, suggestions: list[Suggestion]) -> None:
         match |= Q(pillar=Pillar.ASIMILASI)
     qs = Programme.objects.filter(
         match, facility=inmate.facility, status__in=["planned", "running"]
-    )
+    ).select_related("min_literacy_level")
     taken = _taken_programme_ids(inmate)
-    programmes = [p for p in qs.order_by("status", "title", "id") if p.pk not in taken]
+    programmes = [
+        p
+        for p in qs.order_by("status", "title", "id")
+        if p.pk not in taken and p.eligible_sex in ("", inmate.sex) and _meets_literacy(p, levels)
+    ]
     for s in suggestions:
         s.programmes = [
             p for p in programmes if (p.area == s.area if s.area else p.pillar == Pillar.ASIMILASI)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rutan.core.models import AuditAction
+from rutan.core.models import AuditAction, LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import is_national, require, user_can
 from rutan.core.services import audit_record, model_snapshot
@@ -242,18 +242,38 @@ def _update_simple(model, fields, *, instance, by, data):
     return instance
 
 
+def _literacy_data(data: dict) -> dict:
+    if "level" not in data:
+        return data
+    level = LiteracyLevel.objects.resolve(data["level"])
+    if level is None:
+        raise ValidationError({"level": _("Tingkat literasi tidak dikenal.")})
+    return {**data, "level": level}
+
+
 @transaction.atomic
 def literacy_create(*, inmate: Inmate, by, finalise: bool = False, **data) -> LiteracyAssessment:
-    """Record a literacy assessment (script, level, reading / writing / numeracy 0–100)."""
+    """Record a literacy assessment (script, level, reading / writing / numeracy 0–100).
+
+    `level` is a LiteracyLevel or its code and must belong to the track of `script` (a Latin
+    level for a Latin assessment, a Qur'an level for an Al-Qur'an one); otherwise nothing is
+    written and the error names the level and the script.
+    """
     return _create_simple(
-        LiteracyAssessment, LITERACY_FIELDS, inmate=inmate, by=by, finalise=finalise, data=data
+        LiteracyAssessment,
+        LITERACY_FIELDS,
+        inmate=inmate,
+        by=by,
+        finalise=finalise,
+        data=_literacy_data(data),
     )
 
 
 @transaction.atomic
 def literacy_update(*, assessment: LiteracyAssessment, by, **data) -> LiteracyAssessment:
+    """Change a draft literacy assessment; the level must stay in the script's track."""
     return _update_simple(
-        LiteracyAssessment, LITERACY_FIELDS, instance=assessment, by=by, data=data
+        LiteracyAssessment, LITERACY_FIELDS, instance=assessment, by=by, data=_literacy_data(data)
     )
 
 

@@ -77,13 +77,13 @@ def assessment_list(request):
     assessors = get_user_model().objects.filter(memberships__facility__isnull=False)
     if ids is not None:
         assessors = assessors.filter(memberships__facility__in=ids or [-1])
-    form = AssessmentFilterForm(
-        request.GET or None, facilities=facilities, assessors=assessors.distinct()
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    kind = filters.get("kind") or request.GET.get("kind") or visible_kinds[0]
+    kind = request.GET.get("kind") or visible_kinds[0]
     if kind not in visible_kinds:
         kind = visible_kinds[0]
+    form = AssessmentFilterForm(
+        request.GET or None, facilities=facilities, assessors=assessors.distinct(), kind=kind
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(selectors.assessment_list(user=user, kind=kind, filters=filters), PAGE_SIZE)
     return render(
         request,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from rutan.core.admin import ScopedAdminMixin
+from rutan.core.forms import LiteracyLevelField
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
 
@@ -48,11 +49,22 @@ class ProgrammeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     manage_perm = Perm.PROGRAMME_MANAGE
     scoped_fk_fields = ("facility", "agreement")
     list_display = ["title", "facility", "pillar", "area", "status", "capacity", "start_date"]
-    list_filter = ["status", "pillar", "area", "facility"]
+    list_filter = ["status", "pillar", "area", "min_literacy_level__script", "facility"]
     search_fields = ["title", "facilitator", "instructor"]
     list_select_related = ["facility"]
     readonly_fields = ["status"]
     inlines = [SlotInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "min_literacy_level":
+            # One select grouped by script, so a Qur'an level is not taken for a Latin one.
+            return LiteracyLevelField(
+                label=db_field.verbose_name,
+                required=False,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fields = [
         "facility",
         "title",

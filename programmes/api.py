@@ -1,6 +1,7 @@
 """REST API of the programmes app. Reads go through the selectors (scoped); writes call services."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 
 from partners.models import Agreement
 from rutan.core.api import int_query_param
+from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility
 from rutan.inmates.choices import CoachingStage
@@ -47,6 +49,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     eligible_stages = serializers.ListField(
         child=serializers.ChoiceField(choices=CoachingStage.choices), required=False
     )
+    min_literacy_level = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=LiteracyLevel.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Kode tingkat literasi minimal; aksaranya ada di min_literacy_script."),
+    )
+    min_literacy_script = serializers.CharField(
+        source="min_literacy_level.script", read_only=True, allow_null=True, default=None
+    )
     active_count = serializers.IntegerField(read_only=True, required=False)
     waitlist_count = serializers.IntegerField(read_only=True, required=False)
 
@@ -56,6 +68,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "id",
             "facility",
             *services.PROGRAMME_FIELDS,
+            "min_literacy_script",
             "status",
             "active_count",
             "waitlist_count",

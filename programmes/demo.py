@@ -53,6 +53,37 @@ BALIKPAPAN = [
         "enrol": 18,
     },
     {
+        "title": "Kelas Baca Tulis Al-Qur'an (Iqra)",
+        "pillar": "kepribadian",
+        "area": "keagamaan",
+        "description": "Belajar membaca Al-Qur'an dengan metode Iqra bagi WBP yang hasil tes "
+        "baca Al-Qur'annya belum lancar; tingkat Al-Qur'an dicatat terpisah dari literasi "
+        "Latin.",
+        "facilitator": "Ustaz Ahmad Fauzi (Pembina Kepribadian)",
+        "instructor": "Pembina Kepribadian Rutan Balikpapan",
+        "location": "Masjid Rutan",
+        "capacity": 20,
+        "eligible_sex": "L",
+        "slots": [(4, "13:30", "15:00")],
+        "people": {"sex": "L", "religion": "islam"},
+        "enrol": 12,
+    },
+    {
+        "title": "Kelas kesetaraan Paket C",
+        "pillar": "kepribadian",
+        "area": "literasi",
+        "description": "Pendidikan kesetaraan setara SMA bagi WBP yang sudah menyelesaikan "
+        "Paket B (tingkat literasi Latin).",
+        "facilitator": "Rahmat Hidayat, S.Pd. (Pembina Kepribadian)",
+        "instructor": "Pembina Kepribadian Rutan Balikpapan",
+        "location": "Ruang Perpustakaan",
+        "capacity": 15,
+        "min_literacy_level": "paket_b",
+        "slots": [(2, "09:00", "11:00")],
+        "people": {"sex": "L", "education_level__in": ["smp", "sma"]},
+        "enrol": 10,
+    },
+    {
         "title": "Rehabilitasi NAPZA bersama Yayasan SEKATA",
         "pillar": "rehabilitasi",
         "area": "napza",
@@ -214,6 +245,7 @@ def _make(ctx, facility, spec, by, start, today, rng, ends=None):
                 "capacity",
                 "eligible_sex",
                 "eligible_stages",
+                "min_literacy_level",
             )
             if k in spec
         },
@@ -233,6 +265,15 @@ def _make(ctx, facility, spec, by, start, today, rng, ends=None):
         "id"
     )
     people = _assimilation_candidates(people, start) if spec.get("assimilation") else list(people)
+    if spec.get("min_literacy_level"):
+        # Only those whose latest level in the programme's script meets its minimum.
+        people = [
+            p
+            for p in people
+            if not eligibility.failing(
+                eligibility.programme_eligibility(programme=programme, inmate=p)
+            )
+        ]
     rng.shuffle(people)
     enrolments = []
     for inmate in people[: spec["enrol"]]:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core import providers
-from rutan.core.choices import LITERACY_ORDER, LiteracyLevel, ProgrammeArea
+from rutan.core.choices import ProgrammeArea, Script
+from rutan.core.models import LiteracyLevel
 from rutan.facilities.models import Sex
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage, DisciplinaryStatus, InmateStatus
 from rutan.inmates.models import DisciplinaryEntry, Inmate
@@ -28,10 +29,11 @@ class RuleResult:
         return asdict(self)
 
 
-def inmate_literacy_level(inmate: Inmate) -> str | None:
-    """The level of the inmate's latest final literacy assessment, None when there is none."""
+def inmate_literacy_level(inmate: Inmate, script: str = Script.LATIN) -> LiteracyLevel | None:
+    """The level of the inmate's latest final literacy assessment in `script`, None when
+    there is none (an assessment in another script does not count)."""
     provider = providers.get("inmate_literacy_level")
-    return provider(inmate=inmate) if provider else None
+    return provider(inmate=inmate, script=script) if provider else None
 
 
 def inmate_interest_areas(inmate: Inmate) -> list[str]:
@@ -48,8 +50,9 @@ def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None
     """Check every eligibility rule of `programme` for `inmate` on `on` (default today).
 
     Rules: held at the programme's facility and active; sex; coaching stage; minimum literacy
-    level (an inmate without a literacy assessment fails); required interest area. Only the
-    rules the programme sets are checked. Returns a list of RuleResult, passed or not.
+    level, compared with the latest final assessment in the minimum's own script (an inmate
+    without one in that script fails); required interest area. Only the rules the programme
+    sets are checked. Returns a list of RuleResult, passed or not.
     """
     on = on or timezone.localdate()
     results = [
@@ -88,27 +91,32 @@ def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None
                 % {"stage": _stage_label(stage), "allowed": allowed},
             )
         )
-    if programme.min_literacy_level:
-        minimum = LiteracyLevel(programme.min_literacy_level)
-        level = inmate_literacy_level(inmate)
+    if programme.min_literacy_level_id:
+        minimum = programme.min_literacy_level
+        script = minimum.get_script_display()
+        level = inmate_literacy_level(inmate, minimum.script)
         if level is None:
             results.append(
                 RuleResult(
                     "literacy",
                     _("Tingkat literasi"),
                     False,
-                    _("Belum ada asesmen literasi; minimal %(min)s.") % {"min": minimum.label},
+                    _("Belum ada asesmen literasi aksara %(script)s; minimal %(min)s.")
+                    % {"script": script, "min": minimum.display_label},
                 )
             )
         else:
-            ok = LITERACY_ORDER.index(level) >= LITERACY_ORDER.index(minimum)
             results.append(
                 RuleResult(
                     "literacy",
                     _("Tingkat literasi"),
-                    ok,
-                    _("Literasi %(level)s; minimal %(min)s.")
-                    % {"level": LiteracyLevel(level).label, "min": minimum.label},
+                    level.rank >= minimum.rank,
+                    _("Literasi %(script)s %(level)s; minimal %(min)s.")
+                    % {
+                        "script": script,
+                        "level": level.display_label,
+                        "min": minimum.display_label,
+                    },
                 )
             )
     if programme.required_interest_area:

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.choices import Pillar, ProgrammeArea
-from rutan.core.forms import DateInput
+from rutan.core.forms import DateInput, LiteracyLevelField
 from rutan.facilities.models import Block, Facility, Sex
 from rutan.inmates.choices import CoachingStage
 from rutan.inmates.models import Inmate
@@ -30,6 +30,12 @@ class ProgrammeForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Kosongkan bila semua tahap (termasuk tahanan) boleh ikut."),
+    )
+    min_literacy_level = LiteracyLevelField(
+        label=_("Tingkat literasi minimal"),
+        required=False,
+        empty_label=_("Tidak disyaratkan"),
+        help_text=Programme._meta.get_field("min_literacy_level").help_text,
     )
 
     class Meta:

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rutan.core.choices import LiteracyLevel, Pillar, ProgrammeArea
-from rutan.core.models import TimeStampedModel
+from rutan.core.choices import Pillar, ProgrammeArea
+from rutan.core.models import LiteracyLevel, TimeStampedModel
 from rutan.core.scoping import ScopedQuerySet
 from rutan.facilities.models import Facility, Sex
 from rutan.inmates.choices import CoachingStage
@@ -84,8 +84,17 @@ class Programme(TimeStampedModel):
         blank=True,
         help_text=_("Kosongkan bila semua tahap (termasuk tahanan) boleh ikut."),
     )
-    min_literacy_level = models.CharField(
-        _("tingkat literasi minimal"), max_length=30, choices=LiteracyLevel.choices, blank=True
+    min_literacy_level = models.ForeignKey(
+        LiteracyLevel,
+        verbose_name=_("tingkat literasi minimal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Tingkat dari aksaranya sendiri: Latin untuk kelas keaksaraan / kesetaraan, "
+            "Al-Qur'an untuk kelas baca Al-Qur'an. Kosongkan bila tidak disyaratkan."
+        ),
     )
     required_interest_area = models.CharField(
         _("minat yang disyaratkan"), max_length=20, choices=ProgrammeArea.choices, blank=True

@@ -40,7 +40,7 @@ def programme_list(
     filters = filters or {}
     qs = (
         Programme.objects.for_user(user, perm)
-        .select_related("facility")
+        .select_related("facility", "min_literacy_level")
         .annotate(
             active_count=Count("enrolments", filter=Q(enrolments__status="active"), distinct=True),
             waitlist_count=Count(
@@ -62,7 +62,10 @@ def programme_list(
 
 def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
     return get_scoped_or_404(
-        Programme.objects.select_related("facility", "agreement__partner"), user, perm, pk=pk
+        Programme.objects.select_related("facility", "agreement__partner", "min_literacy_level"),
+        user,
+        perm,
+        pk=pk,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rutan.core.choices import Pillar
-from rutan.core.models import AuditAction
+from rutan.core.models import AuditAction, LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import require
 from rutan.core.services import audit_record, model_snapshot
@@ -72,6 +72,17 @@ MAX_GENERATE_DAYS = 366
 # Programmes and schedules ------------------------------------------------------------
 
 
+def _programme_data(data: dict) -> dict:
+    """The programme fields with `min_literacy_level` given as a level, its code or blank."""
+    value = data.get("min_literacy_level")
+    if not isinstance(value, str):
+        return data
+    level = LiteracyLevel.objects.resolve(value) if value else None
+    if value and level is None:
+        raise ValidationError({"min_literacy_level": _("Tingkat literasi tidak dikenal.")})
+    return {**data, "min_literacy_level": level}
+
+
 def _check_open(programme: Programme) -> None:
     if programme.status in (ProgrammeStatus.FINISHED, ProgrammeStatus.CANCELLED):
         raise ValidationError(
@@ -83,8 +94,13 @@ def _check_open(programme: Programme) -> None:
 def programme_create(
     *, facility: Facility, by, status: str = ProgrammeStatus.PLANNED, **data
 ) -> Programme:
-    """Create a programme at `facility` (planned, or running when it has already begun)."""
+    """Create a programme at `facility` (planned, or running when it has already begun).
+
+    A minimum literacy level names its own script: a Latin level for a literacy or
+    kesetaraan class, a Qur'an level for a Qur'an reading class.
+    """
     require(by, Perm.PROGRAMME_MANAGE, facility)
+    data = _programme_data(data)
     if status not in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
         raise ValidationError({"status": _("Program baru harus direncanakan atau berjalan.")})
     programme = Programme(facility=facility, status=status, created_by=by, updated_by=by)
@@ -104,6 +120,7 @@ def programme_create(
 def programme_update(*, programme: Programme, by, **data) -> Programme:
     """Change a programme's data. A larger capacity moves people up from the waiting list."""
     require(by, Perm.PROGRAMME_MANAGE, programme.facility)
+    data = _programme_data(data)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_open(programme)
     before = model_snapshot(programme)

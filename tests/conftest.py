@@ -19,6 +19,7 @@ _numbers = itertools.count(1)
 # Rows that data migrations create. A test that commits (live server, threads) ends with a
 # flush that removes them, so every database test puts them back the way the migration does.
 _DATA_MIGRATIONS = [
+    ("rutan.core.migrations.0004_literacy_levels", "forwards"),
     ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
     ("rutan.inmates.migrations.0004_custody_rules", "seed_rules"),
     ("assessments.migrations.0002_national_eligibility_rules", "forwards"),

@@ -2,7 +2,9 @@ import datetime
 
 import factory
 
+from assessments.models import LiteracyAssessment
 from rutan.accounts.models import Membership, User
+from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Role
 from rutan.facilities.models import Block, Facility, RegionalOffice
 
@@ -181,3 +183,29 @@ def warrant(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def literacy_level(code: str) -> LiteracyLevel:
+    """A level seeded by migration core/0004, e.g. "paket_b" (Latin) or "quran_iqra"."""
+    return LiteracyLevel.objects.get(code=code)
+
+
+class LiteracyAssessmentFactory(factory.django.DjangoModelFactory):
+    """A final literacy assessment written straight to the table, for tests of reads.
+
+    Pass `inmate` and `assessor`; `level` defaults to the lowest level of `script`.
+    """
+
+    class Meta:
+        model = LiteracyAssessment
+
+    facility = factory.SelfAttribute("inmate.facility")
+    assessed_on = factory.LazyFunction(datetime.date.today)
+    script = "latin"
+    level = factory.LazyAttribute(
+        lambda o: LiteracyLevel.objects.filter(script=o.script).order_by("rank").first()
+    )
+    reading_score = 50
+    writing_score = 50
+    numeracy_score = 50
+    status = "final"

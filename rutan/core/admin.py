@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import JOB_KIND_LABELS, AuditEntry, JobRun
+from . import services
+from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
@@ -168,6 +169,48 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LiteracyLevel)
+class LiteracyLevelAdmin(admin.ModelAdmin):
+    """The literacy tracks are national data: staff who read assessments or programmes see
+    them; only the directorate adds or changes a level (through the service, audited)."""
+
+    list_display = ["label", "script", "rank", "code", "recommended_area", "recommendation"]
+    list_filter = ["script"]
+    search_fields = ["label", "code", "description"]
+    ordering = ["script", "rank"]
+    fields = services.LITERACY_LEVEL_FIELDS
+
+    def _can_read(self, request) -> bool:
+        user = request.user
+        return user.is_staff and (
+            user_can(user, Perm.ASSESSMENT_VIEW) or user_can(user, Perm.PROGRAMME_VIEW)
+        )
+
+    def has_module_permission(self, request):
+        return self._can_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._can_read(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_staff and is_national(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Assessments, programme minimums, the API and reports refer to these.
+        return ["script", "code"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in self.fields if f in form.cleaned_data}
+        saved = services.literacy_level_save(by=request.user, level=obj if change else None, **data)
+        obj.pk = saved.pk
 
 
 admin.site.site_header = _("Rutan — administrasi")

@@ -41,16 +41,8 @@ AREA_PILLAR = {
 }
 
 
-class LiteracyLevel(models.TextChoices):
-    """Ordered from lowest to highest; compare with LITERACY_ORDER."""
+class Script(models.TextChoices):
+    """The scripts literacy is assessed in; each has its own track of levels (LiteracyLevel)."""
 
-    BUTA_AKSARA = "buta_aksara", _("Buta aksara")
-    KEAKSARAAN_DASAR = "keaksaraan_dasar", _("Keaksaraan dasar")
-    KEAKSARAAN_USAHA_MANDIRI = "keaksaraan_usaha_mandiri", _("Keaksaraan usaha mandiri")
-    MULTIKEAKSARAAN = "multikeaksaraan", _("Multikeaksaraan")
-    PAKET_A = "paket_a", _("Paket A")
-    PAKET_B = "paket_b", _("Paket B")
-    PAKET_C = "paket_c", _("Paket C")
-
-
-LITERACY_ORDER = list(LiteracyLevel.values)
+    LATIN = "latin", _("Latin")
+    ARAB_QURAN = "arab_quran", _("Arab / Al-Qur'an")

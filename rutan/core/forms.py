@@ -1,5 +1,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import ModelChoiceIterator
+
+from .models import LiteracyLevel
 
 
 class DateInput(forms.DateInput):
@@ -21,3 +24,27 @@ def add_service_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+class _LevelsByScript(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for _script, label, levels in self.queryset.tracks():
+            yield (label, [self.choice(level) for level in levels])
+
+
+class LiteracyLevelField(forms.ModelChoiceField):
+    """A literacy level as one select with a group per script (Latin, Al-Qur'an).
+
+    Plain forms pass `to_field_name="code"` so that links and posts carry the level's code;
+    a model form keeps the id, which is what its initial data holds.
+    """
+
+    iterator = _LevelsByScript
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=LiteracyLevel.objects.all(), **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.display_label

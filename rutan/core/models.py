@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .choices import ProgrammeArea, Script
 
 
 class TimeStampedModel(models.Model):
@@ -101,3 +104,83 @@ class JobRun(models.Model):
 
     def get_kind_display(self) -> str:
         return str(JOB_KIND_LABELS.get(self.kind, self.kind))
+
+
+class LiteracyLevelQuerySet(models.QuerySet):
+    def resolve(self, value) -> "LiteracyLevel | None":
+        """The level given as a level or as its code; None when there is no such level."""
+        if value is None or isinstance(value, LiteracyLevel):
+            return value
+        return self.filter(code=value).first()
+
+    def tracks(self) -> list[tuple[str, str, list["LiteracyLevel"]]]:
+        """Every track as (script, script label, levels lowest first), Latin first (1 query)."""
+        levels = list(self.order_by("rank", "id"))
+        return [
+            (script, label, [lv for lv in levels if lv.script == script])
+            for script, label in Script.choices
+            if any(lv.script == script for lv in levels)
+        ]
+
+
+class LiteracyLevel(models.Model):
+    """One level of a literacy track: Latin (keaksaraan, kesetaraan) or Al-Qur'an reading.
+
+    Levels are data (seeded by migration core/0004 with their basis) and compare only within
+    their own script, by `rank` (1 = lowest). A literacy assessment and a programme's minimum
+    point at a level, so a Qur'an assessment never moves the Latin level and vice versa.
+    """
+
+    script = models.CharField(_("aksara"), max_length=12, choices=Script.choices)
+    code = models.SlugField(
+        _("kode"), max_length=40, unique=True, help_text=_("Kode tetap, dipakai API dan laporan.")
+    )
+    label = models.CharField(_("nama tingkat"), max_length=120)
+    rank = models.PositiveSmallIntegerField(
+        _("urutan"), help_text=_("1 = tingkat terendah dalam aksara ini.")
+    )
+    description = models.TextField(_("uraian"), blank=True)
+    basis = models.TextField(_("dasar / acuan"), blank=True)
+    recommended_area = models.CharField(
+        _("bidang program yang direkomendasikan"),
+        max_length=20,
+        choices=ProgrammeArea.choices,
+        blank=True,
+        help_text=_("Kosongkan bila tingkat ini tidak perlu program lanjutan."),
+    )
+    recommendation = models.CharField(
+        _("program yang direkomendasikan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mis. Kelas Keaksaraan Dasar, Kelas Iqra."),
+    )
+
+    objects = LiteracyLevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tingkat literasi")
+        verbose_name_plural = _("tingkat literasi")
+        ordering = ["script", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["script", "rank"],
+                name="literacy_level_rank_per_script",
+                violation_error_message=_("Urutan ini sudah dipakai tingkat lain pada aksara ini."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_label} ({self.get_script_display()})"
+
+    # Seeded texts have translations (rutan/core/i18n_extra.py); texts edited later show as typed.
+    @property
+    def display_label(self) -> str:
+        return gettext(self.label) if self.label else ""
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else ""
+
+    @property
+    def display_recommendation(self) -> str:
+        return gettext(self.recommendation) if self.recommendation else ""

@@ -9,7 +9,8 @@ from collections.abc import Callable
 _PROVIDED: dict[str, Callable] = {}
 
 # Known names and what they answer:
-#   inmate_literacy_level(*, inmate) -> str | None         (assessments)
+#   inmate_literacy_level(*, inmate, script="latin") -> LiteracyLevel | None
+#       the latest final level in that script only         (assessments)
 #   inmate_interest_areas(*, inmate) -> list[str]          (assessments)
 #   assimilation_eligibility(*, inmate, on) -> result with .rules of
 #       (code, label, passed, reason)                      (assessments)

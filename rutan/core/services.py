@@ -5,10 +5,13 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import Error, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import JOB_KIND_LABELS, AuditAction, AuditEntry, JobRun
+from .models import JOB_KIND_LABELS, AuditAction, AuditEntry, JobRun, LiteracyLevel
+from .scoping import is_national
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +118,45 @@ def job_run(
     if run.success is None:
         run.success = True
     _job_finish(run)
+
+
+LITERACY_LEVEL_FIELDS = [
+    "script",
+    "code",
+    "label",
+    "rank",
+    "description",
+    "basis",
+    "recommended_area",
+    "recommendation",
+]
+
+
+@transaction.atomic
+def literacy_level_save(*, by, level: LiteracyLevel | None = None, **data) -> LiteracyLevel:
+    """Add a literacy level (`level=None`) or change one; only national administrators may.
+
+    An existing level keeps its script and code: assessments and programme minimums point at
+    it and the API and reports name it by code. Ranks stay unique within a script.
+    """
+    if not is_national(by):
+        raise ValidationError(_("Hanya admin Ditjenpas yang dapat mengubah tingkat literasi."))
+    before = None
+    if level is None:
+        level = LiteracyLevel()
+    else:
+        level = LiteracyLevel.objects.select_for_update().get(pk=level.pk)
+        before = model_snapshot(level)
+    for name in LITERACY_LEVEL_FIELDS:
+        if name in data and (before is None or name not in ("script", "code")):
+            setattr(level, name, data[name])
+    level.full_clean()
+    level.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        instance=level,
+        before=before,
+        after=model_snapshot(level),
+    )
+    return level

@@ -33,7 +33,8 @@ from programmes.models import (
     Programme,
     Session,
 )
-from rutan.core.choices import LiteracyLevel, Pillar
+from rutan.core.choices import Pillar
+from rutan.core.models import LiteracyLevel
 
 from . import charts
 
@@ -160,7 +161,8 @@ ASSESSMENT_KINDS = [
 
 
 def assessment_figures(facility_ids, start, end) -> dict[int, dict]:
-    """Final assessments made in the period by kind, counselling sessions, literacy levels."""
+    """Final assessments made in the period by kind, counselling sessions, and literacy
+    assessments per level (`levels`: level id → count; each level belongs to one script)."""
     result = defaultdict(lambda: {"levels": {}})
     for key, model in ASSESSMENT_KINDS:
         rows = (
@@ -188,11 +190,11 @@ def assessment_figures(facility_ids, start, end) -> dict[int, dict]:
             assessed_on__range=(start, end),
             status=AssessmentStatus.FINAL,
         )
-        .values("facility_id", "level")
+        .values("facility_id", "level_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        result[row["facility_id"]]["levels"][row["level"]] = row["n"]
+        result[row["facility_id"]]["levels"][row["level_id"]] = row["n"]
     out = {}
     for fid in facility_ids:
         figures = result[fid]
@@ -451,9 +453,16 @@ def facility_sections(*, facility, period) -> list[dict]:
                     ("counselling", _("Sesi konseling")),
                 ]
             ],
-            "levels": [
-                (value, label, assessments["levels"].get(value, 0))
-                for value, label in LiteracyLevel.choices
+            "literacy_tracks": [
+                {
+                    "script": script,
+                    "title": _("Tingkat literasi aksara %(script)s (asesmen bulan ini)")
+                    % {"script": label},
+                    "levels": [
+                        (lv.display_label, assessments["levels"].get(lv.pk, 0)) for lv in levels
+                    ],
+                }
+                for script, label, levels in LiteracyLevel.objects.tracks()
             ],
         },
         {

@@ -137,10 +137,10 @@ def test_latest_literacy_and_interests_feed_recommendations(pembina, make_inmate
     )
     assert selectors.interest_areas(inmate=inmate) == []
     services.assessment_finalise(assessment=draft, by=pembina)
-    assert selectors.latest_literacy_level(inmate=inmate) == "buta_aksara"
+    assert selectors.latest_literacy_level(inmate=inmate).code == "buta_aksara"
     assert selectors.interest_areas(inmate=inmate) == ["barbershop", "meubel"]
     reasons = [s.reason for s in selectors.recommendations(inmate=inmate)]
-    assert reasons[0].startswith("buta aksara") and "Kelas Literasi" in reasons[0]
+    assert reasons[0].startswith("literasi Latin: Buta aksara") and "Kelas Literasi" in reasons[0]
     assert reasons[1] == "kasus narkotika → Rehabilitasi NAPZA"
     assert reasons[2] == "minat: barbershop (pilihan 1) → Pelatihan Barbershop"
     assert "meubel" in reasons[3]

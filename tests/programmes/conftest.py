@@ -100,13 +100,13 @@ def pembina_ruteng(ruteng):
 def assess(pembina, today):
     """Record final literacy and interest assessments through the assessments services."""
 
-    def literacy(inmate, level, *, on=None, finalise=True):
+    def literacy(inmate, level, *, on=None, finalise=True, script="latin"):
         return assessment_services.literacy_create(
             inmate=inmate,
             by=pembina,
             assessed_on=on or today,
-            instrument="Asesmen buta aksara",
-            script="latin",
+            instrument="Asesmen buta aksara" if script == "latin" else "Tes baca Al-Qur'an",
+            script=script,
             level=level,
             reading_score=60,
             writing_score=55,

@@ -92,7 +92,7 @@ def test_literacy_rule_reads_the_latest_final_assessment(
     assess.literacy(inmate, "keaksaraan_dasar", on=today - D(days=20))
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(programme=programme, inmate=inmate, by=pembina)
-    assert "Literasi Keaksaraan dasar; minimal Paket A." in exc.value.messages[0]
+    assert "Literasi Latin Keaksaraan dasar; minimal Paket A." in exc.value.messages[0]
     # A draft does not count; only the latest final assessment does.
     assess.literacy(inmate, "paket_b", on=today - D(days=10), finalise=False)
     with pytest.raises(ValidationError, match="Keaksaraan dasar"):

@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from rutan.facilities.models import FollowUpItem
+from tests.factories import literacy_level
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +144,7 @@ def october_programmes(october, kepala):
         assessor=kepala,
         assessed_on=datetime.date(2026, 10, 9),
         script="latin",
-        level="keaksaraan_dasar",
+        level=literacy_level("keaksaraan_dasar"),
         reading_score=40,
         writing_score=30,
         numeracy_score=50,
