@@ -17,7 +17,7 @@ def grow(facility, make_inmate, n):
             admission_date=today - datetime.timedelta(days=30 + i),
             sentence_start=today - datetime.timedelta(days=40 + 20 * i),
         )
-        FollowUpItem.objects.create(facility=facility, title=f"Temuan {i}")
+        FollowUpItem.objects.create(facility=facility, title=f"Temuan {i}", found_on=today)
 
 
 def test_facility_head_sees_the_day_of_their_facility(
