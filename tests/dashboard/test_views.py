@@ -111,7 +111,7 @@ def test_facility_dashboard_query_count_is_fixed(
     client.get("/")
     with django_assert_max_num_queries(45):
         response = client.get("/")
-    assert response.context["population"]["population"] == size
+    assert response.context["register"]["population"].count == size
 
 
 def _count_queries(client, url, django_assert_max_num_queries):
