@@ -127,9 +127,7 @@ def test_integrasi_soon_figure_is_the_register_with_its_window(reader, register,
     today = register.today()
     Inmate.objects.filter(name="Agus Salim").update(integrasi_from=today + datetime.timedelta(30))
     Inmate.objects.filter(name="Sari Dewi").update(integrasi_from=today + datetime.timedelta(90))
-    Inmate.objects.filter(name="Warga Ruteng").update(
-        integrasi_from=today + datetime.timedelta(10)
-    )
+    Inmate.objects.filter(name="Warga Ruteng").update(integrasi_from=today + datetime.timedelta(10))
     assert_figure_is_list(reader, register, "integrasi", 1)
 
 
@@ -193,7 +191,7 @@ def test_sppn_due_figure_is_the_sppn_page_of_that_month_and_facility(
 ):
     today = register.today()
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    scores = {a: 80 for a in ("kepribadian", "kemandirian", "sikap", "kondisi_mental")}
+    scores = dict.fromkeys(("kepribadian", "kemandirian", "sikap", "kondisi_mental"), 80)
     agus = Inmate.objects.get(name="Agus Salim")
     assessment_services.behaviour_score_create(inmate=agus, month=last_month, by=kepala, **scores)
     sari = Inmate.objects.get(name="Sari Dewi")
@@ -212,7 +210,7 @@ def test_asimilasi_candidates_figure_is_the_worklist_with_its_filters(
     reader, balikpapan, ruteng, make_inmate, kepala, kepala_ruteng
 ):
     today = balikpapan.today()
-    scores = {a: 80 for a in ("kepribadian", "kemandirian", "sikap", "kondisi_mental")}
+    scores = dict.fromkeys(("kepribadian", "kemandirian", "sikap", "kondisi_mental"), 80)
 
     def candidate(facility, name, *, sppn_months, by, days_served=400):
         inmate = make_inmate(
