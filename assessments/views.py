@@ -122,7 +122,9 @@ def inmate_assessments(request, pk):
             "suggestions": suggestions,
             "can_enrol": selectors.enrolment_service() is not None
             and user_can(user, Perm.PROGRAMME_MANAGE, inmate.facility),
-            "results": eligibility.evaluate_all(inmate=inmate) if inmate.has_sentence else [],
+            "results": eligibility.evaluate_all(inmate=inmate, on=inmate.facility.today())
+            if inmate.has_sentence
+            else [],
             "create_kinds": [
                 (k, AssessmentKind(k).label)
                 for k, perm in CREATE_PERM.items()

@@ -3,8 +3,6 @@
 import datetime
 import random
 
-from django.utils import timezone
-
 from rutan.core.demo import DemoContext, seeder
 
 from . import services
@@ -161,10 +159,10 @@ def _inmate_data(rng: random.Random, sex: str, seq: int, today: datetime.date) -
 @seeder(order=20)
 def seed_inmates(ctx: DemoContext) -> None:
     admin = ctx.data["users"]["admin"]
-    today = timezone.localdate()
     created = 0
     for code, count, women in PLAN:
         facility = ctx.data["facilities"][code]
+        today = facility.today()
         rng = random.Random(f"rutan-demo-{code}")
         blocks = {b.name: b for b in facility.blocks.all()}
         men_blocks = [b for b in blocks.values() if b.sex == "L" and b.name != "Blok Mapenaling"]
@@ -177,7 +175,7 @@ def seed_inmates(ctx: DemoContext) -> None:
             services.inmate_create(facility=facility, by=admin, **data)
             created += 1
     if created:
-        _history(ctx, admin, today)
+        _history(ctx, admin, ctx.data["facilities"]["rutan-balikpapan"].today())
     ctx.log(f"{created} WBP baru (total {Inmate.objects.count()})")
 
 
