@@ -348,3 +348,12 @@ def test_regional_figures_are_their_lists(client, kanwil, region):
         assert shown == population and list_rows(client.get(href)) == population
         shown, href = figure(body, f"agreements-{pk}")
         assert shown == agreements and list_rows(client.get(href)) == agreements
+
+
+def test_mentor_sees_the_register_figures_without_the_register(client, register):
+    mentor = member(Role.MENTOR, facility=register, username="mentor_uji")
+    client.force_login(mentor)
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.context["register"]["population"].count == 3
+    assert 'data-figure="population"' not in body and "/wbp/" not in body

@@ -191,3 +191,4 @@ def test_agreement_list_filters_in_force_and_expiring_at_fixed_queries(
     expiring = client.get(url, {"expiring_within": 60})
     assert [a.pk for a in expiring.context["page_obj"]] == [soon.pk]
     assert client.get(url).context["page_obj"].paginator.count == 32
+    assert client.get("/api/v1/agreements/", {"in_force": "true"}).json()["count"] == 31
