@@ -289,7 +289,7 @@ class InmateEligibilityView(APIView):
         on = (
             serializers.DateField().to_internal_value(request.query_params["on"])
             if (request.query_params.get("on"))
-            else None
+            else inmate.facility.today()
         )
         kind = request.query_params.get("kind")
         if kind:

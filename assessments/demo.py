@@ -12,7 +12,6 @@ import datetime
 import random
 
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 
 from rutan.core.demo import DemoContext, seeder
 from rutan.inmates.models import Inmate
@@ -47,7 +46,7 @@ FINDINGS = [
 
 
 def _on(inmate: Inmate, day: datetime.date) -> datetime.date:
-    return min(max(day, inmate.admission_date), timezone.localdate())
+    return min(max(day, inmate.admission_date), inmate.facility.today())
 
 
 def _scores(rng: random.Random) -> dict:
@@ -225,7 +224,7 @@ def _interests(ruteng, by, rng) -> None:
 
 
 def _sppn(facility, by, rng) -> None:
-    first = timezone.localdate().replace(day=1)
+    first = facility.today().replace(day=1)
     inmates = list(
         Inmate.objects.filter(
             facility=facility, status="active", legal_status="narapidana"

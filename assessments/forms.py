@@ -219,23 +219,55 @@ class AssessmentFilterForm(forms.Form):
 
 
 class SppnSelectForm(forms.Form):
-    block = forms.ModelChoiceField(label=_("Blok"), queryset=None, empty_label=None)
+    """Which inmates the SPPN page lists: a block, or every inmate of a facility still due.
+
+    Without a block the page lists the facility's sentenced inmates who have no score for
+    the month yet (`selectors.sppn_due`), the list the dashboard counts.
+    """
+
+    facility = forms.ModelChoiceField(label=_("UPT"), queryset=None, required=False)
+    block = forms.ModelChoiceField(
+        label=_("Blok"),
+        queryset=None,
+        required=False,
+        empty_label=_("Semua blok (yang belum dinilai)"),
+    )
     month = forms.DateField(
         label=_("Bulan"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
+    due = forms.BooleanField(label=_("Hanya yang belum dinilai"), required=False)
 
-    def __init__(self, *args, blocks, **kwargs):
+    def __init__(self, *args, blocks, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks
         self.fields["block"].label_from_instance = lambda b: f"{b.facility.name} · {b.name}"
+        self.fields["facility"].queryset = facilities
+        self.fields["facility"].empty_label = _("Pilih UPT")
+        self.only_facility = facilities.first() if len(facilities) == 1 else None
+        if self.only_facility is not None:
+            del self.fields["facility"]
 
-    def clean_month(self):
-        month = self.cleaned_data["month"].replace(day=1)
-        if month > timezone.localdate().replace(day=1):
-            raise forms.ValidationError(_("Bulan penilaian tidak boleh di masa depan."))
-        return month
+    def clean(self):
+        data = super().clean()
+        block, facility = data.get("block"), data.get("facility") or self.only_facility
+        if block is not None:
+            if data.get("facility") and data["facility"].pk != block.facility_id:
+                raise forms.ValidationError(_("Blok ini bukan blok UPT yang dipilih."))
+            facility = block.facility
+        elif facility is None:
+            raise forms.ValidationError(_("Pilih blok atau UPT."))
+        data["facility"] = facility
+        month = data.get("month")
+        if month is not None:
+            data["month"] = month = month.replace(day=1)
+            if month > facility.today().replace(day=1):
+                self.add_error("month", _("Bulan penilaian tidak boleh di masa depan."))
+        return data
+
+
+WORKLIST_DAYS = 60
 
 
 class WorklistFilterForm(forms.Form):
@@ -244,12 +276,23 @@ class WorklistFilterForm(forms.Form):
         label=_("UPT"), queryset=None, required=False, empty_label=_("Semua UPT")
     )
     only_eligible = forms.BooleanField(label=_("Hanya yang memenuhi semua syarat"), required=False)
+    within = forms.IntegerField(
+        label=_("Syarat waktu terpenuhi dalam (hari)"),
+        required=False,
+        min_value=0,
+        max_value=366,
+        widget=forms.NumberInput(attrs={"placeholder": WORKLIST_DAYS}),
+    )
 
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
         if len(facilities) < 2:
             del self.fields["facility"]
+
+    def clean_within(self):
+        within = self.cleaned_data["within"]
+        return WORKLIST_DAYS if within is None else within
 
 
 class SurveyForm(forms.ModelForm):

@@ -3,15 +3,16 @@
 import datetime
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rutan.core.choices import AREA_PILLAR, Pillar, ProgrammeArea, Script
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
+from rutan.facilities.models import Facility
 from rutan.inmates.choices import CaseCategory, InmateStatus, LegalStatus
 from rutan.inmates.models import Inmate
 
@@ -34,7 +35,8 @@ KIND_MODELS = {
     AssessmentKind.SPPN: BehaviourScore,
     AssessmentKind.KONSELING: CounsellingSession,
 }
-_DATE_FIELD = {AssessmentKind.KONSELING: "held_on"}
+# SPPN scores belong to the month they score, not to the day they were typed in.
+_DATE_FIELD = {AssessmentKind.KONSELING: "held_on", AssessmentKind.SPPN: "month"}
 _ASSESSOR_FIELD = {AssessmentKind.KONSELING: "counsellor"}
 _RELATED = {AssessmentKind.LITERASI: ("level",)}
 
@@ -262,7 +264,7 @@ def recommendations(*, inmate: Inmate, on: datetime.date | None = None) -> list[
     eligible for asimilasi → assimilation. Each carries the open programmes of the inmate's
     facility in that area that are open to the inmate's sex and whose minimum literacy (in
     its own script) the inmate meets."""
-    on = on or timezone.localdate()
+    on = on or inmate.facility.today()
     raw: list[tuple[str, str, str]] = []
     literacy = _latest_per_script(_final(LiteracyAssessment, inmate).select_related("level"))
     for record in literacy.values():
@@ -375,7 +377,11 @@ def eligibility_worklist(
     only_eligible: bool = False,
 ) -> list:
     """Sentenced, active inmates the user may see who meet the time rule of `kind` today or
-    within `within_days`, with every rule judged (see `eligibility.worklist`)."""
+    within `within_days`, with every rule judged (see `eligibility.worklist`).
+
+    Without `on`, today is each inmate's facility's date (WIB, WITA, WIT), so the dashboard
+    of a facility and this list agree at any hour.
+    """
     qs = Inmate.objects.for_user(user, Perm.ASSESSMENT_VIEW).filter(
         status=InmateStatus.ACTIVE,
         legal_status=LegalStatus.NARAPIDANA,
@@ -384,12 +390,39 @@ def eligibility_worklist(
     )
     if facility is not None:
         qs = qs.filter(facility=facility)
-    results = eligibility.worklist(
-        inmates=qs.select_related("facility", "block"), kind=kind, on=on, within_days=within_days
-    )
+    inmates = list(qs.select_related("facility", "block"))
+    if on is not None or facility is not None:
+        groups = {on or facility.today(): inmates}
+    else:
+        groups = {}
+        for inmate in inmates:
+            groups.setdefault(inmate.facility.today(), []).append(inmate)
+    results = []
+    for day, group in groups.items():
+        results += eligibility.worklist(inmates=group, kind=kind, on=day, within_days=within_days)
     if only_eligible:
         results = [r for r in results if r.eligible]
-    return results
+    return sorted(results, key=lambda r: (r.time_date, r.inmate.name, r.inmate.pk))
+
+
+def sppn_due(*, user, facility: Facility, month: datetime.date, perm: Perm = Perm.ASSESSMENT_VIEW):
+    """Inmates still waiting for their SPPN score of `month` at `facility`: sentenced and
+    active there now, admitted by the end of that month, and with no score for it."""
+    month = month.replace(day=1)
+    month_end = month + relativedelta(months=1, days=-1)
+    scored = BehaviourScore.objects.filter(inmate=OuterRef("pk"), month=month)
+    return (
+        Inmate.objects.for_user(user, perm)
+        .filter(
+            facility=facility,
+            status=InmateStatus.ACTIVE,
+            legal_status=LegalStatus.NARAPIDANA,
+            admission_date__lte=month_end,
+        )
+        .filter(~Exists(scored))
+        .select_related("facility", "block")
+        .order_by("block__name", "name", "id")
+    )
 
 
 def survey_list(*, user, filters: dict | None = None) -> QuerySet:

@@ -66,7 +66,7 @@ def _check_inmate(inmate: Inmate, on: datetime.date | None, field: str = "assess
         raise ValidationError(_("WBP ini tidak lagi aktif; asesmen baru tidak dapat dicatat."))
     if on is None:
         return
-    if on > timezone.localdate():
+    if on > inmate.facility.today():
         raise ValidationError({field: _("Tanggal tidak boleh di masa depan.")})
     if on < inmate.admission_date:
         raise ValidationError(
@@ -310,9 +310,9 @@ def month_start(value: datetime.date) -> datetime.date:
     return value.replace(day=1)
 
 
-def _check_month(month: datetime.date) -> datetime.date:
+def _check_month(month: datetime.date, facility: Facility) -> datetime.date:
     month = month_start(month)
-    if month > month_start(timezone.localdate()):
+    if month > month_start(facility.today()):
         raise ValidationError({"month": _("Bulan penilaian tidak boleh di masa depan.")})
     return month
 
@@ -324,7 +324,7 @@ def behaviour_score_create(
     """Record one inmate's SPPN score for a month (one per inmate per month)."""
     require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
     _check_inmate(inmate, None)
-    month = _check_month(month)
+    month = _check_month(month, inmate.facility)
     if BehaviourScore.objects.filter(inmate=inmate, month=month).exists():
         raise ValidationError({"month": _("WBP ini sudah memiliki nilai SPPN untuk bulan itu.")})
     score = _new_score(inmate, month, by, note, scores)
@@ -343,7 +343,7 @@ def _new_score(inmate, month, by, note, scores) -> BehaviourScore:
         inmate=inmate,
         facility=inmate.facility,
         assessor=by,
-        assessed_on=timezone.localdate(),
+        assessed_on=inmate.facility.today(),
         instrument="SPPN",
         month=month,
         note=note,
@@ -363,7 +363,7 @@ def behaviour_scores_save(
     four aspects are all empty is skipped. Any invalid row: nothing is saved, and the
     ValidationError maps "<inmate id>" to its messages. Returns (created, changed)."""
     require(by, Perm.ASSESSMENT_MANAGE, facility)
-    month = _check_month(month)
+    month = _check_month(month, facility)
     inmate_ids = [row["inmate"].pk for row in rows]
     existing = {
         s.inmate_id: s
@@ -455,7 +455,7 @@ def survey_create(*, facility: Facility, by, **data) -> FacilitySurvey:
     """Record a facility survey (kitchen nutrition, electrical check, …) as a draft."""
     require(by, Perm.SURVEY_MANAGE, facility)
     surveyed_on = data.get("surveyed_on")
-    if surveyed_on and surveyed_on > timezone.localdate():
+    if surveyed_on and surveyed_on > facility.today():
         raise ValidationError({"surveyed_on": _("Tanggal tidak boleh di masa depan.")})
     survey = FacilitySurvey(facility=facility, lead=data.pop("lead", None) or by)
     for field in (
@@ -514,6 +514,7 @@ def survey_finding_add(
         place=finding.place,
         owner=owner,
         due_on=due_on,
+        found_on=survey.surveyed_on,
     )
     finding.save(update_fields=["follow_up", "updated_at"])
     audit_record(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +23,7 @@ from .access import can_read_confidential
 from .choices import AssessmentKind, AssessmentStatus, EligibilityKind
 from .forms import (
     ENTRY_FORMS,
+    WORKLIST_DAYS,
     AssessmentFilterForm,
     FindingForm,
     SppnSelectForm,
@@ -121,7 +122,9 @@ def inmate_assessments(request, pk):
             "suggestions": suggestions,
             "can_enrol": selectors.enrolment_service() is not None
             and user_can(user, Perm.PROGRAMME_MANAGE, inmate.facility),
-            "results": eligibility.evaluate_all(inmate=inmate) if inmate.has_sentence else [],
+            "results": eligibility.evaluate_all(inmate=inmate, on=inmate.facility.today())
+            if inmate.has_sentence
+            else [],
             "create_kinds": [
                 (k, AssessmentKind(k).label)
                 for k, perm in CREATE_PERM.items()
@@ -343,22 +346,43 @@ def assessment_finalise(request, kind, pk):
     return redirect("assessments:detail", kind=kind, pk=pk)
 
 
+def _sppn_query(block, facility, month, due) -> str:
+    query = {"month": month.strftime("%Y-%m")}
+    query.update({"block": block.pk} if block else {"facility": facility.pk})
+    if due:
+        query["due"] = "on"
+    return urlencode(query)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sppn_entry(request):
-    """SPPN scores of a whole block for one month on one page."""
+    """SPPN scores of one month on one page: a whole block, or every sentenced inmate of a
+    facility who has no score for the month yet (the dashboard's "SPPN due" list)."""
     user = request.user
     blocks = block_list(user=user, perm=Perm.ASSESSMENT_MANAGE)
     if not blocks:
         raise Http404
+    facilities = facility_list(user=user, perm=Perm.ASSESSMENT_MANAGE)
     source = request.POST if request.method == "POST" else request.GET
-    if "block" not in source:
-        source = {"block": blocks.first().pk, "month": timezone.localdate().strftime("%Y-%m")}
-    select = SppnSelectForm(source, blocks=blocks)
-    rows, errors, month, block = [], {}, None, None
+    if "block" not in source and "facility" not in source:
+        first = blocks.first()
+        source = {"block": first.pk, "month": first.facility.today().strftime("%Y-%m")}
+    select = SppnSelectForm(source, blocks=blocks, facilities=facilities)
+    rows, errors, month, block, facility, due = [], {}, None, None, None, False
     if select.is_valid():
         block, month = select.cleaned_data["block"], select.cleaned_data["month"]
-        inmates = list(Inmate.objects.filter(block=block, status="active").order_by("name", "id"))
+        facility = select.cleaned_data["facility"]
+        due = block is None or select.cleaned_data["due"]
+        if due:
+            inmates = selectors.sppn_due(
+                user=user, facility=facility, month=month, perm=Perm.ASSESSMENT_MANAGE
+            )
+            if block is not None:
+                inmates = inmates.filter(block=block)
+        else:
+            inmates = Inmate.objects.filter(block=block, status="active").order_by("name", "id")
+        inmates = list(inmates)
         existing = {
             s.inmate_id: s for s in BehaviourScore.objects.filter(inmate__in=inmates, month=month)
         }
@@ -391,7 +415,7 @@ def sppn_entry(request):
                 if bad:
                     raise ValidationError(bad)
                 created, changed = services.behaviour_scores_save(
-                    facility=block.facility, month=month, rows=parsed, by=user
+                    facility=facility, month=month, rows=parsed, by=user
                 )
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
@@ -402,7 +426,7 @@ def sppn_entry(request):
                     _("Nilai SPPN %(month)s disimpan: %(c)s baru, %(u)s diubah.")
                     % {"month": month.strftime("%m/%Y"), "c": created, "u": changed},
                 )
-                return redirect(f"{request.path}?block={block.pk}&month={month.strftime('%Y-%m')}")
+                return redirect(f"{request.path}?{_sppn_query(block, facility, month, due)}")
         for row in rows:
             row["errors"] = errors.get(str(row["inmate"].pk), [])
     return render(
@@ -412,6 +436,8 @@ def sppn_entry(request):
             "select": select,
             "rows": rows,
             "sppn_block": block,
+            "sppn_facility": facility,
+            "due": due,
             "month": month,
             "aspects": [(a, BehaviourScore._meta.get_field(a).verbose_name) for a in SPPN_ASPECTS],
             "general_errors": errors.get("", []) if isinstance(errors, dict) else [],
@@ -428,11 +454,13 @@ def eligibility_worklist(request):
     form = WorklistFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
     kind = filters.get("kind") or EligibilityKind.ASIMILASI
+    within = filters.get("within", WORKLIST_DAYS)
     try:
         results = selectors.eligibility_worklist(
             user=user,
             kind=kind,
             facility=filters.get("facility"),
+            within_days=within,
             only_eligible=bool(filters.get("only_eligible")),
         )
     except ValidationError as exc:
@@ -448,7 +476,7 @@ def eligibility_worklist(request):
             "page_obj": page.get_page(request.GET.get("page")),
             "query": _query(request),
             "show_facility": len(facilities) > 1,
-            "today": timezone.localdate(),
+            "within": within,
         },
     )
 

@@ -9,7 +9,7 @@ from programmes.models import Session
 from rutan.core.forms import DateInput
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, user_can
-from rutan.facilities.models import Block, FollowUpSource, FollowUpStatus
+from rutan.facilities.models import Block, Facility, FollowUpSource, FollowUpStatus
 
 from . import selectors
 from .models import ASSESSMENT_LINKS, ActivityLog, LogStatus, LogType, MonthlyEvaluation
@@ -241,7 +241,22 @@ class LogFilterForm(forms.Form):
     )
 
 
+class ReviewQueueFilterForm(forms.Form):
+    facility = forms.ModelChoiceField(
+        label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
+    )
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+        if len(facilities) < 2:
+            del self.fields["facility"]
+
+
 class FollowUpFilterForm(forms.Form):
+    facility = forms.ModelChoiceField(
+        label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -262,6 +277,10 @@ class FollowUpFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _staff_of(user)
+        facilities = Facility.objects.for_user(user, Perm.FOLLOWUP_MANAGE).order_by("name")
+        self.fields["facility"].queryset = facilities
+        if len(facilities) < 2:
+            del self.fields["facility"]
 
 
 def _staff_of(user):

@@ -211,8 +211,9 @@ def photo_get(*, user, pk) -> LogPhoto:
         raise Http404 from exc
 
 
-def logs_awaiting_review(*, user) -> QuerySet:
-    """Submitted and resubmitted logs the user may review, oldest first (the mentor's queue).
+def logs_awaiting_review(*, user, facility=None) -> QuerySet:
+    """Submitted and resubmitted logs the user may review, oldest first (the mentor's queue),
+    of one facility when `facility` is given.
 
     A mentor sees the logs of their own mentees and of interns without a mentor; a facility
     head (INTERN_MANAGE) sees every log of the facility.
@@ -221,6 +222,8 @@ def logs_awaiting_review(*, user) -> QuerySet:
     qs = ActivityLog.objects.filter(status__in=AWAITING_REVIEW).filter(
         _facility_q(user, Perm.INTERN_REVIEW, "intern__batch__facility")
     )
+    if facility:
+        qs = qs.filter(intern__batch__facility=facility)
     if managed is not None:
         qs = qs.filter(
             Q(intern__mentor=user)
@@ -265,11 +268,12 @@ class EvaluationDue:
     overdue: bool
 
 
-def evaluations_due(*, user, on: datetime.date) -> list[EvaluationDue]:
+def evaluations_due(*, user, on: datetime.date | None = None) -> list[EvaluationDue]:
     """Monthly evaluations the user (as mentor) still owes, for the dashboard reminder.
 
     A month is due by the 1st of the next month; it is listed from a week before that date
-    until the evaluation is written. Months outside the intern's batch are not owed.
+    until the evaluation is written. Months outside the intern's batch are not owed. Without
+    `on`, today is the date where each intern's facility is.
     """
     interns = (
         Intern.objects.filter(mentor=user)
@@ -281,16 +285,19 @@ def evaluations_due(*, user, on: datetime.date) -> list[EvaluationDue]:
     )
     result = []
     for intern in interns:
+        today = on or intern.batch.facility.today()
         done = {e.month for e in intern.evaluations.all()}
         month = intern.batch.start_on.replace(day=1)
-        last = min(intern.batch.end_on, on).replace(day=1)
+        last = min(intern.batch.end_on, today).replace(day=1)
         while month <= last:
             due_on = month + relativedelta(months=1)
-            if month not in done and on >= due_on - datetime.timedelta(
+            if month not in done and today >= due_on - datetime.timedelta(
                 days=EVALUATION_REMINDER_DAYS
             ):
                 result.append(
-                    EvaluationDue(intern=intern, month=month, due_on=due_on, overdue=on >= due_on)
+                    EvaluationDue(
+                        intern=intern, month=month, due_on=due_on, overdue=today >= due_on
+                    )
                 )
             month = due_on
     return sorted(result, key=lambda d: (d.due_on, str(d.intern)))
@@ -354,12 +361,15 @@ def batch_summary(*, batch: Batch, start: datetime.date, end: datetime.date) -> 
     }
 
 
-def followup_list(*, user, filters: dict | None = None) -> QuerySet:
-    """Follow-up items of the facilities where the user manages follow-ups."""
+def followup_list(
+    *, user, filters: dict | None = None, perm: Perm = Perm.FOLLOWUP_MANAGE
+) -> QuerySet:
+    """Follow-up items of the facilities where the user manages follow-ups (or has `perm`).
+
+    Filters: status ("active": not done yet), owner, source, facility.
+    """
     filters = filters or {}
-    qs = FollowUpItem.objects.for_user(user, Perm.FOLLOWUP_MANAGE).select_related(
-        "facility", "owner"
-    )
+    qs = FollowUpItem.objects.for_user(user, perm).select_related("facility", "owner")
     if filters.get("status") == "active":
         qs = qs.exclude(status=FollowUpStatus.DONE)
     elif filters.get("status"):

@@ -1,7 +1,10 @@
 """Every write of the interns app: batches, accounts, attendance, logs and their review."""
 
 import datetime
+import operator
+import zoneinfo
 from collections.abc import Iterable
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -23,6 +26,7 @@ from rutan.core.roles import Perm, Role
 from rutan.core.scoping import user_can
 from rutan.core.services import audit_record, model_snapshot
 from rutan.facilities.models import FollowUpSource
+from rutan.facilities.selectors import today_by_timezone
 from rutan.facilities.services import followup_create
 
 from . import selectors
@@ -409,6 +413,7 @@ def log_submit(*, log: ActivityLog, by) -> ActivityLog:
             source=FollowUpSource.INTERN_LOG,
             source_obj=log,
             place=log.place or (str(log.block) if log.block_id else ""),
+            found_on=log.on,
             by=by,
         )
     log.updated_by = by
@@ -476,14 +481,28 @@ def logs_bulk_approve(*, logs: Iterable[ActivityLog], by) -> int:
 
 
 def logs_auto_approve(*, now: datetime.datetime | None = None) -> int:
-    """Approve every log submitted more than INTERN_LOG_AUTO_APPROVE_DAYS ago; mark it so.
+    """Approve every log left awaiting review for INTERN_LOG_AUTO_APPROVE_DAYS days; mark it so.
 
-    Safe to run twice or concurrently: each log is claimed under a row lock and only
-    moved while it is still awaiting review.
+    Days are the facility's calendar days: with 14 days, a log submitted on 1 December (the
+    date at the intern's facility) is approved from 15 December there, whatever the server's
+    clock says. Safe to run twice or concurrently: each log is claimed under a row lock and
+    only moved while it is still awaiting review.
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.INTERN_LOG_AUTO_APPROVE_DAYS)
-    due = Q(status__in=AWAITING_REVIEW, submitted_at__lte=cutoff)
+    days = settings.INTERN_LOG_AUTO_APPROVE_DAYS
+
+    def submitted_long_enough_ago(today: datetime.date, tz: str) -> Q:
+        first_day_too_recent = today - datetime.timedelta(days=days - 1)
+        start = datetime.datetime.combine(first_day_too_recent, datetime.time.min)
+        return Q(submitted_at__lt=start.replace(tzinfo=zoneinfo.ZoneInfo(tz)))
+
+    due = Q(status__in=AWAITING_REVIEW) & reduce(
+        operator.or_,
+        (
+            Q(intern__batch__facility__timezone=tz) & submitted_long_enough_ago(today, tz)
+            for tz, today in today_by_timezone(now).items()
+        ),
+    )
     count = 0
     for pk in ActivityLog.objects.filter(due).values_list("pk", flat=True):
         with transaction.atomic():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.facilities.selectors import facility_list
 
 from . import exports, selectors, services
 from .forms import (
@@ -25,6 +26,7 @@ from .forms import (
     LogbookPeriodForm,
     LogFilterForm,
     ReviewForm,
+    ReviewQueueFilterForm,
 )
 from .models import ActivityLog, Batch, LogStatus
 
@@ -36,6 +38,10 @@ def _page(request, qs):
     query = request.GET.copy()
     query.pop("page", None)
     return page_obj, query.urlencode()
+
+
+def _local_time(moment, intern) -> str:
+    return timezone.localtime(moment, intern.facility.tzinfo).strftime("%H:%M")
 
 
 def _own_intern(request):
@@ -83,15 +89,13 @@ def attendance(request):
             record = services.attendance_check_out(intern=intern, by=request.user)
             messages.success(
                 request,
-                _("Pulang tercatat pukul %(t)s.")
-                % {"t": timezone.localtime(record.check_out).strftime("%H:%M")},
+                _("Pulang tercatat pukul %(t)s.") % {"t": _local_time(record.check_out, intern)},
             )
         else:
             record = services.attendance_check_in(intern=intern, by=request.user)
             messages.success(
                 request,
-                _("Kedatangan tercatat pukul %(t)s.")
-                % {"t": timezone.localtime(record.check_in).strftime("%H:%M")},
+                _("Kedatangan tercatat pukul %(t)s.") % {"t": _local_time(record.check_in, intern)},
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -194,7 +198,7 @@ def log_autosave(request):
             data=data,
         )
         message = _("Draf tersimpan otomatis pukul %(t)s.") % {
-            "t": timezone.localtime().strftime("%H:%M")
+            "t": _local_time(timezone.now(), intern)
         }
         if form.errors:
             message += " " + _("Sebagian isian belum valid dan belum tersimpan.")
@@ -271,7 +275,10 @@ def log_review(request, pk):
 def review_queue(request):
     if not user_can(request.user, Perm.INTERN_REVIEW):
         raise Http404
-    queue = selectors.logs_awaiting_review(user=request.user)
+    facilities = facility_list(user=request.user, perm=Perm.INTERN_REVIEW)
+    facility_form = ReviewQueueFilterForm(request.GET or None, facilities=facilities)
+    facility = facility_form.cleaned_data.get("facility") if facility_form.is_valid() else None
+    queue = selectors.logs_awaiting_review(user=request.user, facility=facility)
     form = BulkApproveForm(request.POST if request.method == "POST" else None, queryset=queue)
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,18 +287,17 @@ def review_queue(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(n)s catatan disetujui.") % {"n": count})
-            return redirect("interns:review_queue")
+            return redirect(request.get_full_path())
     page_obj, query = _page(request, queue)
     return render(
         request,
         "interns/review_queue.html",
         {
             "form": form,
+            "filter_form": facility_form,
             "page_obj": page_obj,
             "query": query,
-            "evaluations_due": selectors.evaluations_due(
-                user=request.user, on=timezone.localdate()
-            ),
+            "evaluations_due": selectors.evaluations_due(user=request.user),
         },
     )
 

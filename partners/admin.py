@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -20,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from rutan.core.admin import ScopedAdminMixin
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
+from rutan.facilities.selectors import on_local_today
 from rutan.inmates.models import Inmate
 
 from . import services
@@ -33,6 +33,7 @@ from .models import (
     PartnerContact,
     ScopeItem,
     Signatory,
+    expiring_q,
 )
 from .resources import IMPORT_FORMATS, AgreementResource, ImportFileError
 from .validators import validate_pdf
@@ -49,7 +50,10 @@ class ExpiringFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("30", "60", "90"):
-            return queryset.expiring(today=timezone.localdate(), within_days=int(self.value()))
+            within = int(self.value())
+            return queryset.filter(
+                on_local_today("facility", lambda today: expiring_q(today, within))
+            )
         return queryset
 
 

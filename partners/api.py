@@ -159,6 +159,9 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter(
                 "expiring_within", OpenApiTypes.INT, description="Active, ending within N days"
             ),
+            OpenApiParameter(
+                "in_force", OpenApiTypes.BOOL, description="In force today (facility date)"
+            ),
         ]
     )
 )
@@ -173,6 +176,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
             "q": params.get("search", ""),
             "status": params.get("status", ""),
             "kind": params.get("kind", ""),
+            "in_force": params.get("in_force", "").lower() in ("1", "true"),
             **_int_filters(self.request, ["partner", "facility", "expiring_within"]),
         }
         return selectors.agreement_list(user=self.request.user, filters=filters).prefetch_related(

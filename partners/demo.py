@@ -5,7 +5,6 @@ import datetime
 import zlib
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from rutan.core.demo import DemoContext, seeder
 from rutan.inmates.models import Inmate
@@ -220,9 +219,10 @@ def _agreement(ctx: DemoContext, admin, spec: dict, partner: Partner) -> Agreeme
             document=ContentFile(demo_pdf(f"PKS {spec['number']}"), name="pks.pdf"),
             by=admin,
         )
-    if agreement.valid_to >= timezone.localdate():
+    today = agreement.facility.today()
+    if agreement.valid_to >= today:
         agreement = services.agreement_activate(agreement=agreement, by=admin)
-    given_on = max(agreement.valid_from, timezone.localdate() - datetime.timedelta(days=60))
+    given_on = max(agreement.valid_from, today - datetime.timedelta(days=60))
     for step, (kind, description, qty, unit, hours, value) in enumerate(spec["contributions"]):
         services.part_save(
             instance=Contribution(
@@ -245,7 +245,7 @@ def _guarantees(ctx: DemoContext, admin, agreement: Agreement) -> int:
     """SEKATA guarantees the integration of two narcotics-case inmates of Balikpapan."""
     if Guarantee.objects.filter(partner=agreement.partner).exists():
         return 0
-    today = timezone.localdate()
+    today = agreement.facility.today()
     candidates = Inmate.objects.filter(
         facility=agreement.facility, status="active", case_category="narkotika"
     ).order_by("integrasi_from", "id")

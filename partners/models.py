@@ -135,14 +135,36 @@ class PartnerContact(TimeStampedModel):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+def in_force_q(day: datetime.date) -> Q:
+    """Agreements in force on `day`: put into force, valid that day and not ended before it.
+
+    Also true of an agreement that has expired or been terminated since, so a report of a
+    past month counts what was in force then, not what is in force when it is built.
+    """
+    return Q(
+        status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRED, AgreementStatus.TERMINATED],
+        valid_from__lte=day,
+        valid_to__gte=day,
+    ) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def ending_q(day: datetime.date, within_days: int) -> Q:
+    """In force on `day` and ending within `within_days` after it."""
+    return in_force_q(day) & Q(valid_to__lte=day + datetime.timedelta(days=within_days))
+
+
+def expiring_q(today: datetime.date, within_days: int) -> Q:
+    """Active agreements whose last valid day falls in [today, today + within_days]."""
+    return Q(
+        status=AgreementStatus.ACTIVE,
+        valid_to__gte=today,
+        valid_to__lte=today + datetime.timedelta(days=within_days),
+    )
+
+
 class AgreementQuerySet(ScopedQuerySet):
     def expiring(self, *, today: datetime.date, within_days: int):
-        """Active agreements whose last valid day falls in [today, today + within_days]."""
-        return self.filter(
-            status=AgreementStatus.ACTIVE,
-            valid_to__gte=today,
-            valid_to__lte=today + datetime.timedelta(days=within_days),
-        )
+        return self.filter(expiring_q(today, within_days))
 
 
 class Agreement(TimeStampedModel):

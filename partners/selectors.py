@@ -3,10 +3,10 @@
 import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
 
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
+from rutan.facilities.selectors import on_local_today
 from rutan.inmates.models import Inmate
 
 from .models import (
@@ -18,6 +18,8 @@ from .models import (
     Partner,
     PartnerContact,
     Signatory,
+    expiring_q,
+    in_force_q,
 )
 
 
@@ -103,7 +105,8 @@ def partner_get(*, user, pk) -> Partner:
 
 def agreement_list(*, user, filters: dict | None = None, perm: Perm = Perm.PARTNER_VIEW):
     """Agreements the user may see. Filters: q (number, title, partner), status, kind,
-    partner, facility, expiring_within (days, active ones only)."""
+    partner, facility, expiring_within (days, active ones only), in_force (valid and in
+    force today). Today is the date where each agreement's facility is."""
     filters = filters or {}
     qs = Agreement.objects.for_user(user, perm).select_related("partner", "facility")
     if search := (filters.get("q") or "").strip():
@@ -116,7 +119,9 @@ def agreement_list(*, user, filters: dict | None = None, perm: Perm = Perm.PARTN
         if value := filters.get(key):
             qs = qs.filter(**{key: value})
     if within := filters.get("expiring_within"):
-        qs = qs.expiring(today=timezone.localdate(), within_days=int(within))
+        qs = qs.filter(on_local_today("facility", lambda today: expiring_q(today, int(within))))
+    if filters.get("in_force"):
+        qs = qs.filter(on_local_today("facility", in_force_q))
     return qs.order_by("-valid_to", "-id")
 
 
@@ -141,17 +146,14 @@ def agreement_contributions(*, agreement: Agreement) -> QuerySet:
     return Contribution.objects.filter(agreement=agreement).order_by("-given_on", "-id")
 
 
-def agreements_expiring(*, user, within_days: int, today: datetime.date | None = None):
-    """Active agreements of the user's facilities ending within `within_days` days
-    (soonest first), for the dashboard. Each row carries `days_left`."""
-    today = today or timezone.localdate()
-    qs = (
-        Agreement.objects.for_user(user, Perm.PARTNER_VIEW)
-        .expiring(today=today, within_days=within_days)
-        .select_related("partner", "facility")
-        .order_by("valid_to", "id")
-    )
-    return [setattr(a, "days_left_today", a.days_left(today)) or a for a in qs]
+def agreements_expiring(*, user, within_days: int, facility=None):
+    """Active agreements of the user's facilities (or of `facility`) ending within
+    `within_days` days of today at their facility, soonest first: the rows of
+    `agreement_list(filters={"expiring_within": ...})` in the order the dashboard shows them.
+    Each row carries `days_left_today`."""
+    filters = {"expiring_within": within_days, "facility": facility}
+    qs = agreement_list(user=user, filters=filters).order_by("valid_to", "id")
+    return [setattr(a, "days_left_today", a.days_left(a.facility.today())) or a for a in qs]
 
 
 def contribution_list(*, user, filters: dict | None = None) -> QuerySet:

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.accounts.models import User
@@ -21,6 +21,7 @@ from rutan.core.scoping import require
 from rutan.core.services import audit_record
 from rutan.core.services import model_snapshot as core_snapshot
 from rutan.facilities.models import Facility
+from rutan.facilities.selectors import on_local_today
 
 from .models import (
     Agreement,
@@ -33,6 +34,7 @@ from .models import (
     PartnerContact,
     ScopeItem,
     Signatory,
+    expiring_q,
 )
 from .validators import validate_pdf
 
@@ -370,17 +372,14 @@ def agreements_expire_due() -> int:
     """Expire every active agreement past its end date (in its facility's timezone).
     Safe to run any number of times: an expired agreement is no longer picked."""
     count = 0
-    oldest_today = timezone.now().date() + datetime.timedelta(days=1)
-    candidates = Agreement.objects.filter(
-        status=AgreementStatus.ACTIVE, valid_to__lt=oldest_today
-    ).select_related("facility")
-    for agreement in candidates:
-        if agreement.valid_to < agreement.facility.today():
-            try:
-                agreement_expire(agreement=agreement)
-            except ValidationError:
-                continue  # changed meanwhile (renewed, terminated or extended)
-            count += 1
+    past_end = on_local_today("facility", lambda today: Q(valid_to__lt=today))
+    candidates = Agreement.objects.filter(past_end, status=AgreementStatus.ACTIVE)
+    for agreement in candidates.select_related("facility"):
+        try:
+            agreement_expire(agreement=agreement)
+        except ValidationError:
+            continue  # changed meanwhile (renewed, terminated or extended)
+        count += 1
     return count
 
 
@@ -571,10 +570,8 @@ def agreement_alerts_send() -> int:
     once per agreement and threshold. The sent record and the e-mail share a transaction,
     so a failed send is retried on the next run and a sent one never repeats."""
     sent = 0
-    horizon = timezone.now().date() + datetime.timedelta(days=max(ALERT_THRESHOLDS) + 1)
-    candidates = Agreement.objects.filter(
-        status=AgreementStatus.ACTIVE, valid_to__lte=horizon
-    ).select_related("facility", "partner")
+    window = on_local_today("facility", lambda today: expiring_q(today, max(ALERT_THRESHOLDS)))
+    candidates = Agreement.objects.filter(window).select_related("facility", "partner")
     for agreement in candidates:
         days_left = agreement.days_left(agreement.facility.today())
         threshold = _due_threshold(days_left) if days_left >= 0 else None

@@ -7,6 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path("mitra/", views.partner_list, name="list"),
     path("mitra/<int:pk>/", views.partner_detail, name="detail"),
+    path("mitra/perjanjian/", views.agreement_list, name="agreement_list"),
     path("mitra/perjanjian/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path(
         "mitra/perjanjian/<int:pk>/dokumen/",

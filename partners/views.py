@@ -10,7 +10,7 @@ from rutan.core.scoping import user_can
 from rutan.facilities.selectors import facility_list
 
 from . import selectors
-from .forms import PartnerFilterForm
+from .forms import AgreementFilterForm, PartnerFilterForm
 
 PAGE_SIZE = 25
 EXPIRY_WINDOW_DAYS = 60
@@ -39,6 +39,28 @@ def partner_list(request):
             ),
             "expiry_window": EXPIRY_WINDOW_DAYS,
             "can_manage": user_can(request.user, Perm.PARTNER_MANAGE),
+        },
+    )
+
+
+@login_required
+def agreement_list(request):
+    facilities = facility_list(user=request.user, perm=Perm.PARTNER_VIEW)
+    if not facilities:
+        raise Http404
+    form = AgreementFilterForm(request.GET or None, facilities=facilities)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page_obj = Paginator(selectors.agreement_list(user=request.user, filters=filters), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/agreement_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj.get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "show_facility": len(facilities) > 1,
         },
     )
 

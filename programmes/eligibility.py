@@ -7,7 +7,6 @@ works before (and without) it.
 import datetime
 from dataclasses import asdict, dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core import providers
@@ -54,7 +53,7 @@ def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None
     without one in that script fails); required interest area. Only the rules the programme
     sets are checked. Returns a list of RuleResult, passed or not.
     """
-    on = on or timezone.localdate()
+    on = on or inmate.facility.today()
     results = [
         RuleResult(
             "facility",
@@ -145,7 +144,7 @@ def assimilation_eligibility(*, inmate: Inmate, on: datetime.date | None = None)
     it the fallback rules apply: active and sentenced; coaching stage on `on` is asimilasi or
     later; no open Register F entry. Returns every rule as a RuleResult, passed or not.
     """
-    on = on or timezone.localdate()
+    on = on or inmate.facility.today()
     provider = providers.get("assimilation_eligibility")
     if provider is not None:
         result = provider(inmate=inmate, on=on)

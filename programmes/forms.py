@@ -95,6 +95,19 @@ class ProgrammeFilterForm(forms.Form):
             del self.fields["facility"]
 
 
+class SessionsTodayFilterForm(forms.Form):
+    facility = forms.ModelChoiceField(
+        label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
+    )
+    unrecorded = forms.BooleanField(label=_("Hanya yang belum dicatat presensinya"), required=False)
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+        if len(facilities) < 2:
+            del self.fields["facility"]
+
+
 class ProgrammeStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=ProgrammeStatus.choices)
 

@@ -4,15 +4,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
+from rutan.facilities.selectors import on_local_today
 from rutan.inmates.models import Inmate
 from rutan.inmates.selectors import inmate_list
 
-from .choices import AttendanceStatus, EnrolmentStatus, PlacementStatus, ProgrammeStatus
+from .choices import (
+    AttendanceStatus,
+    EnrolmentStatus,
+    PlacementStatus,
+    ProgrammeStatus,
+    SessionStatus,
+)
 from .models import (
     AssimilationPlacement,
     Attendance,
@@ -149,12 +155,25 @@ def session_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAM
     return qs.order_by("date", "start_time", "programme__title", "id")
 
 
-def sessions_today(*, user, on: datetime.date | None = None) -> QuerySet:
-    """Today's sessions (scheduled and cancelled) of the programmes the user may record."""
-    on = on or timezone.localdate()
-    return session_list(
-        user=user, filters={"date_from": on, "date_to": on}, perm=Perm.ATTENDANCE_RECORD
-    ).filter(programme__status__in=[ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING])
+def sessions_today(
+    *, user, on: datetime.date | None = None, facility=None, unrecorded: bool = False
+) -> QuerySet:
+    """Today's sessions (scheduled and cancelled) of the programmes the user may record.
+
+    Today is `on`, or else the date where each programme's facility is. `unrecorded` keeps
+    the sessions still waiting for their attendance (not cancelled, register not taken).
+    """
+    filters = {"facility": facility} if facility else {}
+    if on is not None:
+        filters.update(date_from=on, date_to=on)
+    qs = session_list(user=user, filters=filters, perm=Perm.ATTENDANCE_RECORD).filter(
+        programme__status__in=[ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING]
+    )
+    if on is None:
+        qs = qs.filter(on_local_today("programme__facility", lambda today: Q(date=today)))
+    if unrecorded:
+        qs = qs.exclude(status=SessionStatus.CANCELLED).filter(attendance_taken_at__isnull=True)
+    return qs
 
 
 def session_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Session:

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +13,7 @@ from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
 from rutan.facilities.models import Facility
-from rutan.facilities.selectors import facility_list
+from rutan.facilities.selectors import facility_list, today_by_timezone
 
 from . import charts, eligibility, selectors, services
 from .certificates import certificate_pdf
@@ -35,6 +34,7 @@ from .forms import (
     ProgrammeStatusForm,
     RevokeForm,
     SessionForm,
+    SessionsTodayFilterForm,
     SlotForm,
     WithdrawForm,
 )
@@ -264,7 +264,8 @@ def session_create(request, pk):
 def session_list(request):
     if not user_can(request.user, Perm.PROGRAMME_VIEW):
         raise Http404
-    today = timezone.localdate()
+    # The westernmost facility's today, so no session of today is hidden anywhere.
+    today = min(today_by_timezone().values())
     filters = {"date_from": request.GET.get("dari") or today}
     if request.GET.get("sampai"):
         filters["date_to"] = request.GET["sampai"]
@@ -282,12 +283,28 @@ def session_list(request):
 
 @login_required
 def sessions_today(request):
-    today = timezone.localdate()
-    sessions = list(selectors.sessions_today(user=request.user, on=today))
+    """Today's sessions, today being the date where each programme's facility is."""
+    facilities = facility_list(user=request.user, perm=Perm.ATTENDANCE_RECORD)
+    form = SessionsTodayFilterForm(request.GET or None, facilities=facilities)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sessions = list(
+        selectors.sessions_today(
+            user=request.user,
+            facility=filters.get("facility"),
+            unrecorded=bool(filters.get("unrecorded")),
+        )
+    )
+    shown = [filters["facility"]] if filters.get("facility") else list(facilities)
+    days = {facility.today() for facility in shown}
     return render(
         request,
         "programmes/sessions_today.html",
-        {"sessions": sessions, "today": today},
+        {
+            "form": form,
+            "sessions": sessions,
+            "today": days.pop() if len(days) == 1 else None,
+            "unrecorded": bool(filters.get("unrecorded")),
+        },
     )
 
 

@@ -87,6 +87,7 @@ class FollowUpItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "description",
         "source",
         "place",
+        "found_on",
         "owner",
         "due_on",
         "status",
@@ -94,6 +95,10 @@ class FollowUpItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "resolution",
     ]
     readonly_fields = ["done_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The day of a finding is what reports count it by: set once, when it is raised.
+        return [*self.readonly_fields, "found_on"] if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -116,6 +121,7 @@ class FollowUpItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 place=data["place"],
                 owner=data["owner"],
                 due_on=data["due_on"],
+                found_on=data["found_on"],
             )
         obj.pk = saved.pk
         obj.refresh_from_db()

@@ -143,10 +143,20 @@ class FollowUpSource(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+class FollowUpQuerySet(ScopedQuerySet):
+    def open_on(self, day: datetime.date):
+        """Items found by `day` and not yet done on `day` (what a report of that day lists)."""
+        return self.filter(found_on__lte=day).filter(
+            ~models.Q(status=FollowUpStatus.DONE) | models.Q(done_on__gt=day)
+        )
+
+
 class FollowUpItem(TimeStampedModel):
     """A finding the facility tracks to done (a damaged panel, a kitchen nutrition gap).
 
     Any app may raise one; `source_type`/`source_id` point back at what raised it.
+    `found_on` is the facility-local date of the finding (the survey or log date), by which
+    reports count it.
     """
 
     facility = models.ForeignKey(
@@ -160,6 +170,9 @@ class FollowUpItem(TimeStampedModel):
     source_type = models.CharField(_("jenis sumber"), max_length=100, blank=True)
     source_id = models.CharField(_("ID sumber"), max_length=64, blank=True)
     place = models.CharField(_("lokasi"), max_length=200, blank=True)
+    found_on = models.DateField(
+        _("tanggal temuan"), blank=True, help_text=_("Kosongkan untuk hari ini di UPT.")
+    )
     owner = models.ForeignKey(
         "accounts.User",
         verbose_name=_("penanggung jawab"),
@@ -175,7 +188,7 @@ class FollowUpItem(TimeStampedModel):
     done_on = models.DateField(_("selesai pada"), null=True, blank=True)
     resolution = models.TextField(_("penyelesaian"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = FollowUpQuerySet.as_manager()
     scope_path = "facility"
 
     class Meta:

@@ -1,8 +1,43 @@
-from django.db.models import QuerySet
+import datetime
+import operator
+import zoneinfo
+from collections.abc import Callable
+from functools import reduce
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from rutan.core.roles import Perm
 
-from .models import Block, Facility, RegionalOffice
+from .models import Block, Facility, RegionalOffice, Timezone
+
+
+def today_by_timezone(now: datetime.datetime | None = None) -> dict[str, datetime.date]:
+    """Today's date in each facility timezone (WIB, WITA, WIT) at `now` (default: now).
+
+    A read or a job that spans facilities takes "today" from here, one date per timezone,
+    never from the server's clock.
+    """
+    now = now or timezone.now()
+    return {tz: timezone.localdate(now, zoneinfo.ZoneInfo(tz)) for tz in Timezone.values}
+
+
+def on_local_today(
+    facility_path: str,
+    condition: Callable[[datetime.date], Q],
+    now: datetime.datetime | None = None,
+) -> Q:
+    """Rows for which `condition(today)` holds, today being the date where the row's facility is.
+
+    `facility_path` leads from the model to its facility ("facility", "programme__facility").
+    """
+    return reduce(
+        operator.or_,
+        (
+            Q(**{f"{facility_path}__timezone": tz}) & condition(today)
+            for tz, today in today_by_timezone(now).items()
+        ),
+    )
 
 
 def facility_list(*, user, perm: Perm = Perm.FACILITY_VIEW) -> QuerySet:

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rutan.core.models import AuditAction
@@ -60,10 +59,18 @@ def followup_create(
     place: str = "",
     owner=None,
     due_on=None,
+    found_on=None,
 ) -> FollowUpItem:
-    """Open a follow-up item for a facility (any role that can see the facility may raise one)."""
+    """Open a follow-up item for a facility (any role that can see the facility may raise one).
+
+    `found_on` is the day of the finding (the survey or log date); it defaults to today at
+    the facility and cannot lie in the future there.
+    """
     if not user_can(by, Perm.FACILITY_VIEW, facility):
         raise ValidationError(_("Anda tidak berwenang di UPT ini."))
+    found_on = found_on or facility.today()
+    if found_on > facility.today():
+        raise ValidationError({"found_on": _("Tanggal temuan tidak boleh di masa depan.")})
     item = FollowUpItem(
         facility=facility,
         title=title,
@@ -72,6 +79,7 @@ def followup_create(
         place=place,
         owner=owner,
         due_on=due_on,
+        found_on=found_on,
         created_by=by,
         updated_by=by,
         source_type=source_obj._meta.label_lower if source_obj is not None else "",
@@ -112,7 +120,7 @@ def followup_update(
         if status == FollowUpStatus.DONE and not item.resolution.strip():
             raise ValidationError({"resolution": _("Tuliskan bagaimana temuan ini diselesaikan.")})
         item.status = status
-        item.done_on = (on or timezone.localdate()) if status == FollowUpStatus.DONE else None
+        item.done_on = (on or item.facility.today()) if status == FollowUpStatus.DONE else None
     item.updated_by = by
     item.full_clean()
     item.save()

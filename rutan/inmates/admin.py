@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.admin import ScopedAdminMixin
@@ -258,7 +257,9 @@ class DisciplinaryEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
         closed = 0
         for entry in queryset.filter(status="open").select_related("inmate__facility"):
             try:
-                services.disciplinary_close(entry=entry, on=timezone.localdate(), by=request.user)
+                services.disciplinary_close(
+                    entry=entry, on=entry.inmate.facility.today(), by=request.user
+                )
                 closed += 1
             except ValidationError as exc:
                 self.message_user(request, f"{entry}: {' '.join(exc.messages)}", messages.ERROR)

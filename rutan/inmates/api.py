@@ -152,6 +152,12 @@ _LIST_PARAMS = [
     OpenApiParameter("stage", OpenApiTypes.STR, enum=CoachingStage.values),
     OpenApiParameter("case_category", OpenApiTypes.STR, enum=CaseCategory.values),
     OpenApiParameter("legal_status", OpenApiTypes.STR, enum=LegalStatus.values),
+    OpenApiParameter("sex", OpenApiTypes.STR, enum=["L", "P"]),
+    OpenApiParameter(
+        "integrasi_within",
+        OpenApiTypes.INT,
+        description="Integrasi begins between today (facility date) and this many days later",
+    ),
     OpenApiParameter("facility", OpenApiTypes.INT),
     OpenApiParameter("block", OpenApiTypes.INT),
 ]
@@ -177,6 +183,8 @@ class InmateViewSet(
             "stage": params.get("stage", ""),
             "case_category": params.get("case_category", ""),
             "legal_status": params.get("legal_status", ""),
+            "sex": params.get("sex", ""),
+            "integrasi_within": int_query_param(self.request, "integrasi_within"),
             "facility": int_query_param(self.request, "facility"),
             "block": int_query_param(self.request, "block"),
         }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.forms import DateInput
-from rutan.facilities.models import Block, Facility
+from rutan.facilities.models import Block, Facility, Sex
 
 from .choices import (
     CaseCategory,
@@ -160,6 +160,15 @@ class InmateFilterForm(forms.Form):
         label=_("Status hukum"),
         required=False,
         choices=[("", _("Tahanan & narapidana")), *LegalStatus.choices],
+    )
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), required=False, choices=[("", _("Semua")), *Sex.choices]
+    )
+    integrasi_within = forms.IntegerField(
+        label=_("Tahap integrasi mulai dalam (hari)"),
+        required=False,
+        min_value=0,
+        max_value=366,
     )
 
     def __init__(self, *args, facilities, blocks, **kwargs):

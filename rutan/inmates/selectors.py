@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
 from rutan.facilities.models import Facility
+from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
 from .choices import CoachingStage, InmateStatus, LegalStatus
@@ -20,8 +21,10 @@ from .models import DisciplinaryEntry, Inmate, Placement
 def inmate_list(*, user, filters: dict | None = None, perm: Perm = Perm.INMATE_VIEW) -> QuerySet:
     """Inmates the user may see, filtered by `filters`.
 
-    Filters: q (name or registration number), facility, block, stage (on today), status,
+    Filters: q (name or registration number), facility, block, stage (on today),
+    integrasi_within (days: the integrasi stage begins between today and then), status,
     case_category, legal_status, sex. Without a status filter only active inmates are listed.
+    "Today" is the date where each inmate's facility is, as on the facility's dashboard.
     """
     filters = filters or {}
     qs = Inmate.objects.for_user(user, perm).select_related("facility", "block")
@@ -34,8 +37,51 @@ def inmate_list(*, user, filters: dict | None = None, perm: Perm = Perm.INMATE_V
     if status != "all":
         qs = qs.filter(status=status or "active")
     if stage := filters.get("stage"):
-        qs = qs.with_stage_on(stage, timezone.localdate())
+        qs = qs.filter(
+            on_local_today(
+                "facility",
+                lambda today: Q(pk__in=Inmate.objects.with_stage_on(stage, today).values("pk")),
+            )
+        )
+    if (within := filters.get("integrasi_within")) is not None and within != "":
+        days = datetime.timedelta(days=int(within))
+        qs = qs.filter(
+            on_local_today(
+                "facility",
+                lambda today: Q(integrasi_from__gte=today, integrasi_from__lte=today + days),
+            )
+        )
     return qs.order_by("name", "id")
+
+
+def inmate_counts(*, user, filters: dict[str, dict], perm: Perm = Perm.INMATE_VIEW) -> dict:
+    """How many rows `inmate_list` gives for each of several filters, in one query.
+
+    The dashboard counts through this, so a figure and the register it links to agree.
+    """
+    return Inmate.objects.for_user(user, perm).aggregate(
+        **{
+            key: Count(
+                "pk",
+                filter=Q(pk__in=inmate_list(user=user, filters=f, perm=perm).values("pk")),
+            )
+            for key, f in filters.items()
+        }
+    )
+
+
+def inmate_count_by_facility(
+    *, user, facility_ids, perm: Perm = Perm.INMATE_VIEW
+) -> dict[int, int]:
+    """How many rows `inmate_list` gives for each facility (`?facility=<id>`), in one query."""
+    rows = (
+        inmate_list(user=user, perm=perm)
+        .filter(facility_id__in=facility_ids)
+        .values("facility_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["facility_id"]: row["n"] for row in rows}
 
 
 def inmate_get(*, user, pk, perm: Perm = Perm.INMATE_VIEW) -> Inmate:

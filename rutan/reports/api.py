@@ -30,6 +30,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "version",
             "language",
             "status",
+            "provisional",
+            "data_until",
             "progress",
             "sha256",
             "error",

@@ -40,7 +40,8 @@ class ReportRequestForm(forms.Form):
                 (_("Kanwil (rekap)"), [(f"r{k}", r.name) for k, r in self.regions.items()])
             )
         self.fields["target"].choices = choices
-        self.fields["period"].initial = last_month()
+        first = next(iter(self.facilities.values()), None)
+        self.fields["period"].initial = last_month(first.tzinfo if first else None)
 
     def clean_target(self):
         value = self.cleaned_data["target"]

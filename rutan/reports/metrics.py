@@ -9,7 +9,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from rutan.facilities.models import FollowUpItem, FollowUpStatus
+from rutan.facilities.models import FollowUpItem
 from rutan.inmates.choices import STAGE_ORDER, LegalStatus, PlacementEnd, PlacementStart
 from rutan.inmates.models import Inmate, Placement
 
@@ -93,10 +93,11 @@ def movements(facility_ids, start: datetime.date, end: datetime.date) -> dict[in
 
 
 def follow_ups(facility_ids, on: datetime.date) -> dict[int, dict]:
-    """Open findings per facility and how many are past their due date."""
+    """Findings open on `on` per facility (found by then, not done by then) and how many of
+    them were past their due date."""
     rows = (
         FollowUpItem.objects.filter(facility_id__in=facility_ids)
-        .exclude(status=FollowUpStatus.DONE)
+        .open_on(on)
         .values("facility_id")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=on)))
         .order_by()
@@ -104,10 +105,11 @@ def follow_ups(facility_ids, on: datetime.date) -> dict[int, dict]:
     return {row.pop("facility_id"): row for row in rows}
 
 
-def open_follow_up_items(facility_id: int, limit: int | None = None):
+def open_follow_up_items(facility_id: int, *, on: datetime.date, limit: int | None = None):
+    """The findings of a facility open on `on`, soonest due first."""
     qs = (
         FollowUpItem.objects.filter(facility_id=facility_id)
-        .exclude(status=FollowUpStatus.DONE)
+        .open_on(on)
         .select_related("owner")
         .order_by("due_on", "id")
     )

@@ -97,6 +97,17 @@ class ReportRun(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
     claim_token = models.CharField(_("token klaim"), max_length=36, blank=True)
     worker = models.CharField(_("pekerja"), max_length=200, blank=True)
+    provisional = models.BooleanField(
+        _("sementara"),
+        default=False,
+        help_text=_("Dibuat sebelum bulannya berakhir; angkanya hanya sampai tanggal data."),
+    )
+    data_until = models.DateField(
+        _("data sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Hari terakhir yang dihitung, pada tanggal UPT, saat laporan dibuat."),
+    )
     queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rutan.facilities.models import Facility
+from rutan.facilities.selectors import today_by_timezone
+
 from .models import PERIOD_RE
 
 
@@ -36,12 +39,29 @@ def last_month(tz=None) -> str:
     return period_of(today.replace(day=1) - datetime.timedelta(days=1))
 
 
-def validate_reportable(period: str, tz=None) -> None:
-    """A report covers a month that has started; a future month has nothing to report."""
+def validate_reportable(period: str, today: datetime.date) -> None:
+    """A report covers a month that has started by `today` (the target's date); a future
+    month has nothing to report."""
     first, _last = parse_period(period)
-    today = timezone.localtime(timezone.now(), tz).date()
     if first > today:
         raise ValidationError(
             {"period": _("Periode %(period)s belum dimulai.") % {"period": period}},
             code="future",
         )
+
+
+def today_of(target) -> datetime.date:
+    """Today where a report's target is: the facility's date, or for a regional office the
+    date of its westernmost facility (the last of them to finish a month)."""
+    if isinstance(target, Facility):
+        return target.today()
+    days = [facility.today() for facility in target.facilities.all()]
+    return min(days or today_by_timezone().values())
+
+
+def data_until(period: str, target) -> tuple[datetime.date, bool]:
+    """The last day a report of `period` can count when built now, and whether the month is
+    still running there (provisional: the period ends today or later)."""
+    _first, last = parse_period(period)
+    today = today_of(target)
+    return (today, True) if today <= last else (last, False)

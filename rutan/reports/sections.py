@@ -22,7 +22,7 @@ from assessments.models import (
     PsychologicalAssessment,
 )
 from interns.models import ActivityLog, LogStatus, LogType
-from partners.models import Agreement, AgreementStatus, Contribution
+from partners.models import Agreement, Contribution, ending_q, in_force_q
 from programmes.choices import AttendanceStatus, EnrolmentStatus, SessionStatus
 from programmes.models import (
     AssimilationPlacement,
@@ -62,10 +62,12 @@ def programme_figures(facility_ids, start: datetime.date, end: datetime.date) ->
     """Per facility and pillar: programmes running, sessions held, participants, attendance,
     completions and certificates between start and end (five grouped queries)."""
     in_period = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    # A programme cancelled after it began still ran in the months before; one cancelled
+    # before it began (its end is its start) never ran.
+    ran = ~Q(status="cancelled") | Q(end_date__gt=F("start_date"))
     programmes = _by(
         Programme.objects.filter(facility_id__in=facility_ids)
-        .filter(in_period)
-        .exclude(status="cancelled")
+        .filter(in_period & ran)
         .values("facility_id", "pillar")
         .annotate(programmes=Count("id"))
         .order_by(),
@@ -108,9 +110,9 @@ def programme_figures(facility_ids, start: datetime.date, end: datetime.date) ->
         "programme__pillar",
     )
     certificates = _by(
-        Certificate.objects.filter(
-            facility_id__in=facility_ids, issued_on__range=(start, end), revoked_on__isnull=True
-        )
+        Certificate.objects.filter(facility_id__in=facility_ids, issued_on__range=(start, end))
+        # Revoked later, it was still valid when the period ended.
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=end))
         .values("facility_id", "enrolment__programme__pillar")
         .annotate(certificates=Count("id"))
         .order_by(),
@@ -152,24 +154,27 @@ def participants_overall(facility_ids, start, end) -> dict[int, int]:
     return {row["session__programme__facility_id"]: row["n"] for row in rows}
 
 
+# (key, model, the date an assessment belongs to): an SPPN score belongs to the month it
+# scores, whenever it was typed in.
 ASSESSMENT_KINDS = [
-    ("psychological", PsychologicalAssessment),
-    ("literacy", LiteracyAssessment),
-    ("interest", InterestAssessment),
-    ("behaviour", BehaviourScore),
+    ("psychological", PsychologicalAssessment, "assessed_on"),
+    ("literacy", LiteracyAssessment, "assessed_on"),
+    ("interest", InterestAssessment, "assessed_on"),
+    ("behaviour", BehaviourScore, "month"),
 ]
 
 
 def assessment_figures(facility_ids, start, end) -> dict[int, dict]:
-    """Final assessments made in the period by kind, counselling sessions, and literacy
-    assessments per level (`levels`: level id → count; each level belongs to one script)."""
+    """Final assessments of the period by kind (SPPN by the month scored), counselling
+    sessions held, and literacy assessments per level (`levels`: level id → count; each
+    level belongs to one script)."""
     result = defaultdict(lambda: {"levels": {}})
-    for key, model in ASSESSMENT_KINDS:
+    for key, model, day in ASSESSMENT_KINDS:
         rows = (
             model.objects.filter(
                 facility_id__in=facility_ids,
-                assessed_on__range=(start, end),
                 status=AssessmentStatus.FINAL,
+                **{f"{day}__range": (start, end)},
             )
             .values("facility_id")
             .annotate(n=Count("id"))
@@ -198,10 +203,10 @@ def assessment_figures(facility_ids, start, end) -> dict[int, dict]:
     out = {}
     for fid in facility_ids:
         figures = result[fid]
-        for key, _model in ASSESSMENT_KINDS:
+        for key, _model, _day in ASSESSMENT_KINDS:
             figures.setdefault(key, 0)
         figures.setdefault("counselling", 0)
-        figures["total"] = sum(figures[k] for k, _m in ASSESSMENT_KINDS)
+        figures["total"] = sum(figures[k] for k, _m, _d in ASSESSMENT_KINDS)
         out[fid] = figures
     return out
 
@@ -227,21 +232,15 @@ def assimilation_figures(facility_ids, start, end) -> dict[int, dict]:
 
 
 def agreement_figures(facility_ids, on: datetime.date, start, end) -> dict[int, dict]:
-    """Agreements in force on `on`, signed in the period, ending within 60 days of `on`."""
-    horizon = on + datetime.timedelta(days=EXPIRING_DAYS)
+    """Agreements in force on `on` (also if they have ended since), signed in the period, and
+    in force on `on` but ending within 60 days of it."""
     rows = (
         Agreement.objects.filter(facility_id__in=facility_ids)
         .values("facility_id")
         .annotate(
-            active=Count(
-                "id",
-                filter=Q(status=AgreementStatus.ACTIVE, valid_from__lte=on, valid_to__gte=on),
-            ),
+            active=Count("id", filter=in_force_q(on)),
             signed=Count("id", filter=Q(signed_on__range=(start, end))),
-            expiring=Count(
-                "id",
-                filter=Q(status=AgreementStatus.ACTIVE, valid_to__gte=on, valid_to__lte=horizon),
-            ),
+            expiring=Count("id", filter=ending_q(on, EXPIRING_DAYS)),
         )
         .order_by()
     )
@@ -406,7 +405,7 @@ def facility_sections(*, facility, period) -> list[dict]:
     products = product_figures(ids, period.start, period.end)[facility.pk]
     expiring = list(
         Agreement.objects.filter(facility=facility)
-        .expiring(today=period.end, within_days=EXPIRING_DAYS)
+        .filter(ending_q(period.end, EXPIRING_DAYS))
         .select_related("partner")
         .order_by("valid_to")
     )

@@ -137,8 +137,11 @@ class Period:
     previous_label: str = ""
 
     @classmethod
-    def of(cls, code: str) -> "Period":
+    def of(cls, code: str, until: datetime.date | None = None) -> "Period":
+        """The month `code`; with `until` (a month not over yet) it ends on that day."""
         start, end = parse_period(code)
+        if until is not None:
+            end = max(start, min(end, until))
         previous = previous_period(code)
         previous_start, previous_end = parse_period(previous)
         return cls(
@@ -209,8 +212,10 @@ def facility_head(facility: Facility):
 
 
 def facility_report_context(run: ReportRun) -> dict:
+    """Everything the facility PDF shows, each section counting the events of the period by
+    their own date (session, assessment, SPPN month, finding…), up to `run.data_until`."""
     facility = run.facility
-    period = Period.of(run.period)
+    period = Period.of(run.period, until=run.data_until)
     ids = [facility.pk]
     now_pop = metrics.population(ids, period.end).get(facility.pk, {})
     before_pop = metrics.population(ids, period.previous_end).get(facility.pk, {})
@@ -235,7 +240,7 @@ def facility_report_context(run: ReportRun) -> dict:
         },
         "movements": {"now": moves, "before": moves_before},
         "stage_chart": stage_chart,
-        "follow_ups": metrics.open_follow_up_items(facility.pk),
+        "follow_ups": metrics.open_follow_up_items(facility.pk, on=period.end),
         "domain_sections": sections.facility_sections(facility=facility, period=period),
         "head": facility_head(facility),
         "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
@@ -245,8 +250,9 @@ def facility_report_context(run: ReportRun) -> dict:
 
 def regional_report_context(run: ReportRun) -> dict:
     region = run.regional_office
-    period = Period.of(run.period)
+    period = Period.of(run.period, until=run.data_until)
     facilities = list(region.facilities.order_by("name"))
+    tz = facilities[0].tzinfo if facilities else None
     rows = facility_rows(facilities, on=period.end, start=period.start, end=period.end)
     statuses = latest_report_status([f.pk for f in facilities], run.period)
     for row in rows:
@@ -257,7 +263,8 @@ def regional_report_context(run: ReportRun) -> dict:
         "run": run,
         "region": region,
         "period": period,
-        "generated_at": timezone.localtime(timezone.now()),
+        "generated_at": timezone.localtime(timezone.now(), tz),
+        "timezone": facilities[0].timezone if facilities else "UTC",
         "rows": rows,
         "totals": total,
         "occupancy_chart": charts.occupancy_chart(rows),

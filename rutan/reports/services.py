@@ -29,7 +29,7 @@ from .models import (
     ReportStatus,
     report_upload_to,
 )
-from .periods import validate_reportable
+from .periods import data_until, today_of, validate_reportable
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,7 @@ def report_run_request(
     """
     fields = _target_fields(target)
     period = (period or "").strip()
-    tz = target.tzinfo if isinstance(target, Facility) else None
-    validate_reportable(period, tz)
+    validate_reportable(period, today_of(target))
     if language not in ReportLanguage.values:
         raise ValidationError({"language": _("Bahasa laporan tidak dikenal.")})
     if kind not in ReportKind.values:
@@ -98,7 +97,8 @@ def report_run_request(
                 if latest is not None and not new_version:
                     if latest.status == ReportStatus.FAILED:
                         return report_run_retry(run=latest, by=by, rollup=rollup, enqueue=enqueue)
-                    return latest
+                    if not _superseded(latest, target):
+                        return latest
                 version = (latest.version + 1) if latest else 1
                 run = ReportRun(
                     **lookup,
@@ -124,6 +124,15 @@ def report_run_request(
             # Another request made the same version first; read it on the next attempt.
             continue
     raise ValidationError(_("Laporan sedang diminta oleh proses lain; coba lagi."))
+
+
+def _superseded(run: ReportRun, target) -> bool:
+    """A done provisional report whose month has since ended gives way to a final one."""
+    return (
+        run.status == ReportStatus.DONE
+        and run.provisional
+        and not data_until(run.period, target)[1]
+    )
 
 
 def report_run_retry(
@@ -217,6 +226,11 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
     run, token = claimed
     saved_name = ""
     try:
+        # A month not over yet is counted up to today there and marked provisional.
+        run.data_until, run.provisional = data_until(run.period, run.target)
+        ReportRun.objects.filter(pk=run.pk, claim_token=token).update(
+            data_until=run.data_until, provisional=run.provisional
+        )
         with override(run.language):
             pdf = render_report_pdf(run, progress=lambda value: _progress(run, token, value))
         digest = hashlib.sha256(pdf).hexdigest()
@@ -258,21 +272,24 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
 
 
 def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRun | None:
-    """Request the region's report once every facility of the region has a done report."""
-    facility_ids = set(region.facilities.values_list("id", flat=True))
-    if not facility_ids:
+    """Request the region's report once the latest report of every facility of the region
+    is done (a provisional one only while the month is still running there)."""
+    facilities = list(region.facilities.all())
+    if not facilities:
         return None
-    done = set(
-        ReportRun.objects.filter(
+    latest = {
+        run.facility_id: run
+        for run in ReportRun.objects.filter(
             scope=ReportScope.FACILITY,
-            facility_id__in=facility_ids,
+            facility__in=facilities,
             kind=ReportKind.MONTHLY,
             period=period,
-            status=ReportStatus.DONE,
-        ).values_list("facility_id", flat=True)
-    )
-    if done != facility_ids:
-        return None
+        ).order_by("facility_id", "version")
+    }
+    for facility in facilities:
+        run = latest.get(facility.pk)
+        if run is None or run.status != ReportStatus.DONE or _superseded(run, facility):
+            return None
     return report_run_request(target=region, period=period, by=None)
 
 

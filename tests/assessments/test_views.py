@@ -238,3 +238,41 @@ def test_one_click_enrolment_through_programmes(client, pembina, kepala, balikpa
     assert Enrolment.objects.filter(inmate=wanita, programme=programme).exists()
     # Once enrolled, the programme is no longer offered.
     assert selectors.recommendations(inmate=wanita)[0].programmes == []
+
+
+def test_sppn_page_lists_the_facility_inmates_still_due(
+    client, pembina, balikpapan, make_inmate, django_assert_max_num_queries
+):
+    month = TODAY().replace(day=1)
+    blocks = list(balikpapan.blocks.order_by("name"))
+    scored = make_inmate(balikpapan, name="Sudah Dinilai", block=blocks[0])
+    make_inmate(balikpapan, name="Belum Dinilai", block=blocks[1])
+    make_inmate(
+        balikpapan,
+        name="Tahanan Saja",
+        register_type="A.II",
+        legal_status="tahanan",
+        sentence_start=None,
+        sentence_years=0,
+    )
+    services.behaviour_score_create(
+        inmate=scored, month=month, by=pembina, **dict.fromkeys(BehaviourScore.ASPECTS, 70)
+    )
+    client.force_login(pembina)
+    url = reverse("assessments:sppn")
+    query = {"facility": balikpapan.pk, "month": month.strftime("%Y-%m")}
+    with django_assert_max_num_queries(20) as few:
+        page = client.get(url, query)
+    assert [row["inmate"].name for row in page.context["rows"]] == ["Belum Dinilai"]
+    for i in range(10):
+        make_inmate(balikpapan, name=f"Warga {i}", block=blocks[i % 2])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url, query)
+    assert len(page.context["rows"]) == 11
+    data = {
+        **query,
+        **{f"s-{page.context['rows'][0]['inmate'].pk}-{a}": "75" for a in BehaviourScore.ASPECTS},
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302 and "facility=" in response.url
+    assert len(client.get(response.url).context["rows"]) == 10

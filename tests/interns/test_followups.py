@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from interns import services
 from rutan.core.models import AuditEntry
 from rutan.facilities.models import FollowUpItem, FollowUpStatus
 from rutan.facilities.services import followup_create, followup_update
@@ -61,3 +62,22 @@ def test_followup_update_needs_manage_permission(balikpapan, kepala, intern, kep
             followup_update(item=item, by=user, status="done", resolution="x")
     item.refresh_from_db()
     assert item.status == "open"
+
+
+def test_findings_are_dated_by_their_log_and_closed_on_the_facility_date(
+    balikpapan, intern, kepala, make_log, settings, time_machine
+):
+    settings.TIME_ZONE = "UTC"
+    log = make_log(intern, findings="Panel listrik Blok B rusak.")
+    log = services.log_submit(log=log, by=intern.user)
+    assert log.follow_up.found_on == log.on
+    balikpapan.timezone = "Asia/Jayapura"
+    balikpapan.save()
+    # 00:30 WIT on 1 December is 15:30 UTC on 30 November.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 15, 30, tzinfo=datetime.UTC), tick=False)
+    item = followup_update(item=log.follow_up, by=kepala, status="done", resolution="Diganti")
+    assert item.done_on == datetime.date(2026, 12, 1)
+    with pytest.raises(ValidationError, match="masa depan"):
+        followup_create(
+            facility=balikpapan, title="Besok", by=kepala, found_on=datetime.date(2026, 12, 2)
+        )

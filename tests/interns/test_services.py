@@ -481,3 +481,24 @@ def test_log_links_a_session_of_its_facility_only(intern, ruteng):
     assert "session" in exc.value.error_dict
     log.refresh_from_db()
     assert log.session == own
+
+
+def test_auto_approve_counts_calendar_days_at_the_facility(
+    intern, make_log, settings, time_machine
+):
+    settings.INTERN_LOG_AUTO_APPROVE_DAYS = 14
+    settings.TIME_ZONE = "UTC"
+    facility = intern.batch.facility
+    facility.timezone = "Asia/Jayapura"
+    facility.save()
+    log = make_log(intern, submit=True)
+    # Submitted at 10:00 WIT on 17 November (01:00 UTC).
+    ActivityLog.objects.filter(pk=log.pk).update(
+        submitted_at=datetime.datetime(2026, 11, 17, 1, tzinfo=datetime.UTC)
+    )
+    # 23:30 WIT on 30 November: 13 days at the facility.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 14, 30, tzinfo=datetime.UTC), tick=False)
+    assert services.logs_auto_approve() == 0
+    # 00:30 WIT on 1 December (still 30 November in UTC): 14 days there.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 15, 30, tzinfo=datetime.UTC), tick=False)
+    assert services.logs_auto_approve() == 1

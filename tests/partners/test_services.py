@@ -262,3 +262,24 @@ def test_failed_daily_task_is_recorded_and_raised(monkeypatch, db):
         tasks.send_expiry_alerts.delay()
     run = JobRun.objects.get()
     assert run.success is False and "server surat mati" in run.error
+
+
+def test_expiry_and_alerts_follow_the_facility_date_near_midnight(
+    active_agreement, kepala, balikpapan, settings, time_machine
+):
+    settings.TIME_ZONE = "UTC"
+    kepala.email = "kepala@rutan-balikpapan.test"
+    kepala.save()
+    balikpapan.timezone = "Asia/Jayapura"
+    balikpapan.save()
+    _age(active_agreement, datetime.date(2026, 11, 30))
+    # 23:30 WIT on 30 November: the last valid day, 0 days left, no expiry yet.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 14, 30, tzinfo=datetime.UTC), tick=False)
+    assert services.agreements_expire_due() == 0
+    assert services.agreement_alerts_send() == 1
+    # 00:30 WIT on 1 December, still 30 November in UTC: past its end there.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 15, 30, tzinfo=datetime.UTC), tick=False)
+    assert services.agreements_expire_due() == 1
+    active_agreement.refresh_from_db()
+    assert active_agreement.status == AgreementStatus.EXPIRED
+    assert active_agreement.ended_on == datetime.date(2026, 12, 1)

@@ -164,3 +164,31 @@ def test_schema_has_partner_endpoints(api, kepala):
     schema = api.get("/api/schema/").content.decode()
     for path in ("/api/v1/partners/", "/api/v1/agreements/", "/api/v1/contributions/"):
         assert path in schema
+
+
+def test_agreement_list_filters_in_force_and_expiring_at_fixed_queries(
+    client, kepala, make_agreement, sekata, django_assert_max_num_queries
+):
+    def active(days_left):
+        agreement = services.agreement_activate(agreement=make_agreement(sekata), by=kepala)
+        agreement.valid_to = agreement.facility.today() + datetime.timedelta(days=days_left)
+        agreement.save()
+        return agreement
+
+    soon = active(20)
+    make_agreement(sekata)  # a draft: neither in force nor expiring
+    client.force_login(kepala)
+    url = reverse("partners:agreement_list")
+    client.get(url)
+    with django_assert_max_num_queries(15) as few:
+        response = client.get(url, {"in_force": 1})
+    assert [a.pk for a in response.context["page_obj"]] == [soon.pk]
+    for days in range(100, 130):
+        active(days)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"in_force": 1})
+    assert response.context["page_obj"].paginator.count == 31
+    expiring = client.get(url, {"expiring_within": 60})
+    assert [a.pk for a in expiring.context["page_obj"]] == [soon.pk]
+    assert client.get(url).context["page_obj"].paginator.count == 32
+    assert client.get("/api/v1/agreements/", {"in_force": "true"}).json()["count"] == 31

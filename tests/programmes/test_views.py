@@ -2,9 +2,17 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programmes import services
-from programmes.models import AssimilationPlacement, Attendance, Certificate, Enrolment, Session
+from programmes.models import (
+    AssimilationPlacement,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Programme,
+    Session,
+)
 
 D = datetime.timedelta
 
@@ -299,3 +307,40 @@ def test_admin_pages_open(client, national_admin, running, balikpapan, make_inma
         client.get(reverse("admin:programmes_attendance_history", args=[attendance.pk])).status_code
         == 200
     )
+
+
+def test_sessions_today_filters_by_facility_and_unrecorded_at_fixed_queries(
+    client, kepala, balikpapan, django_assert_max_num_queries
+):
+    today = balikpapan.today()
+    programme = Programme.objects.create(
+        facility=balikpapan,
+        title="Pengajian",
+        pillar="kepribadian",
+        area="keagamaan",
+        start_date=today,
+        status="running",
+    )
+
+    def session(hour, **extra):
+        return Session.objects.create(
+            programme=programme,
+            date=today,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + 1),
+            **extra,
+        )
+
+    session(7, attendance_taken_at=timezone.now())
+    waiting = session(8)
+    client.force_login(kepala)
+    url = reverse("programmes:today")
+    with django_assert_max_num_queries(15) as few:
+        response = client.get(url, {"unrecorded": 1})
+    assert [s.pk for s in response.context["sessions"]] == [waiting.pk]
+    for hour in range(9, 20):
+        session(hour)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"unrecorded": 1})
+    assert len(response.context["sessions"]) == 12
+    assert len(client.get(url).context["sessions"]) == 13

@@ -43,6 +43,7 @@ def october(balikpapan, make_inmate):
         facility=balikpapan,
         title="Panel listrik dapur rusak",
         place="Dapur",
+        found_on=datetime.date(2026, 10, 20),
         due_on=datetime.date(2026, 11, 15),
     )
     return balikpapan
