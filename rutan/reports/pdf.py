@@ -1,6 +1,7 @@
 """Render a report to PDF with WeasyPrint, fetching nothing but the project's static files."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from rutan.core.pdf import html_to_pdf
 
@@ -10,8 +11,14 @@ from .selectors import facility_report_context, regional_report_context
 
 def render_html(run) -> str:
     if run.scope == ReportScope.FACILITY:
-        return render_to_string("reports/pdf/facility.html", facility_report_context(run))
-    return render_to_string("reports/pdf/regional.html", regional_report_context(run))
+        context = facility_report_context(run)
+        template = "reports/pdf/facility.html"
+    else:
+        context = regional_report_context(run)
+        template = "reports/pdf/regional.html"
+    # Times print in the scope's own timezone, whatever the worker's is (it is UTC there).
+    with timezone.override(context["generated_at"].tzinfo):
+        return render_to_string(template, context)
 
 
 def render_report_pdf(run, progress=lambda value: None) -> bytes:

@@ -214,3 +214,23 @@ def test_regional_report_has_domain_figures_and_no_names(
     for inmate in october_programmes.inmates.all():
         assert inmate.name not in text
     assert "magang_uji" not in text
+
+
+def test_build_time_prints_in_the_facility_timezone(
+    october, kepala, django_capture_on_commit_callbacks
+):
+    """A worker runs in UTC: 1 December 20:41 UTC is 2 December 04:41 in Asia/Makassar,
+    and that is what the cover, the footer and the signature date say."""
+    import time_machine
+
+    with (
+        time_machine.travel(datetime.datetime(2026, 12, 1, 20, 41, tzinfo=datetime.UTC)),
+        timezone.override(datetime.UTC),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run = request(october, by=kepala)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.DONE, run.error
+    text = pdf_text(run)
+    assert "2 Desember 2026 04:41" in text
+    assert "1 Desember 2026 20:41" not in text
