@@ -447,6 +447,27 @@ def inmate_release(
     return inmate
 
 
+def _audit_created(entry, *, inmate: Inmate, by) -> None:
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=entry,
+        after=model_snapshot(entry),
+        facility_id=inmate.facility_id,
+    )
+
+
+def _audit_dates(inmate: Inmate, *, before: dict, by) -> None:
+    """Audit how a custody write moved the inmate's stored dates and register."""
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=inmate,
+        before=before,
+        after=model_snapshot(inmate, DERIVED_FIELDS),
+    )
+
+
 def _d(value: datetime.date) -> str:
     return value.strftime("%d-%m-%Y")
 
@@ -531,13 +552,7 @@ def _detention_add(
     if errors:
         raise ValidationError(errors)
     period.save()
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATE,
-        instance=period,
-        after=model_snapshot(period),
-        facility_id=inmate.facility_id,
-    )
+    _audit_created(period, inmate=inmate, by=by)
     return period
 
 
@@ -565,13 +580,7 @@ def detention_add(*, inmate: Inmate, by, **data) -> DetentionPeriod:
     before = model_snapshot(inmate, DERIVED_FIELDS)
     period = _detention_add(inmate, by=by, **data)
     _recompute(inmate)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        instance=inmate,
-        before=before,
-        after=model_snapshot(inmate, DERIVED_FIELDS),
-    )
+    _audit_dates(inmate, before=before, by=by)
     return period
 
 
@@ -646,20 +655,8 @@ def verdict_record(
     verdict.save()
     inmate.updated_by = by
     _recompute(inmate)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATE,
-        instance=verdict,
-        after=model_snapshot(verdict),
-        facility_id=inmate.facility_id,
-    )
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        instance=inmate,
-        before=before,
-        after=model_snapshot(inmate, DERIVED_FIELDS),
-    )
+    _audit_created(verdict, inmate=inmate, by=by)
+    _audit_dates(inmate, before=before, by=by)
     return verdict
 
 
@@ -725,20 +722,8 @@ def remisi_grant_create(
         )
     inmate.full_clean()
     inmate.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATE,
-        instance=grant,
-        after=model_snapshot(grant),
-        facility_id=inmate.facility_id,
-    )
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        instance=inmate,
-        before=before,
-        after=model_snapshot(inmate, DERIVED_FIELDS),
-    )
+    _audit_created(grant, inmate=inmate, by=by)
+    _audit_dates(inmate, before=before, by=by)
     return grant
 
 
@@ -764,13 +749,7 @@ def _custody_entry_remove(entry, *, inmate: Inmate, by, reason: str) -> None:
     )
     entry.delete()
     _recompute(locked)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        instance=locked,
-        before=before,
-        after=model_snapshot(locked, DERIVED_FIELDS),
-    )
+    _audit_dates(locked, before=before, by=by)
 
 
 @transaction.atomic
