@@ -21,7 +21,8 @@ _numbers = itertools.count(1)
 _DATA_MIGRATIONS = [
     ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
     ("rutan.inmates.migrations.0004_custody_rules", "seed_rules"),
-    ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
+    # 0004 supersedes the rows of 0002 (whose columns 0005 removed).
+    ("assessments.migrations.0004_national_rights_rules", "seed_rights"),
     ("partners.migrations.0002_daily_schedules", "create_schedules"),
     ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
 ]
