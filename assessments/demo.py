@@ -15,8 +15,14 @@ from django.utils import timezone
 from rutan.core.demo import DemoContext, seeder
 from rutan.inmates.models import Inmate
 
-from . import services
-from .models import BehaviourScore, FacilitySurvey, InterestAssessment, PsychologicalAssessment
+from . import eligibility, services
+from .models import (
+    BehaviourScore,
+    FacilitySurvey,
+    InterestAssessment,
+    PsychologicalAssessment,
+    RightProposal,
+)
 
 SEED_DAY = datetime.date(2025, 12, 18)
 
@@ -119,11 +125,31 @@ def seed_assessments(ctx: DemoContext) -> None:
     _interests(ruteng, users["kepala_ruteng"], rng)
     _sppn(balikpapan, pembina, rng)
     _sppn(ruteng, users["kepala_ruteng"], rng)
+    _proposals(balikpapan, pembina)
     _surveys(balikpapan, users)
     ctx.log(
         f"{PsychologicalAssessment.objects.count()} asesmen psikologis, "
         f"{BehaviourScore.objects.count()} nilai SPPN"
     )
+
+
+def _proposals(facility, by) -> None:
+    """Two asimilasi candidates whose Litmas has come back from Bapas (the rest is open)."""
+    if RightProposal.objects.filter(inmate__facility=facility).exists():
+        return
+    today = facility.today()
+    inmates = Inmate.objects.filter(facility=facility, status="active").select_related("facility")
+    for number, result in enumerate(
+        eligibility.worklist(inmates=inmates, kind="asimilasi", on=today)[:2], start=1
+    ):
+        services.right_step_done(
+            inmate=result.inmate,
+            kind="asimilasi",
+            step="litmas",
+            done_on=today - datetime.timedelta(days=7),
+            reference=f"W18.PAS.BPS.PK.01.05-{number:03d}",
+            by=by,
+        )
 
 
 def _interests(ruteng, by, rng) -> None:

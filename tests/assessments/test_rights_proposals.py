@@ -13,6 +13,7 @@ from assessments import eligibility, services
 from assessments.models import RightProposal, RightProposalStep
 from partners import services as partner_services
 from rutan.core.models import AuditEntry
+from tests.html import assert_valid_html
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
@@ -136,6 +137,7 @@ def test_inmate_panel_shows_dates_how_and_checklist_and_marks_a_step(client, pem
     client.force_login(pembina)
     url = reverse("assessments:inmate", args=[napi.pk])
     html = client.get(url).content.decode()
+    assert_valid_html(html)
     assert "Perhitungan masa pidana" in html and "Hari pertama penahanan" in html
     assert "Cara menghitung" in html and "1/2 × 730 hari" in html
     assert "Langkah usulan" in html and "Litmas (penelitian kemasyarakatan) dari Bapas" in html
@@ -154,6 +156,7 @@ def test_inmate_panel_shows_dates_how_and_checklist_and_marks_a_step(client, pem
     assert "LITMAS-9" in client.get(url).content.decode()
     worklist = client.get(reverse("assessments:worklist"), {"kind": "asimilasi"})
     assert "LITMAS-9" in worklist.content.decode()
+    assert_valid_html(worklist.content.decode())
 
 
 def test_panel_step_form_is_scoped(client, registrasi, kepala_ruteng, napi):

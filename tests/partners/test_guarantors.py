@@ -13,6 +13,7 @@ from partners.models import Guarantee
 from partners.selectors import guarantees_by_inmate, guarantees_for_inmates
 from partners.validators import mask_nik, validate_nik
 from rutan.core.models import AuditEntry
+from tests.html import assert_valid_html
 from tests.partners.conftest import pdf_upload
 
 NIK = "6471054501900001"  # Balikpapan, a woman born 05-01-1990 (day + 40)
@@ -138,6 +139,7 @@ def test_page_records_a_family_guarantee(client, kepala, balikpapan, make_inmate
     url = reverse("partners:guarantee_create", args=[inmate.pk])
     page = client.get(url)
     assert page.status_code == 200 and "Keluarga" in page.content.decode()
+    assert_valid_html(page.content.decode())
     bad = client.post(
         url,
         {
@@ -172,6 +174,7 @@ def test_page_records_a_family_guarantee(client, kepala, balikpapan, make_inmate
     assert guarantee.nik == NIK and guarantee.letter
     # The inmate's own page is the one place that shows the NIK in full.
     detail = client.get(reverse("inmates:detail", args=[inmate.pk])).content.decode()
+    assert_valid_html(detail)
     assert "Siti Aminah" in detail and NIK in detail and "istri" in detail
 
 
