@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.admin import ScopedAdminMixin
@@ -192,12 +192,14 @@ class EligibilityRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = ["facility", "kind", *services.RULE_FIELDS]
     inlines = [EligibilityConditionInline, SpecialCategoryInline, RightStepInline]
 
-    @admin.display(description=_("jumlah syarat"))
+    @admin.display(description=_("jumlah syarat"), ordering="condition_total")
     def condition_count(self, obj):
-        return obj.conditions.count()
+        return obj.condition_total
 
     def get_queryset(self, request):
-        qs = EligibilityRule.objects.select_related("facility")
+        qs = EligibilityRule.objects.select_related("facility").annotate(
+            condition_total=Count("conditions")
+        )
         if is_national(request.user):
             return qs
         ids = facility_ids_for(request.user, self.view_perm)

@@ -223,6 +223,9 @@ class GuaranteeSerializer(serializers.ModelSerializer):
     partner = serializers.PrimaryKeyRelatedField(
         queryset=Partner.objects.none(), required=False, allow_null=True
     )
+    agreement = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.none(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Guarantee
@@ -246,7 +249,7 @@ class GuaranteeSerializer(serializers.ModelSerializer):
             "valid_until",
             "status",
         ]
-        read_only_fields = ["status", "agreement"]
+        read_only_fields = ["status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,6 +258,9 @@ class GuaranteeSerializer(serializers.ModelSerializer):
             user = request.user
             self.fields["inmate"].queryset = Inmate.objects.for_user(user, Perm.PARTNER_MANAGE)
             self.fields["partner"].queryset = Partner.objects.for_user(user, Perm.PARTNER_MANAGE)
+            self.fields["agreement"].queryset = Agreement.objects.for_user(
+                user, Perm.PARTNER_MANAGE
+            )
 
     def get_has_letter(self, obj) -> bool:
         return bool(obj.letter)
