@@ -1,21 +1,26 @@
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.admin import ScopedAdminMixin
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for, is_national
+from rutan.core.scoping import facility_ids_for, is_national, user_can
 
 from . import services
 from .access import can_read_confidential
 from .models import (
     BehaviourScore,
     CounsellingSession,
+    EligibilityCondition,
     EligibilityRule,
+    EligibilitySpecialCategory,
     FacilitySurvey,
     InterestAssessment,
     LiteracyAssessment,
     PsychologicalAssessment,
+    RightProposal,
+    RightProposalStep,
+    RightStep,
     SurveyFinding,
 )
 
@@ -124,21 +129,85 @@ class FacilitySurveyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [f.name for f in FacilitySurvey._meta.fields if f.editable]
 
 
+class _RulePartInline(admin.TabularInline):
+    """Conditions, special categories and steps of a rule, saved through the services; who
+    may change the rule may change its parts."""
+
+    extra = 0
+
+    def _may_change(self, request, obj) -> bool:
+        if obj is None:
+            return user_can(request.user, Perm.STAGE_RULES_MANAGE)
+        if obj.facility_id is None:
+            return is_national(request.user)
+        return user_can(request.user, Perm.STAGE_RULES_MANAGE, obj.facility)
+
+    def has_view_permission(self, request, obj=None):
+        return user_can(request.user, Perm.ASSESSMENT_VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj)
+
+
+BASIS_COLUMNS = ["regulation", "article", "paragraph", "letter", "basis_note"]
+
+
+class EligibilityConditionInline(_RulePartInline):
+    model = EligibilityCondition
+    fields = [
+        "code",
+        "variant",
+        "numerator",
+        "denominator",
+        "months",
+        "window_anchor",
+        "min_average",
+        "guarantor_kinds",
+        *BASIS_COLUMNS,
+    ]
+
+
+class SpecialCategoryInline(_RulePartInline):
+    model = EligibilitySpecialCategory
+    fields = ["case_category", "min_sentence_months", *BASIS_COLUMNS]
+
+
+class RightStepInline(_RulePartInline):
+    model = RightStep
+    fields = ["position", "code", "label", "variant", "case_categories", *BASIS_COLUMNS]
+
+
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     view_perm = Perm.ASSESSMENT_VIEW
     manage_perm = Perm.STAGE_RULES_MANAGE
-    list_display = ["__str__", "kind", "numerator", "denominator", "requires_guarantor"]
+    list_display = ["__str__", "kind", "instead_kind", "condition_count"]
     list_filter = ["kind"]
     list_select_related = ["facility"]
     fields = ["facility", "kind", *services.RULE_FIELDS]
+    inlines = [EligibilityConditionInline, SpecialCategoryInline, RightStepInline]
+
+    @admin.display(description=_("jumlah syarat"), ordering="condition_total")
+    def condition_count(self, obj):
+        return obj.condition_total
 
     def get_queryset(self, request):
-        qs = EligibilityRule.objects.select_related("facility")
+        qs = EligibilityRule.objects.select_related("facility").annotate(
+            condition_total=Count("conditions")
+        )
         if is_national(request.user):
             return qs
         ids = facility_ids_for(request.user, self.view_perm)
         return qs.filter(Q(facility__isnull=True) | Q(facility__in=ids))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["facility", "kind"] if obj else []
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.facility_id is None:
@@ -146,7 +215,48 @@ class EligibilityRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        data = dict(form.cleaned_data)
-        facility, kind = data.pop("facility"), data.pop("kind")
+        data = {name: form.cleaned_data[name] for name in services.RULE_FIELDS}
+        facility = obj.facility if change else form.cleaned_data["facility"]
+        kind = obj.kind if change else form.cleaned_data["kind"]
         saved = services.eligibility_rule_set(facility=facility, kind=kind, by=request.user, **data)
         obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        parts = formset.save(commit=False)
+        for part in formset.deleted_objects:
+            services.eligibility_rule_part_delete(instance=part, by=request.user)
+        for part in parts:
+            part.rule = form.instance
+            services.eligibility_rule_part_save(instance=part, by=request.user)
+
+
+class RightProposalStepInline(admin.TabularInline):
+    model = RightProposalStep
+    extra = 0
+    fields = ["label", "done_on", "reference", "note", "done_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RightProposal)
+class RightProposalAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: steps are recorded on the inmate's eligibility page (`right_step_done`)."""
+
+    view_perm = Perm.ASSESSMENT_VIEW
+    manage_perm = None
+    list_display = ["inmate", "kind", "opened_on", "closed_on"]
+    list_filter = ["kind"]
+    list_select_related = ["inmate", "inmate__facility"]
+    search_fields = ["inmate__name", "inmate__registration_number"]
+    fields = ["inmate", "kind", "opened_on", "closed_on"]
+    readonly_fields = fields
+    inlines = [RightProposalStepInline]

@@ -239,16 +239,42 @@ class RuleSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     reason = serializers.CharField()
     date = serializers.DateField(allow_null=True)
+    basis = serializers.CharField()
+    how = serializers.ListField(child=serializers.CharField())
+
+
+class StepSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    done = serializers.BooleanField()
+    done_on = serializers.DateField(allow_null=True)
+    reference = serializers.CharField()
+    by = serializers.CharField()
+    hint = serializers.CharField()
+    basis = serializers.CharField()
+    automatic = serializers.BooleanField()
 
 
 class EligibilitySerializer(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     on = serializers.DateField()
+    applies = serializers.BooleanField()
     eligible = serializers.BooleanField()
+    special = serializers.BooleanField()
+    category_note = serializers.CharField()
     time_date = serializers.DateField(allow_null=True)
     legal_basis = serializers.CharField()
+    reckoning_steps = serializers.ListField(child=serializers.CharField())
     rules = RuleSerializer(many=True)
+    steps = StepSerializer(many=True)
+
+
+class StepDoneSerializer(serializers.Serializer):
+    step = serializers.SlugField(max_length=40)
+    done_on = serializers.DateField()
+    reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class SuggestionSerializer(serializers.Serializer):
@@ -299,3 +325,19 @@ class InmateEligibilityView(APIView):
         else:
             results = eligibility.evaluate_all(inmate=inmate, on=on)
         return Response(EligibilitySerializer(results, many=True).data)
+
+
+class InmateRightStepView(APIView):
+    """Record that one step of proposing a right is done (`services.right_step_done`); the
+    answer is the right's eligibility with its checklist."""
+
+    @extend_schema(request=StepDoneSerializer, responses=EligibilitySerializer)
+    def post(self, request, pk, kind):
+        inmate = _inmate(request, pk)
+        if kind not in EligibilityKind.values:
+            raise serializers.ValidationError({"kind": _("Jenis hak tidak dikenal.")})
+        data = StepDoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.right_step_done(inmate=inmate, kind=kind, by=request.user, **data.validated_data)
+        result = eligibility.evaluate(inmate=inmate, kind=kind)
+        return Response(EligibilitySerializer(result).data, status=201)

@@ -20,5 +20,10 @@ urlpatterns = [
         api.InmateEligibilityView.as_view(),
         name="inmate-eligibility",
     ),
+    path(
+        "inmates/<int:pk>/rights/<str:kind>/steps/",
+        api.InmateRightStepView.as_view(),
+        name="inmate-right-step",
+    ),
     *router.urls,
 ]

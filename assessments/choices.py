@@ -22,6 +22,45 @@ class EligibilityKind(models.TextChoices):
     PEMBEBASAN_BERSYARAT = "pembebasan_bersyarat", _("Pembebasan bersyarat")
     CUTI_BERSYARAT = "cuti_bersyarat", _("Cuti bersyarat")
     CUTI_MENJELANG_BEBAS = "cuti_menjelang_bebas", _("Cuti menjelang bebas")
+    CUTI_MENGUNJUNGI_KELUARGA = "cuti_mengunjungi_keluarga", _("Cuti mengunjungi keluarga")
+
+
+# The abbreviations staff write in proposals and registers (not translated: they are names).
+KIND_SHORT = {
+    EligibilityKind.ASIMILASI: "Asimilasi",
+    EligibilityKind.PEMBEBASAN_BERSYARAT: "PB",
+    EligibilityKind.CUTI_BERSYARAT: "CB",
+    EligibilityKind.CUTI_MENJELANG_BEBAS: "CMB",
+    EligibilityKind.CUTI_MENGUNJUNGI_KELUARGA: "CMK",
+}
+
+
+class ConditionCode(models.TextChoices):
+    """The kinds of condition a right's rule may carry, in the order they are judged."""
+
+    MASA_PIDANA = "masa_pidana", _("Telah menjalani sebagian masa pidana")
+    LAMA_CUTI = "lama_cuti", _("Lamanya cuti sebesar remisi terakhir")
+    LAMA_PIDANA = "lama_pidana", _("Pidana paling lama")
+    LAMA_PIDANA_MIN = "lama_pidana_min", _("Pidana paling singkat")
+    REGISTER_F = "register_f", _("Tidak menjalani hukuman disiplin (register F)")
+    SPPN = "sppn", _("Rata-rata nilai SPPN")
+    PENJAMIN = "penjamin", _("Ada penjamin")
+
+
+class ConditionVariant(models.TextChoices):
+    """To whom a condition (or a step) applies: everyone, or the general / special crimes."""
+
+    SEMUA = "semua", _("Semua narapidana")
+    UMUM = "umum", _("Tindak pidana umum")
+    KHUSUS = "khusus", _("Tindak pidana khusus")
+
+
+class WindowAnchor(models.TextChoices):
+    """Where a good-behaviour window is counted back from."""
+
+    ASSESSED = "assessed", _("Mundur dari tanggal penilaian")
+    FRACTION = "fraction", _("Mundur dari tanggal pecahan masa pidana")
+    YEAR = "year", _("Tahun berjalan (sejak 1 Januari)")
 
 
 class SurveyKind(models.TextChoices):

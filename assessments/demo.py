@@ -16,8 +16,14 @@ from dateutil.relativedelta import relativedelta
 from rutan.core.demo import DemoContext, seeder
 from rutan.inmates.models import Inmate
 
-from . import services
-from .models import BehaviourScore, FacilitySurvey, InterestAssessment, PsychologicalAssessment
+from . import eligibility, services
+from .models import (
+    BehaviourScore,
+    FacilitySurvey,
+    InterestAssessment,
+    PsychologicalAssessment,
+    RightProposal,
+)
 
 SEED_DAY = datetime.date(2025, 12, 18)
 
@@ -121,6 +127,7 @@ def seed_assessments(ctx: DemoContext) -> None:
     _interests(ruteng, users["kepala_ruteng"], rng)
     _sppn(balikpapan, pembina, rng)
     _sppn(ruteng, users["kepala_ruteng"], rng)
+    _proposals(balikpapan, pembina)
     _surveys(balikpapan, users)
     ctx.log(
         f"{PsychologicalAssessment.objects.count()} asesmen psikologis, "
@@ -201,6 +208,25 @@ def _quran(balikpapan, women, by, rng) -> None:
             level="quran_buta_aksara" if n < 2 else "quran_iqra",
             instrument="Tes baca Al-Qur'an (pembinaan kepribadian)",
             recommendation="Ikut Kelas Iqra.",
+        )
+
+
+def _proposals(facility, by) -> None:
+    """Two asimilasi candidates whose Litmas has come back from Bapas (the rest is open)."""
+    if RightProposal.objects.filter(inmate__facility=facility).exists():
+        return
+    today = facility.today()
+    inmates = Inmate.objects.filter(facility=facility, status="active").select_related("facility")
+    for number, result in enumerate(
+        eligibility.worklist(inmates=inmates, kind="asimilasi", on=today)[:2], start=1
+    ):
+        services.right_step_done(
+            inmate=result.inmate,
+            kind="asimilasi",
+            step="litmas",
+            done_on=today - datetime.timedelta(days=7),
+            reference=f"W18.PAS.BPS.PK.01.05-{number:03d}",
+            by=by,
         )
 
 

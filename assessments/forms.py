@@ -295,6 +295,24 @@ class WorklistFilterForm(forms.Form):
         return WORKLIST_DAYS if within is None else within
 
 
+class RightStepForm(forms.Form):
+    """Mark one step of a right's proposal done (the steps still open are offered)."""
+
+    step = forms.ChoiceField(label=_("Langkah"))
+    done_on = forms.DateField(label=_("Tanggal selesai"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Nomor / rujukan"),
+        required=False,
+        max_length=200,
+        help_text=_("Mis. nomor Litmas, berita acara TPP, SK."),
+    )
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(s.code, s.label) for s in steps]
+
+
 class SurveyForm(forms.ModelForm):
     class Meta:
         model = FacilitySurvey

@@ -14,9 +14,12 @@ from rutan.inmates.models import Inmate
 
 from .choices import (
     AssessmentStatus,
+    ConditionCode,
+    ConditionVariant,
     EligibilityKind,
     FindingSeverity,
     SurveyKind,
+    WindowAnchor,
 )
 
 SCORE_VALIDATORS = [
@@ -271,10 +274,11 @@ class CounsellingSession(TimeStampedModel):
 
 
 class EligibilityRule(TimeStampedModel):
-    """The thresholds of one kind of assimilation / integration right, as data.
+    """One right (asimilasi, CMK, PB, CB, CMB) as data: its conditions, the crime categories
+    that take the special conditions, and the steps of the proposal.
 
-    A row without a facility is the national default; a facility row replaces it for that
-    facility. Fractions apply to the sentence after remission (expected release − start).
+    A row without a facility is the national default; a facility row replaces it (with all
+    its conditions, categories and steps) for that facility.
     """
 
     facility = models.ForeignKey(
@@ -287,46 +291,14 @@ class EligibilityRule(TimeStampedModel):
         help_text=_("Kosongkan untuk ketentuan nasional."),
     )
     kind = models.CharField(_("jenis"), max_length=25, choices=EligibilityKind.choices)
-    numerator = models.PositiveSmallIntegerField(_("pembilang masa pidana"))
-    denominator = models.PositiveSmallIntegerField(
-        _("penyebut masa pidana"), validators=[MinValueValidator(1)]
-    )
-    special_numerator = models.PositiveSmallIntegerField(_("pembilang (tindak pidana khusus)"))
-    special_denominator = models.PositiveSmallIntegerField(
-        _("penyebut (tindak pidana khusus)"), validators=[MinValueValidator(1)]
-    )
-    special_case_categories = models.JSONField(
-        _("kategori tindak pidana khusus"),
-        default=list,
+    instead_kind = models.CharField(
+        _("bila tidak berlaku, lihat"),
+        max_length=25,
+        choices=EligibilityKind.choices,
         blank=True,
-        help_text=_("Kode kategori perkara yang memakai ketentuan khusus."),
+        help_text=_("Hak yang disarankan bila lama pidana tidak memenuhi, mis. PB → CB."),
     )
-    min_served_months = models.PositiveSmallIntegerField(
-        _("paling sedikit telah menjalani (bulan)"), default=0
-    )
-    max_sentence_months = models.PositiveSmallIntegerField(
-        _("pidana paling lama (bulan)"),
-        null=True,
-        blank=True,
-        help_text=_("Kosongkan bila tidak ada batas lama pidana."),
-    )
-    before_release_months = models.PositiveSmallIntegerField(
-        _("paling cepat … bulan sebelum bebas"),
-        null=True,
-        blank=True,
-        help_text=_("Mis. cuti menjelang bebas: paling lama 6 bulan sebelum bebas."),
-    )
-    behaviour_months = models.PositiveSmallIntegerField(
-        _("berkelakuan baik (bulan terakhir)"), default=6
-    )
-    behaviour_months_special = models.PositiveSmallIntegerField(
-        _("berkelakuan baik, tindak pidana khusus (bulan)"), default=9
-    )
-    sppn_min_average = models.PositiveSmallIntegerField(
-        _("rata-rata SPPN paling rendah"), default=60, validators=SCORE_VALIDATORS
-    )
-    requires_guarantor = models.BooleanField(_("memerlukan penjamin"), default=False)
-    legal_basis = models.TextField(_("dasar hukum"))
+    legal_basis = models.TextField(_("dasar hukum (ringkasan)"))
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "facility"
@@ -342,14 +314,6 @@ class EligibilityRule(TimeStampedModel):
                 nulls_distinct=False,
                 violation_error_message=_("Ketentuan untuk jenis ini sudah ada."),
             ),
-            models.CheckConstraint(
-                condition=Q(numerator__lte=F("denominator"))
-                & Q(special_numerator__lte=F("special_denominator"))
-                & Q(denominator__gt=0)
-                & Q(special_denominator__gt=0),
-                name="eligibilityrule_fraction_le_one",
-                violation_error_message=_("Pecahan harus antara 0 dan 1."),
-            ),
         ]
 
     def __str__(self):
@@ -357,21 +321,319 @@ class EligibilityRule(TimeStampedModel):
         return f"{where}: {self.get_kind_display()}"
 
     def clean(self):
-        categories = self.special_case_categories
+        if self.instead_kind and self.instead_kind == self.kind:
+            raise ValidationError({"instead_kind": _("Pilih hak yang lain.")})
+
+
+class LegalBasis(models.Model):
+    """Where a condition comes from: regulation, article, paragraph, letter (or a chapter
+    when the article is not certain), so a registry officer can look it up."""
+
+    regulation = models.CharField(
+        _("peraturan"),
+        max_length=200,
+        default="Permenkumham No. 3 Tahun 2018 jo. Permenkumham No. 7 Tahun 2022",
+    )
+    article = models.CharField(_("pasal"), max_length=20, blank=True)
+    paragraph = models.CharField(_("ayat"), max_length=10, blank=True)
+    letter = models.CharField(_("huruf"), max_length=10, blank=True)
+    basis_note = models.CharField(
+        _("keterangan dasar hukum"),
+        max_length=300,
+        blank=True,
+        help_text=_("Mis. bab yang mengatur, bila nomor pasal tidak dicantumkan."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def basis_display(self) -> str:
+        parts = [self.regulation]
+        if self.article:
+            parts.append(_("Pasal %(n)s") % {"n": self.article})
+        if self.paragraph:
+            parts.append(_("ayat (%(n)s)") % {"n": self.paragraph})
+        if self.letter:
+            parts.append(_("huruf %(n)s") % {"n": self.letter})
+        text = " ".join(str(p) for p in parts if p)
+        return f"{text}, {self.basis_note}" if self.basis_note else text
+
+
+class EligibilityCondition(TimeStampedModel, LegalBasis):
+    """One condition of a right with its parameters and its exact legal basis.
+
+    What the parameters mean depends on the code: `masa_pidana` uses the fraction and
+    `months` as "that fraction at least N months" (else the right does not apply);
+    `lama_pidana` / `lama_pidana_min` use `months` as the longest / shortest sentence;
+    `register_f` and `sppn` use `months` as the window and `window_anchor` as where it is
+    counted back from (`sppn` also `min_average`); `lama_cuti` uses `months` as the cap of
+    the leave (equal to the latest remisi); `penjamin` uses `guarantor_kinds` (empty: any).
+    """
+
+    rule = models.ForeignKey(
+        EligibilityRule,
+        verbose_name=_("ketentuan"),
+        on_delete=models.CASCADE,
+        related_name="conditions",
+    )
+    code = models.CharField(_("syarat"), max_length=20, choices=ConditionCode.choices)
+    variant = models.CharField(
+        _("berlaku bagi"),
+        max_length=10,
+        choices=ConditionVariant.choices,
+        default=ConditionVariant.SEMUA,
+    )
+    numerator = models.PositiveSmallIntegerField(_("pembilang"), null=True, blank=True)
+    denominator = models.PositiveSmallIntegerField(
+        _("penyebut"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    months = models.PositiveSmallIntegerField(_("bulan"), null=True, blank=True)
+    window_anchor = models.CharField(
+        _("kurun waktu dihitung"), max_length=10, choices=WindowAnchor.choices, blank=True
+    )
+    min_average = models.PositiveSmallIntegerField(
+        _("rata-rata paling rendah"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    guarantor_kinds = models.JSONField(
+        _("jenis penjamin yang diterima"),
+        default=list,
+        blank=True,
+        help_text=_('Kosongkan untuk semua jenis; mis. ["keluarga"] untuk CMK.'),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "rule__facility"
+
+    class Meta:
+        verbose_name = _("syarat hak")
+        verbose_name_plural = _("syarat hak")
+        ordering = ["rule", "code", "variant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "code", "variant"],
+                name="eligibilitycondition_unique",
+                violation_error_message=_("Syarat ini sudah ada untuk kelompok tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | (Q(denominator__gt=0) & Q(numerator__lte=F("denominator"))),
+                name="eligibilitycondition_fraction_le_one",
+                violation_error_message=_("Pecahan harus antara 0 dan 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule}: {self.get_code_display()} ({self.get_variant_display()})"
+
+    def clean(self):
+        errors = {}
+        needs = {
+            ConditionCode.MASA_PIDANA: ["numerator", "denominator"],
+            ConditionCode.LAMA_PIDANA: ["months"],
+            ConditionCode.LAMA_PIDANA_MIN: ["months"],
+            ConditionCode.LAMA_CUTI: ["months"],
+            ConditionCode.REGISTER_F: ["window_anchor"],
+            ConditionCode.SPPN: ["window_anchor", "min_average"],
+        }
+        for name in needs.get(self.code, []):
+            if getattr(self, name) in (None, ""):
+                errors[name] = _("Wajib diisi untuk syarat ini.")
+        if (
+            self.code in (ConditionCode.REGISTER_F, ConditionCode.SPPN)
+            and self.window_anchor != WindowAnchor.YEAR
+            and not self.months
+        ):
+            errors["months"] = _("Isi lamanya kurun waktu (bulan).")
+        if self.numerator and self.denominator and self.numerator > self.denominator:
+            errors["numerator"] = _("Pecahan harus antara 0 dan 1.")
+        kinds = self.guarantor_kinds
+        if not isinstance(kinds, list) or any(k not in guarantor_kind_codes() for k in kinds):
+            errors["guarantor_kinds"] = _("Gunakan jenis penjamin yang dikenal: %(codes)s.") % {
+                "codes": ", ".join(guarantor_kind_codes())
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+def guarantor_kind_codes() -> list[str]:
+    """The guarantor kinds the partners app knows (keluarga, perorangan, mitra)."""
+    try:
+        from partners.models import GuarantorKind
+    except ImportError:
+        return []
+    return list(GuarantorKind.values)
+
+
+class EligibilitySpecialCategory(TimeStampedModel, LegalBasis):
+    """A crime category that takes a right's special conditions, from a minimum sentence
+    (e.g. narkotika from 5 years, Permenkumham 7/2022; terorisme and korupsi any length)."""
+
+    rule = models.ForeignKey(
+        EligibilityRule,
+        verbose_name=_("ketentuan"),
+        on_delete=models.CASCADE,
+        related_name="special_categories",
+    )
+    case_category = models.CharField(
+        _("kategori perkara"), max_length=15, choices=CaseCategory.choices
+    )
+    min_sentence_months = models.PositiveSmallIntegerField(
+        _("bila pidana paling singkat (bulan)"),
+        default=0,
+        help_text=_("0: berapa pun lamanya; 60: pidana 5 tahun atau lebih."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "rule__facility"
+
+    class Meta:
+        verbose_name = _("kategori tindak pidana khusus")
+        verbose_name_plural = _("kategori tindak pidana khusus")
+        ordering = ["rule", "case_category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "case_category"],
+                name="eligibilityspecialcategory_unique",
+                violation_error_message=_("Kategori ini sudah tercatat untuk ketentuan ini."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule}: {self.get_case_category_display()} ≥ {self.min_sentence_months}"
+
+
+class RightStep(TimeStampedModel, LegalBasis):
+    """One step of proposing a right (Litmas, sidang TPP, surat jaminan, usulan, SK), as data.
+
+    `variant` and `case_categories` narrow a step to some inmates (e.g. PB for narkotika
+    ≥ 5 years: asimilasi for ½ of the remaining term)."""
+
+    rule = models.ForeignKey(
+        EligibilityRule, verbose_name=_("ketentuan"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    code = models.SlugField(_("kode langkah"), max_length=40)
+    label = models.CharField(_("langkah"), max_length=200)
+    variant = models.CharField(
+        _("berlaku bagi"),
+        max_length=10,
+        choices=ConditionVariant.choices,
+        default=ConditionVariant.SEMUA,
+    )
+    case_categories = models.JSONField(
+        _("hanya kategori perkara"),
+        default=list,
+        blank=True,
+        help_text=_("Kosongkan untuk semua kategori."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "rule__facility"
+
+    class Meta:
+        verbose_name = _("langkah usulan hak")
+        verbose_name_plural = _("langkah usulan hak")
+        ordering = ["rule", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "code"],
+                name="rightstep_unique",
+                violation_error_message=_("Kode langkah ini sudah ada untuk ketentuan ini."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule}: {self.label}"
+
+    def clean(self):
+        categories = self.case_categories
         if not isinstance(categories, list) or any(
             c not in CaseCategory.values for c in categories
         ):
             raise ValidationError(
-                {"special_case_categories": _("Gunakan kode kategori perkara yang dikenal.")}
+                {"case_categories": _("Gunakan kode kategori perkara yang dikenal.")}
             )
-        if self.denominator and self.numerator and self.numerator > self.denominator:
-            raise ValidationError({"numerator": _("Pecahan harus antara 0 dan 1.")})
-        if (
-            self.special_denominator
-            and self.special_numerator
-            and self.special_numerator > self.special_denominator
-        ):
-            raise ValidationError({"special_numerator": _("Pecahan harus antara 0 dan 1.")})
+
+
+class RightProposal(TimeStampedModel):
+    """The proposal of one right for one inmate: the steps done so far (`steps`).
+
+    One open proposal per inmate and right; it closes when every step is done (a right such
+    as CMK may then be proposed again)."""
+
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("WBP"), on_delete=models.CASCADE, related_name="right_proposals"
+    )
+    kind = models.CharField(_("hak"), max_length=25, choices=EligibilityKind.choices)
+    opened_on = models.DateField(_("dibuka"))
+    closed_on = models.DateField(_("selesai"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "inmate__facility"
+
+    class Meta:
+        verbose_name = _("usulan hak")
+        verbose_name_plural = _("usulan hak")
+        ordering = ["inmate", "kind", "-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inmate", "kind"],
+                condition=Q(closed_on__isnull=True),
+                name="rightproposal_one_open",
+                violation_error_message=_("WBP ini sudah memiliki usulan yang berjalan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="rightproposal_closed_after_opened",
+                violation_error_message=_("Tanggal selesai tidak boleh sebelum dibuka."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.inmate}"
+
+
+class RightProposalStep(TimeStampedModel):
+    """That one step of a proposal was done: when, under which reference, by whom."""
+
+    proposal = models.ForeignKey(
+        RightProposal, verbose_name=_("usulan"), on_delete=models.CASCADE, related_name="steps"
+    )
+    code = models.SlugField(_("kode langkah"), max_length=40)
+    label = models.CharField(_("langkah"), max_length=200)
+    done_on = models.DateField(_("tanggal selesai"))
+    reference = models.CharField(
+        _("nomor / rujukan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mis. nomor SK, berita acara."),
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "proposal__inmate__facility"
+
+    class Meta:
+        verbose_name = _("langkah usulan")
+        verbose_name_plural = _("langkah usulan")
+        ordering = ["proposal", "done_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "code"],
+                name="rightproposalstep_unique",
+                violation_error_message=_("Langkah ini sudah dicatat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.done_on:%d-%m-%Y})"
 
 
 class FacilitySurvey(TimeStampedModel):

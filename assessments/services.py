@@ -23,15 +23,20 @@ from rutan.inmates.models import Inmate
 
 from . import crypto
 from .access import can_read_confidential
-from .choices import AssessmentStatus
+from .choices import AssessmentStatus, EligibilityKind
 from .models import (
     BehaviourScore,
     CounsellingSession,
+    EligibilityCondition,
     EligibilityRule,
+    EligibilitySpecialCategory,
     FacilitySurvey,
     InterestAssessment,
     LiteracyAssessment,
     PsychologicalAssessment,
+    RightProposal,
+    RightProposalStep,
+    RightStep,
     SurveyFinding,
 )
 
@@ -543,53 +548,280 @@ def survey_finalise(*, survey: FacilitySurvey, by) -> FacilitySurvey:
     return survey
 
 
-# Eligibility rules -------------------------------------------------------------------------
+# Eligibility rules and proposals ---------------------------------------------------------
 
-RULE_FIELDS = [
-    "numerator",
-    "denominator",
-    "special_numerator",
-    "special_denominator",
-    "special_case_categories",
-    "min_served_months",
-    "max_sentence_months",
-    "before_release_months",
-    "behaviour_months",
-    "behaviour_months_special",
-    "sppn_min_average",
-    "requires_guarantor",
-    "legal_basis",
-]
+RULE_FIELDS = ["instead_kind", "legal_basis"]
+BASIS_FIELDS = ["regulation", "article", "paragraph", "letter", "basis_note"]
+# For each part of a rule: the fields that name it within the rule, and those that are set.
+RULE_PARTS = {
+    EligibilityCondition: (
+        ("code", "variant"),
+        [
+            "numerator",
+            "denominator",
+            "months",
+            "window_anchor",
+            "min_average",
+            "guarantor_kinds",
+            *BASIS_FIELDS,
+        ],
+    ),
+    EligibilitySpecialCategory: (("case_category",), ["min_sentence_months", *BASIS_FIELDS]),
+    RightStep: (("code",), ["position", "label", "variant", "case_categories", *BASIS_FIELDS]),
+}
+_PART_ARGUMENTS = {
+    "conditions": EligibilityCondition,
+    "special_categories": EligibilitySpecialCategory,
+    "steps": RightStep,
+}
 
 
-@transaction.atomic
-def eligibility_rule_set(*, facility: Facility | None, kind: str, by, **data) -> EligibilityRule:
-    """Set the thresholds of one kind nationally (directorate) or for one facility (its head)."""
+def _require_rule_manager(by, facility: Facility | None) -> None:
     if facility is None:
         if not is_national(by):
             raise ValidationError(_("Anda tidak berwenang mengubah ketentuan nasional."))
     else:
         require(by, Perm.STAGE_RULES_MANAGE, facility)
-    rule = EligibilityRule.objects.filter(facility=facility, kind=kind).first()
-    before = model_snapshot(rule) if rule else None
+
+
+def rule_snapshot(rule: EligibilityRule) -> dict:
+    """The rule with its conditions, categories and steps, for the audit log."""
+    data = model_snapshot(rule)
+    for name, model in _PART_ARGUMENTS.items():
+        key, fields = RULE_PARTS[model]
+        data[name] = [
+            {f: model_snapshot(part)[f] for f in (*key, *fields)}
+            for part in model.objects.filter(rule=rule).order_by("id")
+        ]
+    return data
+
+
+def _part_upsert(rule: EligibilityRule, model, values: dict, by) -> object:
+    key, fields = RULE_PARTS[model]
+    unknown = set(values) - set(key) - set(fields)
+    if unknown:
+        raise ValidationError(
+            _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    missing = [k for k in key if k not in values and k != "variant"]
+    if missing:
+        raise ValidationError(_("Isian wajib: %(fields)s.") % {"fields": ", ".join(missing)})
+    lookup = {k: values[k] for k in key if k in values}
+    part = model.objects.filter(rule=rule, **lookup).first() or model(
+        rule=rule, created_by=by, **lookup
+    )
+    for name in fields:
+        if name in values:
+            setattr(part, name, values[name])
+    part.updated_by = by
+    part.full_clean()
+    part.save()
+    return part
+
+
+@transaction.atomic
+def eligibility_rule_set(
+    *,
+    facility: Facility | None,
+    kind: str,
+    by,
+    conditions: list[dict] | None = None,
+    special_categories: list[dict] | None = None,
+    steps: list[dict] | None = None,
+    **data,
+) -> EligibilityRule:
+    """Set one right's rule nationally (directorate) or for one facility (its head).
+
+    A new facility rule starts as a copy of the national one with its conditions, special
+    categories and steps. Each entry of `conditions` (keyed by code and variant),
+    `special_categories` (by case category) and `steps` (by code) updates that part or adds
+    it; `data` sets `instead_kind` and `legal_basis`."""
+    _require_rule_manager(by, facility)
+    if kind not in EligibilityKind.values:
+        raise ValidationError({"kind": _("Jenis hak tidak dikenal.")})
+    unknown = set(data) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    rule = EligibilityRule.objects.select_for_update().filter(facility=facility, kind=kind).first()
+    before = rule_snapshot(rule) if rule else None
+    national = None
     if rule is None:
-        national = EligibilityRule.objects.filter(facility__isnull=True, kind=kind).first()
         rule = EligibilityRule(facility=facility, kind=kind, created_by=by)
-        for field in RULE_FIELDS:
+        if facility is not None:
+            national = EligibilityRule.objects.filter(facility__isnull=True, kind=kind).first()
+        for name in RULE_FIELDS:
             if national is not None:
-                setattr(rule, field, getattr(national, field))
-    for field in RULE_FIELDS:
-        if field in data:
-            setattr(rule, field, data[field])
+                setattr(rule, name, getattr(national, name))
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rule, name, data[name])
     rule.updated_by = by
     rule.full_clean()
     rule.save()
+    if national is not None:
+        for model, (key, fields) in RULE_PARTS.items():
+            for part in model.objects.filter(rule=national):
+                values = {name: getattr(part, name) for name in (*key, *fields)}
+                model.objects.create(rule=rule, created_by=by, updated_by=by, **values)
+    for name, entries in (
+        ("conditions", conditions),
+        ("special_categories", special_categories),
+        ("steps", steps),
+    ):
+        for values in entries or []:
+            _part_upsert(rule, _PART_ARGUMENTS[name], dict(values), by)
     audit_record(
         actor=by,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
         instance=rule,
         before=before,
-        after=model_snapshot(rule),
+        after=rule_snapshot(rule),
         facility_id=facility.pk if facility else None,
     )
     return rule
+
+
+@transaction.atomic
+def eligibility_rule_part_save(*, instance, by):
+    """Save one condition, special category or step of a rule (the admin's inline rows); a new
+    row whose key already exists in the rule updates that row."""
+    rule = instance.rule
+    _require_rule_manager(by, rule.facility)
+    key, fields = RULE_PARTS[type(instance)]
+    before = rule_snapshot(rule)
+    values = {name: getattr(instance, name) for name in (*key, *fields)}
+    if instance.pk is not None:
+        values = {name: values[name] for name in fields}
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.updated_by = by
+        instance.full_clean()
+        instance.save()
+        part = instance
+    else:
+        part = _part_upsert(rule, type(instance), values, by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=rule,
+        before=before,
+        after=rule_snapshot(rule),
+        facility_id=rule.facility_id,
+    )
+    return part
+
+
+@transaction.atomic
+def eligibility_rule_part_delete(*, instance, by) -> None:
+    """Remove one condition, special category or step from a rule (audited on the rule)."""
+    rule = instance.rule
+    _require_rule_manager(by, rule.facility)
+    before = rule_snapshot(rule)
+    instance.delete()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=rule,
+        before=before,
+        after=rule_snapshot(rule),
+        facility_id=rule.facility_id,
+    )
+
+
+@transaction.atomic
+def right_step_done(
+    *,
+    inmate: Inmate,
+    kind: str,
+    step: str,
+    done_on: datetime.date,
+    by,
+    reference: str = "",
+    note: str = "",
+) -> RightProposalStep:
+    """Record that one step of proposing `kind` for `inmate` is done (Litmas received, sidang
+    TPP held, usulan sent, SK issued…).
+
+    The step must be one of the right's steps for this inmate; its date may not be in the
+    future. The inmate's open proposal for the right is opened on first use; recording a
+    step again corrects it. When every step is done the proposal is closed (a right such as
+    CMK may then be proposed again). Audited."""
+    from . import eligibility
+
+    require(by, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    inmate = Inmate.objects.select_for_update().select_related("facility").get(pk=inmate.pk)
+    if inmate.status != InmateStatus.ACTIVE:
+        raise ValidationError(_("WBP ini tidak lagi aktif di UPT ini."))
+    if not inmate.has_sentence:
+        raise ValidationError(_("Usulan hak hanya untuk narapidana dengan masa pidana."))
+    rule = eligibility.rule_for(facility=inmate.facility, kind=kind)
+    definitions = eligibility.step_definitions(rule, inmate, eligibility.is_special(inmate, rule))
+    definition = next((d for d in definitions if d.code == step), None)
+    if definition is None:
+        raise ValidationError({"step": _("Langkah ini tidak ada pada usulan hak tersebut.")})
+    if done_on is None:
+        raise ValidationError({"done_on": _("Isi tanggal selesai.")})
+    if done_on > inmate.facility.today():
+        raise ValidationError({"done_on": _("Tanggal selesai tidak boleh di masa depan.")})
+    proposal = (
+        RightProposal.objects.select_for_update()
+        .filter(inmate=inmate, kind=kind, closed_on__isnull=True)
+        .first()
+    )
+    if proposal is None:
+        proposal = RightProposal(
+            inmate=inmate, kind=kind, opened_on=done_on, created_by=by, updated_by=by
+        )
+        proposal.full_clean()
+        proposal.save()
+        audit_record(
+            actor=by, action=AuditAction.CREATE, instance=proposal, after=model_snapshot(proposal)
+        )
+    elif done_on < proposal.opened_on:
+        before = model_snapshot(proposal)
+        proposal.opened_on = done_on
+        proposal.updated_by = by
+        proposal.save(update_fields=["opened_on", "updated_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            instance=proposal,
+            before=before,
+            after=model_snapshot(proposal),
+        )
+    record = RightProposalStep.objects.filter(proposal=proposal, code=step).first()
+    before = model_snapshot(record) if record else None
+    record = record or RightProposalStep(proposal=proposal, code=step, created_by=by)
+    record.label = definition.label
+    record.done_on = done_on
+    record.reference = (reference or "").strip()
+    record.note = (note or "").strip()
+    record.done_by = by
+    record.updated_by = by
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        instance=record,
+        before=before,
+        after=model_snapshot(record),
+        facility_id=inmate.facility_id,
+    )
+    done = set(proposal.steps.values_list("code", flat=True))
+    if all(d.code in done for d in definitions):
+        before = model_snapshot(proposal)
+        proposal.closed_on = max(proposal.steps.values_list("done_on", flat=True))
+        proposal.updated_by = by
+        proposal.full_clean()
+        proposal.save(update_fields=["closed_on", "updated_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            instance=proposal,
+            before=before,
+            after=model_snapshot(proposal),
+        )
+    return record

@@ -13,6 +13,7 @@ urlpatterns = [
     path("asesmen/survei/<int:pk>/", views.survey_detail, name="survey_detail"),
     path("asesmen/wbp/<int:pk>/", views.inmate_assessments, name="inmate"),
     path("asesmen/wbp/<int:pk>/daftarkan/", views.recommendation_enrol, name="enrol"),
+    path("asesmen/wbp/<int:pk>/hak/<str:kind>/langkah/", views.right_step_done, name="right_step"),
     path("asesmen/<str:kind>/baru/", views.assessment_create, name="create"),
     path("asesmen/<str:kind>/<int:pk>/", views.assessment_detail, name="detail"),
     path("asesmen/<str:kind>/<int:pk>/ubah/", views.assessment_update, name="update"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +27,7 @@ from .forms import (
     WORKLIST_DAYS,
     AssessmentFilterForm,
     FindingForm,
+    RightStepForm,
     SppnSelectForm,
     SurveyForm,
     WorklistFilterForm,
@@ -112,6 +114,25 @@ def inmate_assessments(request, pk):
     inmate_services.inmate_record_read(inmate=inmate, by=user, via="web")
     history = selectors.inmate_history(user=user, inmate=inmate)
     suggestions = selectors.recommendations(inmate=inmate)
+    results = (
+        eligibility.evaluate_all(inmate=inmate, on=inmate.facility.today())
+        if inmate.has_sentence
+        else []
+    )
+    can_propose = user_can(user, Perm.ASSESSMENT_MANAGE, inmate.facility)
+    rights = [
+        (
+            r,
+            RightStepForm(
+                steps=r.open_steps,
+                initial={"done_on": inmate.facility.today()},
+                auto_id=f"id_{r.kind}_%s",
+            )
+            if can_propose and r.open_steps and inmate.status == "active"
+            else None,
+        )
+        for r in results
+    ]
     return render(
         request,
         "assessments/inmate_assessments.html",
@@ -122,9 +143,7 @@ def inmate_assessments(request, pk):
             "suggestions": suggestions,
             "can_enrol": selectors.enrolment_service() is not None
             and user_can(user, Perm.PROGRAMME_MANAGE, inmate.facility),
-            "results": eligibility.evaluate_all(inmate=inmate, on=inmate.facility.today())
-            if inmate.has_sentence
-            else [],
+            "rights": rights,
             "create_kinds": [
                 (k, AssessmentKind(k).label)
                 for k, perm in CREATE_PERM.items()
@@ -443,6 +462,35 @@ def sppn_entry(request):
             "general_errors": errors.get("", []) if isinstance(errors, dict) else [],
         },
     )
+
+
+@login_required
+@require_POST
+def right_step_done(request, pk, kind):
+    """Mark one step of a right's proposal done, from the inmate's eligibility panel."""
+    inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_MANAGE)
+    if kind not in EligibilityKind.values:
+        raise Http404
+    result = eligibility.evaluate(inmate=inmate, kind=kind)
+    form = RightStepForm(request.POST, steps=result.steps)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('assessments:inmate', args=[inmate.pk])}#hak-{kind}")
+    try:
+        record = services.right_step_done(
+            inmate=inmate, kind=kind, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(step)s dicatat selesai pada %(date)s.")
+            % {"step": record.label, "date": record.done_on.strftime("%d-%m-%Y")},
+        )
+    return redirect(f"{reverse('assessments:inmate', args=[inmate.pk])}#hak-{kind}")
 
 
 @login_required

@@ -36,7 +36,7 @@ from .models import (
     expiring_q,
 )
 from .resources import IMPORT_FORMATS, AgreementResource, ImportFileError
-from .validators import validate_pdf
+from .validators import normalise_nik, validate_pdf
 
 ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
 
@@ -728,7 +728,23 @@ class GuaranteeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Guarantee
-        fields = ["inmate", "partner", "agreement", "letter_number", "valid_from", "valid_until"]
+        fields = [
+            "inmate",
+            "guarantor_kind",
+            "partner",
+            "agreement",
+            "name",
+            "relationship",
+            "nik",
+            "address",
+            "phone",
+            "letter_number",
+            "valid_from",
+            "valid_until",
+        ]
+
+    def clean_nik(self):
+        return normalise_nik(self.cleaned_data.get("nik"))
 
     def clean(self):
         data = super().clean()
@@ -736,6 +752,21 @@ class GuaranteeAdminForm(forms.ModelForm):
         if inmate and partner and partner.facility_id != inmate.facility_id:
             self.add_error("partner", gettext("Penjamin harus mitra UPT tempat WBP ini dibina."))
         return data
+
+
+GUARANTEE_FORM_FIELDS = [
+    "guarantor_kind",
+    "partner",
+    "agreement",
+    "name",
+    "relationship",
+    "nik",
+    "address",
+    "phone",
+    "letter_number",
+    "valid_from",
+    "valid_until",
+]
 
 
 @admin.register(Guarantee)
@@ -747,17 +778,30 @@ class GuaranteeAdmin(ScopedHistoryAdmin):
     change_form_template = "admin/partners/guarantee/change_form.html"
     # Methods, not the foreign keys and dates themselves (the admin keeps those on one line):
     # the list fits 1366 px with the sidebar open, and becomes cards on a phone.
-    list_display = ["inmate_name", "partner_name", "letter_number", "period", "status_badge"]
-    list_filter = ["status"]
-    search_fields = ["inmate__name", "inmate__registration_number", "partner__name"]
+    list_display = [
+        "inmate_name",
+        "partner_name",
+        "guarantor_kind",
+        "letter_number",
+        "period",
+        "status_badge",
+    ]
+    list_filter = ["status", "guarantor_kind"]
+    search_fields = ["inmate__name", "inmate__registration_number", "partner__name", "name"]
     list_select_related = ["inmate", "inmate__facility", "partner"]
     date_hierarchy = "valid_from"
     actions = ["revoke"]
-    readonly_fields = ["status", "revoked_reason", "letter_link"]
+    readonly_fields = ["status", "revoked_reason", "letter_link", "nik_masked_display"]
     fields = [
         "inmate",
+        "guarantor_kind",
         "partner",
         "agreement",
+        "name",
+        "relationship",
+        "nik",
+        "address",
+        "phone",
         "letter_number",
         ("valid_from", "valid_until"),
         "letter_link",
@@ -773,9 +817,20 @@ class GuaranteeAdmin(ScopedHistoryAdmin):
     def inmate_name(self, obj):
         return str(obj.inmate)
 
-    @admin.display(description=_("penjamin"), ordering="partner__name")
+    @admin.display(description=_("penjamin"), ordering="name")
     def partner_name(self, obj):
-        return obj.partner.name
+        return obj.guarantor_name
+
+    # The NIK is personal data: outside the inmate's page it is shown masked.
+    @admin.display(description=_("NIK penjamin"))
+    def nik_masked_display(self, obj):
+        return obj.nik_masked or "—"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        return ["nik_masked_display" if f == "nik" else f for f in fields]
 
     @admin.display(description=_("masa berlaku"), ordering="valid_from")
     def period(self, obj):
@@ -803,7 +858,19 @@ class GuaranteeAdmin(ScopedHistoryAdmin):
         return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        extra = ["inmate", "partner", "agreement", "valid_from", "valid_until", "letter_number"]
+        extra = [
+            "inmate",
+            "guarantor_kind",
+            "partner",
+            "agreement",
+            "name",
+            "relationship",
+            "address",
+            "phone",
+            "valid_from",
+            "valid_until",
+            "letter_number",
+        ]
         return self.readonly_fields + (extra if obj else [])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -835,14 +902,10 @@ class GuaranteeAdmin(ScopedHistoryAdmin):
         else:
             data = form.cleaned_data
             saved = services.guarantee_create(
-                partner=data["partner"],
                 inmate=data["inmate"],
                 by=request.user,
                 letter=letter,
-                agreement=data.get("agreement"),
-                letter_number=data["letter_number"],
-                valid_from=data["valid_from"],
-                valid_until=data.get("valid_until"),
+                **{name: data.get(name) for name in GUARANTEE_FORM_FIELDS},
             )
         obj.pk = saved.pk
         obj.refresh_from_db()

@@ -1,16 +1,23 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from rutan.core.api import int_query_param
+from rutan.core.roles import Perm
+from rutan.inmates.models import Inmate
 
-from . import selectors
+from . import selectors, services
 from .models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
     Contribution,
     ContributionKind,
+    Guarantee,
+    GuaranteeStatus,
+    GuarantorKind,
     Partner,
     PartnerContact,
     PartnerType,
@@ -206,3 +213,99 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             **_int_filters(self.request, ["agreement", "partner", "facility"]),
         }
         return selectors.contribution_list(user=self.request.user, filters=filters)
+
+
+class GuaranteeSerializer(serializers.ModelSerializer):
+    """A guarantee; the NIK goes in (`nik`) but only comes out masked (`nik_masked`)."""
+
+    guarantor_name = serializers.CharField(read_only=True)
+    nik = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=24)
+    nik_masked = serializers.CharField(read_only=True)
+    has_letter = serializers.SerializerMethodField()
+    letter = serializers.FileField(write_only=True, required=False)
+    inmate = serializers.PrimaryKeyRelatedField(queryset=Inmate.objects.none())
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.none(), required=False, allow_null=True
+    )
+    agreement = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.none(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Guarantee
+        fields = [
+            "id",
+            "inmate",
+            "guarantor_kind",
+            "guarantor_name",
+            "partner",
+            "agreement",
+            "name",
+            "relationship",
+            "nik",
+            "nik_masked",
+            "address",
+            "phone",
+            "letter_number",
+            "letter",
+            "has_letter",
+            "valid_from",
+            "valid_until",
+            "status",
+        ]
+        read_only_fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            self.fields["inmate"].queryset = Inmate.objects.for_user(user, Perm.PARTNER_MANAGE)
+            self.fields["partner"].queryset = Partner.objects.for_user(user, Perm.PARTNER_MANAGE)
+            self.fields["agreement"].queryset = Agreement.objects.for_user(
+                user, Perm.PARTNER_MANAGE
+            )
+
+    def get_has_letter(self, obj) -> bool:
+        return bool(obj.letter)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("inmate", OpenApiTypes.INT),
+            OpenApiParameter("guarantor_kind", OpenApiTypes.STR, enum=GuarantorKind.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=GuaranteeStatus.values),
+        ]
+    )
+)
+class GuaranteeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Guarantors of the caller's inmates (family, other people, partners). POST records one
+    through `partners.services.guarantee_create` (JSON, or multipart with the letter PDF)."""
+
+    serializer_class = GuaranteeSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        filters = {
+            "guarantor_kind": params.get("guarantor_kind", ""),
+            "status": params.get("status", ""),
+            **_int_filters(self.request, ["inmate"]),
+        }
+        return selectors.guarantee_list(user=self.request.user, filters=filters)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        inmate = data.pop("inmate")
+        # A service's ValidationError becomes a 400 in `rutan.core.api.exception_handler`.
+        guarantee = services.guarantee_create(inmate=inmate, by=request.user, **data)
+        output = self.get_serializer(guarantee)
+        return Response(output.data, status=status.HTTP_201_CREATED)

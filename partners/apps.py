@@ -7,8 +7,29 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Mitra dan kerja sama")
 
     def ready(self):
+        from rutan.core import panels
+        from rutan.core.roles import Perm
+        from rutan.core.scoping import user_can
         from rutan.core.services import job_kinds_register
 
+        from . import selectors
         from .models import PartnerJob
 
         job_kinds_register(PartnerJob.choices)
+
+        def guarantees(request, inmate):
+            # The only place a guarantor's NIK is shown in full (the inmate's own page).
+            if not user_can(request.user, Perm.PARTNER_VIEW, inmate.facility):
+                return None
+            return {
+                "inmate": inmate,
+                "guarantees": list(selectors.guarantee_list(user=request.user, inmate=inmate)),
+                "can_manage": user_can(request.user, Perm.PARTNER_MANAGE, inmate.facility),
+            }
+
+        panels.register(
+            "inmate_detail",
+            order=40,
+            template="partners/includes/inmate_guarantees.html",
+            context=guarantees,
+        )

@@ -262,7 +262,39 @@ def _guarantees(ctx: DemoContext, admin, agreement: Agreement) -> int:
             valid_until=inmate.expected_release_date,
             letter=ContentFile(demo_pdf("Surat jaminan Program Integrasi"), name="surat.pdf"),
         )
-    return len(chosen)
+    return len(chosen) + _family_guarantee(ctx, admin, agreement.facility, exclude=chosen)
+
+
+def _family_guarantee(ctx: DemoContext, admin, facility, exclude) -> int:
+    """The usual guarantor is family: a wife guarantees one inmate nearing integration."""
+    if Guarantee.objects.filter(inmate__facility=facility, guarantor_kind="keluarga").exists():
+        return 0
+    today = facility.today()
+    inmate = (
+        Inmate.objects.filter(
+            facility=facility, status="active", sex="L", case_category="pidana_umum"
+        )
+        .exclude(pk__in=[i.pk for i in exclude])
+        .filter(integrasi_from__isnull=False)
+        .order_by("integrasi_from", "id")
+        .first()
+    )
+    if inmate is None:
+        return 0
+    services.guarantee_create(
+        inmate=inmate,
+        by=admin,
+        guarantor_kind="keluarga",
+        name="Sri Wahyuni",
+        relationship="istri",
+        nik="6471055203880004",
+        address="Jl. Soekarno-Hatta Km 5, Balikpapan Utara",
+        phone="0812-0000-0001",
+        letter_number=f"01/SJ-KEL/{today:%m}/{today:%Y}",
+        valid_from=today - datetime.timedelta(days=7),
+        letter=ContentFile(demo_pdf("Surat jaminan keluarga"), name="surat.pdf"),
+    )
+    return 1
 
 
 @seeder(order=30)

@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +12,8 @@ from rutan.core.models import TimeStampedModel
 from rutan.core.scoping import ScopedQuerySet
 from rutan.facilities.models import Facility
 from rutan.inmates.models import Inmate
+
+from .validators import mask_nik, validate_nik
 
 
 class PartnerType(models.TextChoices):
@@ -51,6 +54,14 @@ class ContributionKind(models.TextChoices):
     HOURS = "hours", _("Jam pendampingan")
     MONEY = "money", _("Dana")
     OTHER = "other", _("Lainnya")
+
+
+class GuarantorKind(models.TextChoices):
+    """Who guarantees: usually the family; another person, or a partner organisation."""
+
+    KELUARGA = "keluarga", _("Keluarga")
+    PERORANGAN = "perorangan", _("Perorangan lain")
+    MITRA = "mitra", _("Mitra (organisasi)")
 
 
 class GuaranteeStatus(models.TextChoices):
@@ -356,14 +367,39 @@ class Contribution(TimeStampedModel):
 
 
 class Guarantee(TimeStampedModel):
-    """A partner's letter guaranteeing (menjamin) an inmate during the integration programme."""
+    """A letter guaranteeing (menjamin) an inmate during asimilasi or integration: from a
+    family member, another person, or a partner organisation.
 
-    partner = models.ForeignKey(
-        Partner, verbose_name=_("penjamin"), on_delete=models.PROTECT, related_name="guarantees"
-    )
+    A person's NIK is personal data: it is shown in full only on the inmate's page and kept
+    out of the change history and the audit log (which hold it masked)."""
+
     inmate = models.ForeignKey(
         Inmate, verbose_name=_("WBP"), on_delete=models.PROTECT, related_name="guarantees"
     )
+    guarantor_kind = models.CharField(
+        _("jenis penjamin"),
+        max_length=12,
+        choices=GuarantorKind.choices,
+        default=GuarantorKind.MITRA,
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("mitra penjamin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guarantees",
+    )
+    name = models.CharField(_("nama penjamin"), max_length=200, blank=True)
+    relationship = models.CharField(
+        _("hubungan dengan WBP"),
+        max_length=100,
+        blank=True,
+        help_text=_("Mis. istri, ayah, kakak kandung."),
+    )
+    nik = models.CharField(_("NIK penjamin"), max_length=16, blank=True, validators=[validate_nik])
+    address = models.TextField(_("alamat penjamin"), blank=True)
+    phone = models.CharField(_("telepon penjamin"), max_length=40, blank=True)
     agreement = models.ForeignKey(
         Agreement,
         verbose_name=_("dasar perjanjian"),
@@ -388,24 +424,73 @@ class Guarantee(TimeStampedModel):
     )
     revoked_reason = models.TextField(_("alasan pencabutan"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "nik"])
     objects = ScopedQuerySet.as_manager()
     scope_path = "inmate__facility"
 
     class Meta:
-        verbose_name = _("jaminan integrasi")
-        verbose_name_plural = _("jaminan integrasi")
+        verbose_name = _("jaminan")
+        verbose_name_plural = _("jaminan")
         ordering = ["-valid_from", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="guarantee_until_after_from",
                 violation_error_message=_("Tanggal akhir jaminan tidak boleh sebelum mulai."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(guarantor_kind=GuarantorKind.MITRA) & Q(partner__isnull=False))
+                | (
+                    Q(guarantor_kind__in=[GuarantorKind.KELUARGA, GuarantorKind.PERORANGAN])
+                    & Q(partner__isnull=True, agreement__isnull=True)
+                    & ~Q(name="")
+                    & ~Q(nik="")
+                ),
+                name="guarantee_guarantor_complete",
+                violation_error_message=_(
+                    "Penjamin mitra memerlukan mitra; penjamin perorangan memerlukan nama dan NIK."
+                ),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.partner} → {self.inmate}"
+        return f"{self.guarantor_name} → {self.inmate}"
+
+    @property
+    def guarantor_name(self) -> str:
+        if self.guarantor_kind == GuarantorKind.MITRA and self.partner_id:
+            return self.partner.name
+        return self.name
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def is_person(self) -> bool:
+        return self.guarantor_kind != GuarantorKind.MITRA
+
+    def clean(self):
+        errors = {}
+        if self.guarantor_kind == GuarantorKind.MITRA:
+            if not self.partner_id:
+                errors["partner"] = _("Pilih mitra penjamin.")
+        else:
+            if self.partner_id:
+                errors["partner"] = _("Penjamin perorangan tidak memakai mitra; kosongkan mitra.")
+            if self.agreement_id:
+                errors["agreement"] = _("Dasar perjanjian hanya untuk penjamin mitra.")
+            if not (self.name or "").strip():
+                errors["name"] = _("Tuliskan nama penjamin.")
+            if not self.nik:
+                errors["nik"] = _("Tuliskan NIK penjamin (16 angka dari KTP).")
+            if (
+                self.guarantor_kind == GuarantorKind.KELUARGA
+                and not (self.relationship or "").strip()
+            ):
+                errors["relationship"] = _("Tuliskan hubungan keluarga dengan WBP.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgreementAlert(models.Model):

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from rutan.core.roles import Perm
-from rutan.core.scoping import get_scoped_or_404
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.selectors import on_local_today
 from rutan.inmates.models import Inmate
 
@@ -23,14 +23,13 @@ from .models import (
 )
 
 
-def guarantees_for_inmates(*, inmates, on: datetime.date) -> dict[int, Guarantee]:
-    """The partner guarantee covering each of `inmates` (objects or ids) on `on`, keyed by
-    inmate id; inmates without one are absent. One query, whatever the number of inmates.
+def guarantees_by_inmate(*, inmates, on: datetime.date) -> dict[int, list[Guarantee]]:
+    """The guarantees covering each of `inmates` (objects or ids) on `on`, newest first,
+    keyed by inmate id; inmates without one are absent. One query, whatever the number.
 
-    A guarantee counts when it is active (not revoked), `on` lies within its validity
-    (an open end means until further notice) and its partner is still active.
-    The newest guarantee (latest `valid_from`, then highest id) wins when several overlap.
-    """
+    A guarantee counts when it is active (not revoked), `on` lies within its validity (an
+    open end means until further notice) and, for a partner's guarantee, the partner is still
+    active. Newest: latest `valid_from`, then highest id."""
     ids = {getattr(inmate, "pk", inmate) for inmate in inmates}
     if not ids:
         return {}
@@ -38,31 +37,46 @@ def guarantees_for_inmates(*, inmates, on: datetime.date) -> dict[int, Guarantee
         Guarantee.objects.filter(
             inmate_id__in=ids,
             status=GuaranteeStatus.ACTIVE,
-            partner__is_active=True,
             valid_from__lte=on,
         )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .filter(Q(partner__isnull=True) | Q(partner__is_active=True))
         .select_related("partner", "agreement")
         .order_by("inmate_id", "-valid_from", "-id")
     )
-    found: dict[int, Guarantee] = {}
+    found: dict[int, list[Guarantee]] = {}
     for guarantee in qs:
-        found.setdefault(guarantee.inmate_id, guarantee)
+        found.setdefault(guarantee.inmate_id, []).append(guarantee)
     return found
 
 
+def guarantees_for_inmates(*, inmates, on: datetime.date) -> dict[int, Guarantee]:
+    """The newest guarantee covering each of `inmates` on `on` (rules: see
+    `guarantees_by_inmate`); inmates without one are absent. One query."""
+    return {pk: found[0] for pk, found in guarantees_by_inmate(inmates=inmates, on=on).items()}
+
+
 def guarantee_for_inmate(*, inmate: Inmate, on: datetime.date) -> Guarantee | None:
-    """The partner guarantee covering `inmate` on `on`, or None (rules: see
-    `guarantees_for_inmates`)."""
+    """The guarantee covering `inmate` on `on`, or None (rules: see `guarantees_by_inmate`)."""
     return guarantees_for_inmates(inmates=[inmate], on=on).get(inmate.pk)
 
 
-def guarantee_list(*, user, inmate: Inmate | None = None) -> QuerySet:
-    """Guarantees the user may see (those of inmates in their facilities)."""
+def guarantee_list(*, user, inmate: Inmate | None = None, filters: dict | None = None) -> QuerySet:
+    """Guarantees the user may see (those of inmates in their facilities, for users who may
+    also see partners). Filters: inmate, guarantor_kind, status."""
+    filters = filters or {}
     qs = Guarantee.objects.for_user(user, Perm.INMATE_VIEW)
+    partner_scope = facility_ids_for(user, Perm.PARTNER_VIEW)
+    if partner_scope is not None:
+        qs = qs.filter(inmate__facility__in=partner_scope)
     if inmate is not None:
         qs = qs.filter(inmate=inmate)
-    return qs.select_related("partner", "inmate", "inmate__facility", "agreement")
+    for key in ("inmate", "guarantor_kind", "status"):
+        if value := filters.get(key):
+            qs = qs.filter(**{key: value})
+    return qs.select_related("partner", "inmate", "inmate__facility", "agreement").order_by(
+        "-valid_from", "-id"
+    )
 
 
 def guarantee_get(*, user, pk) -> Guarantee:

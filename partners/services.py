@@ -30,13 +30,14 @@ from .models import (
     Contribution,
     Guarantee,
     GuaranteeStatus,
+    GuarantorKind,
     Partner,
     PartnerContact,
     ScopeItem,
     Signatory,
     expiring_q,
 )
-from .validators import validate_pdf
+from .validators import normalise_nik, validate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -457,31 +458,71 @@ def agreement_renew(
 
 # Guarantees
 
-GUARANTEE_FIELDS = ["letter_number", "valid_from", "valid_until", "agreement"]
+GUARANTEE_FIELDS = [
+    "name",
+    "relationship",
+    "nik",
+    "address",
+    "phone",
+    "letter_number",
+    "valid_from",
+    "valid_until",
+    "agreement",
+]
+PERSON_TEXT_FIELDS = ["name", "relationship", "address", "phone", "letter_number"]
+
+
+def guarantee_snapshot(guarantee: Guarantee) -> dict:
+    """The audit snapshot of a guarantee, with the NIK masked (personal data)."""
+    data = model_snapshot(guarantee)
+    data["nik"] = guarantee.nik_masked
+    return data
 
 
 @transaction.atomic
-def guarantee_create(*, partner: Partner, inmate, by, letter=None, **data) -> Guarantee:
-    """Record a partner as guarantor (penjamin) of an inmate's integration."""
+def guarantee_create(
+    *, inmate, by, partner: Partner | None = None, guarantor_kind: str = "", letter=None, **data
+) -> Guarantee:
+    """Record a guarantor (penjamin) of an inmate's asimilasi or integration.
+
+    The guarantor is a family member (`keluarga`: name, relationship and NIK), another person
+    (`perorangan`: name and NIK) or a partner organisation of the inmate's facility (`mitra`,
+    the default when a partner is given). A NIK has 16 digits; the letter is a PDF."""
     require(by, Perm.PARTNER_MANAGE, inmate.facility)
-    if partner.facility_id != inmate.facility_id:
-        raise ValidationError({"partner": _("Penjamin harus mitra UPT tempat WBP ini dibina.")})
-    if not partner.is_active:
-        raise ValidationError({"partner": _("Mitra ini tidak aktif.")})
-    agreement = data.get("agreement")
-    if agreement is not None and agreement.partner_id != partner.pk:
-        raise ValidationError({"agreement": _("Perjanjian ini bukan milik mitra penjamin.")})
-    guarantee = Guarantee(partner=partner, inmate=inmate, created_by=by, updated_by=by)
+    kind = guarantor_kind or (GuarantorKind.MITRA if partner is not None else "")
+    if kind not in GuarantorKind.values:
+        raise ValidationError({"guarantor_kind": _("Pilih jenis penjamin.")})
+    if kind == GuarantorKind.MITRA and partner is not None:
+        if partner.facility_id != inmate.facility_id:
+            raise ValidationError({"partner": _("Penjamin harus mitra UPT tempat WBP ini dibina.")})
+        if not partner.is_active:
+            raise ValidationError({"partner": _("Mitra ini tidak aktif.")})
+        agreement = data.get("agreement")
+        if agreement is not None and agreement.partner_id != partner.pk:
+            raise ValidationError({"agreement": _("Perjanjian ini bukan milik mitra penjamin.")})
+    unknown = set(data) - set(GUARANTEE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    guarantee = Guarantee(
+        inmate=inmate, guarantor_kind=kind, partner=partner, created_by=by, updated_by=by
+    )
     for field in GUARANTEE_FIELDS:
         if field in data:
-            setattr(guarantee, field, data[field])
+            value = data[field]
+            if field in PERSON_TEXT_FIELDS:
+                value = (value or "").strip()
+            elif field == "nik":
+                value = normalise_nik(value)
+            setattr(guarantee, field, value)
     guarantee.full_clean()
     guarantee.save()
     audit_record(
         actor=by,
         action=AuditAction.CREATE,
         instance=guarantee,
-        after=model_snapshot(guarantee),
+        after=guarantee_snapshot(guarantee),
         facility_id=inmate.facility_id,
     )
     if letter:
@@ -498,7 +539,7 @@ def guarantee_attach_letter(*, guarantee: Guarantee, letter, by) -> Guarantee:
     except ValidationError as exc:
         raise ValidationError({"letter": exc.messages}) from exc
     guarantee = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
-    before = model_snapshot(guarantee)
+    before = guarantee_snapshot(guarantee)
     old = guarantee.letter.name if guarantee.letter else ""
     guarantee.letter.save("surat.pdf", letter, save=False)
     guarantee.updated_by = by
@@ -508,7 +549,7 @@ def guarantee_attach_letter(*, guarantee: Guarantee, letter, by) -> Guarantee:
         action=AuditAction.UPDATE,
         instance=guarantee,
         before=before,
-        after=model_snapshot(guarantee),
+        after=guarantee_snapshot(guarantee),
         facility_id=guarantee.inmate.facility_id,
     )
     if old:
@@ -526,7 +567,7 @@ def guarantee_revoke(*, guarantee: Guarantee, reason: str, by) -> Guarantee:
         raise ValidationError(_("Jaminan ini sudah dicabut."))
     if not (reason or "").strip():
         raise ValidationError({"revoked_reason": _("Tuliskan alasan pencabutan.")})
-    before = model_snapshot(guarantee)
+    before = guarantee_snapshot(guarantee)
     guarantee.status = GuaranteeStatus.REVOKED
     guarantee.revoked_reason = reason.strip()
     guarantee.updated_by = by
@@ -536,7 +577,7 @@ def guarantee_revoke(*, guarantee: Guarantee, reason: str, by) -> Guarantee:
         action=AuditAction.UPDATE,
         instance=guarantee,
         before=before,
-        after=model_snapshot(guarantee),
+        after=guarantee_snapshot(guarantee),
         facility_id=guarantee.inmate.facility_id,
     )
     return guarantee

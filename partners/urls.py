@@ -15,4 +15,7 @@ urlpatterns = [
         name="agreement_document",
     ),
     path("mitra/jaminan/<int:pk>/surat/", views.guarantee_letter, name="guarantee_letter"),
+    path(
+        "mitra/jaminan/wbp/<int:inmate_pk>/baru/", views.guarantee_create, name="guarantee_create"
+    ),
 ]

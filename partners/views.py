@@ -1,16 +1,23 @@
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
 from rutan.facilities.selectors import facility_list
+from rutan.inmates import selectors as inmate_selectors
 
-from . import selectors
-from .forms import AgreementFilterForm, PartnerFilterForm
+from . import selectors, services
+from .forms import AgreementFilterForm, GuaranteeForm, PartnerFilterForm
+from .models import GuarantorKind
 
 PAGE_SIZE = 25
 EXPIRY_WINDOW_DAYS = 60
@@ -130,3 +137,43 @@ def guarantee_letter(request, pk):
     if not user_can(request.user, Perm.PARTNER_VIEW, guarantee.inmate.facility):
         raise Http404
     return _pdf_response(guarantee.letter, f"jaminan-{guarantee.letter_number}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_create(request, inmate_pk):
+    """Record a guarantor of one inmate: family, another person or a partner organisation."""
+    inmate = inmate_selectors.inmate_get(user=request.user, pk=inmate_pk, perm=Perm.PARTNER_MANAGE)
+    partners = selectors.partner_list(
+        user=request.user, filters={"facility": inmate.facility_id, "active": "1"}
+    )
+    form = GuaranteeForm(request.POST or None, request.FILES or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kind = data.pop("guarantor_kind")
+        partner = data.pop("partner") if kind == GuarantorKind.MITRA else None
+        data.pop("partner", None)
+        letter = data.pop("letter")
+        try:
+            guarantee = services.guarantee_create(
+                inmate=inmate,
+                by=request.user,
+                guarantor_kind=kind,
+                partner=partner,
+                letter=letter,
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Penjamin %(who)s tercatat untuk %(inmate)s.")
+                % {"who": guarantee.guarantor_name, "inmate": inmate.name},
+            )
+            return redirect("inmates:detail", inmate.pk)
+    return render(
+        request,
+        "partners/guarantee_form.html",
+        {"form": form, "inmate": inmate, "title": _("Catat penjamin")},
+    )

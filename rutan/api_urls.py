@@ -3,7 +3,12 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from interns.api import ActivityLogViewSet, AttendanceViewSet
-from partners.api import AgreementViewSet, ContributionViewSet, PartnerViewSet
+from partners.api import (
+    AgreementViewSet,
+    ContributionViewSet,
+    GuaranteeViewSet,
+    PartnerViewSet,
+)
 from programmes.api import (
     AssimilationPlacementViewSet,
     CertificateViewSet,
@@ -32,6 +37,7 @@ router.register(
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("guarantees", GuaranteeViewSet, basename="guarantee")
 router.register("reports", ReportRunViewSet, basename="report")
 router.register("intern-logs", ActivityLogViewSet, basename="intern-log")
 router.register("intern-attendance", AttendanceViewSet, basename="intern-attendance")

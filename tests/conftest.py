@@ -22,7 +22,8 @@ _DATA_MIGRATIONS = [
     ("rutan.core.migrations.0004_literacy_levels", "forwards"),
     ("rutan.inmates.migrations.0002_national_stage_rules", "forwards"),
     ("rutan.inmates.migrations.0004_custody_rules", "seed_rules"),
-    ("assessments.migrations.0002_national_eligibility_rules", "forwards"),
+    # 0004 supersedes the rows of 0002 (whose columns 0005 removed).
+    ("assessments.migrations.0007_national_rights_rules", "seed_rights"),
     ("partners.migrations.0002_daily_schedules", "create_schedules"),
     ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
     ("rutan.inmates.migrations.0006_custody_alert_schedule", "create_schedule"),

@@ -294,3 +294,27 @@ def fraction_text(
         "part": math.ceil(term * numerator / denominator),
         "date": fmt(day),
     }
+
+
+def readings_for(facility_ids) -> dict[int, Reading]:
+    """`reading_for` of many facilities in one query: {facility id: Reading}."""
+    from django.db.models import Q
+
+    from .models import ReckoningSetting
+
+    rows = {
+        row.facility_id: row
+        for row in ReckoningSetting.objects.filter(
+            Q(facility_id__in=list(facility_ids)) | Q(facility__isnull=True)
+        )
+    }
+    national = rows.get(None)
+    readings = {}
+    for pk in facility_ids:
+        row = rows.get(pk) or national
+        readings[pk] = (
+            Reading(remisi=row.remisi_reading, month=row.month_reading, legal_basis=row.legal_basis)
+            if row is not None
+            else Reading()
+        )
+    return readings

@@ -106,6 +106,7 @@ def test_eligibility_endpoint(api, pembina, wanita):
         "pembebasan_bersyarat",
         "cuti_bersyarat",
         "cuti_menjelang_bebas",
+        "cuti_mengunjungi_keluarga",
     ]
     time_rule = next(r for r in body[0]["rules"] if r["code"] == "masa_pidana")
     assert time_rule["date"] == wanita.asimilasi_from.isoformat()

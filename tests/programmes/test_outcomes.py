@@ -160,7 +160,8 @@ def test_assimilation_needs_six_months_of_sppn(make_inmate, balikpapan, pembina,
         + "."
     ]
     _nothing_placed(inmate)
-    sppn(inmate, months=6, score=50)
+    # The rule is the average: 4 months at 75 and 2 at 20 make (300 + 40) / 6 = 56.7 < 60.
+    sppn(inmate, months=6, score=20)
     with pytest.raises(ValidationError, match="di bawah 60"):
         _place(inmate, pembina, today)
     _nothing_placed(inmate)
@@ -169,9 +170,12 @@ def test_assimilation_needs_six_months_of_sppn(make_inmate, balikpapan, pembina,
 def test_special_crimes_need_two_thirds_and_nine_months_of_sppn(
     make_inmate, balikpapan, pembina, sppn, today
 ):
+    # Narkotika is a special crime from a 5-year sentence (Permenkumham 7/2022): 6 years, so
+    # ⅔ of about 2 187 days is day 1 458.
     inmate = make_inmate(
         balikpapan,
         case_category="narkotika",
+        sentence_years=6,
         sentence_start=today - D(days=600),
         admission_date=today - D(days=590),
     )
@@ -184,8 +188,9 @@ def test_special_crimes_need_two_thirds_and_nine_months_of_sppn(
     longer = make_inmate(
         balikpapan,
         case_category="narkotika",
-        sentence_start=today - D(days=800),
-        admission_date=today - D(days=790),
+        sentence_years=6,
+        sentence_start=today - D(days=1500),
+        admission_date=today - D(days=1490),
     )
     sppn(longer, months=6)
     with pytest.raises(ValidationError) as exc:
@@ -219,7 +224,8 @@ def test_assimilation_needs_six_clean_months_of_register_f(
     inmate_services.disciplinary_close(entry=entry, on=today, by=national_admin)
     with pytest.raises(ValidationError) as exc:
         _place(assimilation_inmate, pembina, today)
-    clean_on = today + relativedelta(months=6) + D(days=1)
+    # National reading: 1 bulan = 30 hari, so six months are 180 days.
+    clean_on = today + D(days=181)
     assert (
         f"Hukuman disiplin berakhir {today:%d-%m-%Y}; bersih 6 bulan pada {clean_on:%d-%m-%Y}."
         in exc.value.messages[0]
