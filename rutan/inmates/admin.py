@@ -305,7 +305,12 @@ class StageRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class NationalRuleAdmin(admin.ModelAdmin):
-    """Rules of law kept as data: anyone on staff reads them, the directorate changes them."""
+    """Rules of law kept as data: anyone on staff reads them, the directorate changes them.
+
+    A change is audited; where the rule enters the stored dates (`recomputes`), every
+    affected inmate's dates are recomputed by a Celery task after commit."""
+
+    recomputes = True
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -332,6 +337,13 @@ class NationalRuleAdmin(admin.ModelAdmin):
             before=before,
             after=model_snapshot(obj),
         )
+        if self.recomputes:
+            from .tasks import recompute_stages
+
+            recompute_stages.delay_on_commit(getattr(obj, "facility_id", None))
+            self.message_user(
+                request, _("Ketentuan disimpan. Tanggal setiap WBP yang terdampak dihitung ulang.")
+            )
 
 
 @admin.register(DetentionCredit)
@@ -341,6 +353,7 @@ class DetentionCreditAdmin(NationalRuleAdmin):
 
 @admin.register(WarrantLimit)
 class WarrantLimitAdmin(NationalRuleAdmin):
+    recomputes = False  # it limits new warrants; no stored date depends on it
     list_display = ["authority", "order", "max_days", "max_count", "legal_basis"]
     list_filter = ["authority"]
 
@@ -354,10 +367,3 @@ class RegisterRuleAdmin(NationalRuleAdmin):
 class ReckoningSettingAdmin(NationalRuleAdmin):
     list_display = ["__str__", "remisi_reading", "month_reading"]
     fields = ["facility", "remisi_reading", "month_reading", "legal_basis"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Every stored date of the scope follows the new reading.
-        from .tasks import recompute_stages
-
-        recompute_stages.delay_on_commit(obj.facility_id)

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from rutan.core.models import AuditEntry
 from rutan.inmates.models import Inmate, Placement
+from tests.factories import identity_data
 
 
 def test_admin_add_goes_through_the_service(client, kepala, balikpapan, ruteng):
@@ -103,3 +104,59 @@ def test_admin_facility_filter_lists_only_own_facilities(
     client.force_login(kepala_ruteng)
     html = client.get(reverse("admin:inmates_inmate_changelist")).content.decode()
     assert ruteng.name in html and balikpapan.name not in html
+
+
+def test_custody_rules_are_read_by_staff_and_changed_nationally_with_audit(
+    client, kepala, national_admin, balikpapan, registrasi, django_capture_on_commit_callbacks
+):
+    from rutan.inmates import services
+    from rutan.inmates.models import DetentionCredit
+
+    # 30 days of house arrest before the verdict became final: ⅓ = 10 days deducted.
+    inmate = services.inmate_create(
+        facility=balikpapan,
+        by=registrasi,
+        detention={
+            "authority": "pengadilan_negeri",
+            "kind": "rumah",
+            "warrant_number": "PEN/1",
+            "start": datetime.date(2025, 1, 1),
+            "end": datetime.date(2025, 1, 30),
+        },
+        **identity_data(admission_date=datetime.date(2025, 1, 1)),
+    )
+    services.verdict_record(
+        inmate=inmate,
+        by=registrasi,
+        court="pengadilan_negeri",
+        court_name="PN Balikpapan",
+        number="9/Pid.B/2025/PN Bpp",
+        decided_on=datetime.date(2025, 1, 25),
+        final_on=datetime.date(2025, 1, 31),
+        sentence_kind="penjara",
+        years=1,
+    )
+    inmate.refresh_from_db()
+    assert inmate.sentence_start == datetime.date(2025, 1, 21)
+
+    house = DetentionCredit.objects.get(kind="rumah")
+    url = reverse("admin:inmates_detentioncredit_change", args=[house.pk])
+    client.force_login(kepala)
+    listing = client.get(reverse("admin:inmates_detentioncredit_changelist")).content.decode()
+    assert "Pasal 22 ayat (5)" in listing
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="numerator"' not in page.content.decode()
+    assert client.post(url, {"kind": "rumah", "numerator": 1, "denominator": 1}).status_code == 403
+    client.force_login(national_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"kind": "rumah", "numerator": 1, "denominator": 2, "legal_basis": "uji perubahan"},
+        )
+    assert response.status_code == 302
+    inmate.refresh_from_db()
+    # Now ½ of the 30 days: 15 days deducted, the term counts from 16 January.
+    assert inmate.sentence_start == datetime.date(2025, 1, 16)
+    entry = AuditEntry.objects.get(object_type="inmates.detentioncredit", action="update")
+    assert entry.before == {"denominator": 3, "legal_basis": house.legal_basis}
+    assert entry.after["denominator"] == 2
