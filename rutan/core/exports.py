@@ -157,7 +157,7 @@ def filters_for_audit(filters: dict) -> dict:
     """The filters that were set, as JSON-safe data (objects by id)."""
     plain = {}
     for key, value in filters.items():
-        if value in (None, "", [], ()):
+        if value is False or value in (None, "", [], ()):
             continue
         if isinstance(value, Model):
             value = value.pk
