@@ -75,9 +75,9 @@ def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
     )
 
 
-def programme_roster(*, programme: Programme) -> list[Enrolment]:
-    """Active and completed enrolments with their attendance counts (one query)."""
-    return list(
+def programme_roster(*, programme: Programme) -> QuerySet:
+    """Enrolments that are not waitlisted, with their attendance counts (one query)."""
+    return (
         programme.enrolments.exclude(status=EnrolmentStatus.WAITLISTED)
         .select_related("inmate", "inmate__block", "certificate")
         .annotate(
