@@ -95,6 +95,8 @@ def csv_text(value, tz=None) -> str:
         return _local(value, tz).strftime(DATETIME_FORMAT)
     if isinstance(value, datetime.date):
         return value.strftime(DATE_FORMAT)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, int | float | decimal.Decimal):
         return str(value)
     return neutralise(str(value))
