@@ -88,6 +88,16 @@ def programme_roster(*, programme: Programme) -> QuerySet:
     )
 
 
+def attendance_list(*, programme: Programme, session: Session | None = None) -> QuerySet:
+    """Recorded attendance of a programme (or of one of its sessions), by session date."""
+    qs = Attendance.objects.filter(session__programme=programme)
+    if session is not None:
+        qs = qs.filter(session=session)
+    return qs.select_related("session", "enrolment__inmate__block", "recorded_by").order_by(
+        "session__date", "session__start_time", "enrolment__inmate__name", "id"
+    )
+
+
 def programme_waitlist(*, programme: Programme) -> QuerySet:
     return (
         programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED)

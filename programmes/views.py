@@ -71,6 +71,39 @@ ROSTER_COLUMNS = [
     exports.Column(gettext_lazy("Sertifikat"), lambda e: _certificate_number(e)),
 ]
 
+ATTENDANCE_COLUMNS = [
+    exports.Column(gettext_lazy("Tanggal"), lambda a: a.session.date),
+    exports.Column(gettext_lazy("Jam mulai"), lambda a: a.session.start_time),
+    exports.Column(gettext_lazy("Materi"), lambda a: a.session.topic),
+    exports.Column(gettext_lazy("Nama"), lambda a: a.enrolment.inmate.name),
+    exports.Column(
+        gettext_lazy("No. registrasi"), lambda a: a.enrolment.inmate.registration_number
+    ),
+    exports.Column(
+        gettext_lazy("Blok"),
+        lambda a: a.enrolment.inmate.block.name if a.enrolment.inmate.block else "",
+    ),
+    exports.Column(gettext_lazy("Kehadiran"), lambda a: a.get_status_display()),
+    exports.Column(gettext_lazy("Alasan"), lambda a: a.get_reason_display() if a.reason else ""),
+    exports.Column(gettext_lazy("Keterangan"), lambda a: a.note),
+    exports.Column(gettext_lazy("Dicatat"), lambda a: a.recorded_at),
+    exports.Column(gettext_lazy("Dicatat oleh"), lambda a: str(a.recorded_by or "")),
+]
+
+
+def _attendance_export(request, fmt, programme, session=None):
+    return exports.export_response(
+        request=request,
+        fmt=fmt,
+        queryset=selectors.attendance_list(programme=programme, session=session),
+        columns=ATTENDANCE_COLUMNS,
+        name=f"presensi-{programme.pk}" + (f"-{session.date:%Y%m%d}" if session else ""),
+        title=_("Presensi"),
+        filters={"programme": programme, "session": session},
+        facility_id=programme.facility_id,
+        tz_of=lambda attendance: programme.facility.tzinfo,
+    )
+
 
 def _certificate_number(enrolment) -> str:
     certificate = getattr(enrolment, "certificate", None)  # reverse one-to-one: may be absent
@@ -141,6 +174,8 @@ def programme_list(request):
 @login_required
 def programme_detail(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk)
+    if fmt := exports.requested_format(request, "presensi"):
+        return _attendance_export(request, fmt, programme)
     if fmt := exports.requested_format(request):
         return exports.export_response(
             request=request,
@@ -383,6 +418,8 @@ def _register_rows(session, post=None):
 def session_register(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
     programme = session.programme
+    if request.method == "GET" and (fmt := exports.requested_format(request)):
+        return _attendance_export(request, fmt, programme, session)
     can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
     today = programme.facility.today()
     errors = []

@@ -52,9 +52,9 @@ class Column:
     value: Callable[[Any], Any]
 
 
-def requested_format(request) -> str | None:
+def requested_format(request, param: str = FORMAT_PARAM) -> str | None:
     """The export format a list page was asked for (`?unduh=csv|xlsx`), else None."""
-    value = request.GET.get(FORMAT_PARAM)
+    value = request.GET.get(param)
     return value if value in FORMATS else None
 
 

@@ -80,3 +80,67 @@ def test_roster_of_another_facility_is_404(client, pembina, ruteng, make_program
     url = reverse("programmes:detail", args=[programme.pk])
     assert client.get(url, {"unduh": "csv"}).status_code == 404
     assert not AuditEntry.objects.filter(via="export").exists()
+
+
+def _session_with_attendance(programme, inmates, by, today, *, note="=cmd|' /C calc'!A0"):
+    import datetime
+
+    enrolments = [services.enrolment_create(programme=programme, inmate=i, by=by) for i in inmates]
+    for e in enrolments:
+        e.started_on = today - datetime.timedelta(days=28)
+        e.save()
+    session = services.session_create(
+        programme=programme,
+        date=today,
+        start_time=datetime.time(9),
+        end_time=datetime.time(11),
+        topic="Membaca",
+        by=by,
+    )
+    services.attendance_record(session=session, absences={enrolments[0].pk: ("sick", note)}, by=by)
+    return session
+
+
+def test_attendance_exports_of_a_session_and_a_programme(
+    client, pembina, balikpapan, make_inmate, make_programme, today, django_assert_max_num_queries
+):
+    programme = make_programme(balikpapan, capacity=40)
+    counts = []
+    for total in (5, 30):
+        inmates = [make_inmate(balikpapan) for _ in range(total)]
+        session = _session_with_attendance(
+            programme if not counts else make_programme(balikpapan, title="B", capacity=40),
+            inmates,
+            pembina,
+            today,
+        )
+        client.force_login(pembina)
+        url = reverse("programmes:session_register", args=[session.pk])
+        with django_assert_max_num_queries(14) as captured:
+            header, *rows = csv_rows(client.get(url, {"unduh": "csv"}))
+        counts.append(len(captured))
+        assert len(rows) == total
+    assert counts[0] == counts[1]
+    assert header[:4] == ["Tanggal", "Jam mulai", "Materi", "Nama"]
+    absent = [r for r in rows if r[6] == "Tidak hadir"]
+    assert len(absent) == 1 and absent[0][8] == "'=cmd|' /C calc'!A0"
+    assert rows[0][0] == today.strftime("%d-%m-%Y") and rows[0][1] == "09:00"
+    whole = xlsx_rows(
+        client.get(reverse("programmes:detail", args=[programme.pk]), {"presensi": "xlsx"})
+    )
+    assert len(whole) == 6
+    entry = AuditEntry.objects.filter(via="export").order_by("id").last()
+    assert entry.object_type == "programmes.attendance"
+    assert entry.after == {"format": "xlsx", "filters": {"programme": programme.pk}, "rows": 5}
+
+
+def test_attendance_of_another_facility_is_404(
+    client, pembina, kepala_ruteng, ruteng, make_inmate, make_programme, today
+):
+    programme = make_programme(ruteng, capacity=5)
+    session = _session_with_attendance(programme, [make_inmate(ruteng)], kepala_ruteng, today)
+    client.force_login(pembina)
+    url = reverse("programmes:session_register", args=[session.pk])
+    assert client.get(url, {"unduh": "csv"}).status_code == 404
+    detail = reverse("programmes:detail", args=[programme.pk])
+    assert client.get(detail, {"presensi": "csv"}).status_code == 404
