@@ -9,6 +9,7 @@ write-only workbook into a spooled temporary file, so no export holds the table 
 import csv
 import datetime
 import decimal
+import re
 import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -137,7 +138,7 @@ def csv_rows(headers: list[str], rows: Iterable[list], tz_of) -> Iterator[str]:
 
 def xlsx_blocks(title: str, headers: list[str], rows: Iterable[list], tz_of) -> Iterator[bytes]:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31] or "Data")
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
