@@ -128,7 +128,7 @@ class _Echo:
         return value
 
 
-def csv_rows(headers: list[str], rows: Iterable[list], tz_of) -> Iterator[str]:
+def csv_rows(headers: list[str], rows: Iterable[tuple[Any, list]], tz_of) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(headers)
     for row, values in rows:
@@ -136,7 +136,9 @@ def csv_rows(headers: list[str], rows: Iterable[list], tz_of) -> Iterator[str]:
         yield writer.writerow([csv_text(v, tz) for v in values])
 
 
-def xlsx_blocks(title: str, headers: list[str], rows: Iterable[list], tz_of) -> Iterator[bytes]:
+def xlsx_blocks(
+    title: str, headers: list[str], rows: Iterable[tuple[Any, list]], tz_of
+) -> Iterator[bytes]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31] or "Data")
     bold = Font(bold=True)
