@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rutan.core import exports
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
@@ -59,9 +61,53 @@ def _kind(kind: str) -> str:
 
 
 def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return exports.page_query(request)
+
+
+def _result(kind: str, record) -> str:
+    """The "Hasil" column as the list page shows it; confidential findings never appear."""
+    if kind == AssessmentKind.LITERASI:
+        return f"{record.level.display_label} ({record.get_script_display()})"
+    if kind == AssessmentKind.MINAT:
+        return ", ".join(record.area_labels)
+    if kind == AssessmentKind.SPPN:
+        return f"{record.average:.1f}"
+    if kind == AssessmentKind.KONSELING:
+        return record.topic
+    return record.instrument
+
+
+def _assessment_columns(kind: str) -> list[exports.Column]:
+    day = selectors.date_field(kind)
+    assessor = selectors.assessor_field(kind)
+    columns = [
+        exports.Column(gettext_lazy("Bulan"), lambda r: r.month.strftime("%m-%Y"))
+        if kind == AssessmentKind.SPPN
+        else exports.Column(gettext_lazy("Tanggal"), lambda r: getattr(r, day)),
+        exports.Column(gettext_lazy("WBP"), lambda r: r.inmate.name),
+        exports.Column(gettext_lazy("No. registrasi"), lambda r: r.inmate.registration_number),
+        exports.Column(
+            gettext_lazy("Blok"), lambda r: r.inmate.block.name if r.inmate.block else ""
+        ),
+        exports.Column(gettext_lazy("UPT"), lambda r: r.inmate.facility.name),
+        exports.Column(
+            gettext_lazy("Rata-rata") if kind == AssessmentKind.SPPN else gettext_lazy("Hasil"),
+            lambda r: _result(kind, r),
+        ),
+    ]
+    if kind == AssessmentKind.SPPN:
+        columns += [
+            exports.Column(BehaviourScore._meta.get_field(a).verbose_name, _aspect(a))
+            for a in BehaviourScore.ASPECTS
+        ]
+    columns.append(exports.Column(gettext_lazy("Asesor"), lambda r: getattr(r, assessor)))
+    if kind != AssessmentKind.KONSELING:
+        columns.append(exports.Column(gettext_lazy("Status"), lambda r: r.get_status_display()))
+    return columns
+
+
+def _aspect(name: str):
+    return lambda record: getattr(record, name)
 
 
 @login_required
@@ -87,7 +133,21 @@ def assessment_list(request):
         request.GET or None, facilities=facilities, assessors=assessors.distinct(), kind=kind
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.assessment_list(user=user, kind=kind, filters=filters), PAGE_SIZE)
+    records = selectors.assessment_list(user=user, kind=kind, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=records,
+            columns=_assessment_columns(kind),
+            name=f"asesmen-{kind}",
+            title=str(AssessmentKind(kind).label),
+            filters={**filters, "kind": kind},
+            facility_id=exports.audit_facility_id(filters, facilities),
+        )
+    page = Paginator(records, PAGE_SIZE)
     return render(
         request,
         "assessments/assessment_list.html",

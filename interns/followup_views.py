@@ -7,12 +7,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from rutan.core import exports
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
 from rutan.facilities.models import FollowUpItem
+from rutan.facilities.selectors import facility_list
 from rutan.facilities.services import followup_update
 
 from . import selectors
@@ -21,23 +24,49 @@ from .models import ActivityLog
 
 PAGE_SIZE = 25
 
+FOLLOWUP_COLUMNS = [
+    exports.Column(gettext_lazy("Temuan"), lambda f: f.title),
+    exports.Column(gettext_lazy("Sumber"), lambda f: f.get_source_display()),
+    exports.Column(gettext_lazy("UPT"), lambda f: f.facility.name),
+    exports.Column(gettext_lazy("Lokasi"), lambda f: f.place),
+    exports.Column(gettext_lazy("Ditemukan"), lambda f: f.found_on),
+    exports.Column(gettext_lazy("Penanggung jawab"), lambda f: str(f.owner or "")),
+    exports.Column(gettext_lazy("Tenggat"), lambda f: f.due_on),
+    exports.Column(gettext_lazy("Status"), lambda f: f.get_status_display()),
+    exports.Column(gettext_lazy("Selesai pada"), lambda f: f.done_on),
+    exports.Column(gettext_lazy("Penyelesaian"), lambda f: f.resolution),
+]
+
 
 @login_required
 def followup_list(request):
     if not user_can(request.user, Perm.FOLLOWUP_MANAGE):
         raise Http404
-    data = request.GET.copy() if request.GET else {"status": "active"}
-    form = FollowUpFilterForm(data, user=request.user)
+    data = request.GET.copy()
+    data.pop(exports.FORMAT_PARAM, None)  # a download of the bare page is of what it lists
+    form = FollowUpFilterForm(data or {"status": "active"}, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {"status": "active"}
-    page_obj = Paginator(
-        selectors.followup_list(user=request.user, filters=filters), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    items = selectors.followup_list(user=request.user, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=items,
+            columns=FOLLOWUP_COLUMNS,
+            name="tindak-lanjut",
+            title=_("Tindak lanjut"),
+            filters=filters,
+            facility_id=exports.audit_facility_id(
+                filters, facility_list(user=request.user, perm=Perm.FOLLOWUP_MANAGE)
+            ),
+        )
+    page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "interns/followup_list.html",
-        {"form": form, "page_obj": page_obj, "query": query.urlencode()},
+        {"form": form, "page_obj": page_obj, "query": exports.page_query(request)},
     )
 
 

@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rutan.core import exports as list_exports
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
@@ -33,11 +35,44 @@ from .models import ActivityLog, Batch, LogStatus
 PAGE_SIZE = 25
 
 
+LOG_COLUMNS = [
+    list_exports.Column(gettext_lazy("Tanggal"), lambda log: log.on),
+    list_exports.Column(gettext_lazy("Peserta"), lambda log: str(log.intern.user)),
+    list_exports.Column(gettext_lazy("Mulai"), lambda log: log.start_time),
+    list_exports.Column(gettext_lazy("Selesai"), lambda log: log.end_time),
+    list_exports.Column(gettext_lazy("Jam"), lambda log: log.hours),
+    list_exports.Column(gettext_lazy("Jenis kegiatan"), lambda log: log.get_log_type_display()),
+    list_exports.Column(
+        gettext_lazy("Tempat"),
+        lambda log: ", ".join(x for x in [log.block.name if log.block else "", log.place] if x),
+    ),
+    list_exports.Column(gettext_lazy("Orang terlayani"), lambda log: log.people_reached),
+    list_exports.Column(gettext_lazy("Uraian"), lambda log: log.description),
+    list_exports.Column(gettext_lazy("Temuan"), lambda log: log.findings),
+    list_exports.Column(gettext_lazy("Foto"), lambda log: log.photo_count),
+    list_exports.Column(gettext_lazy("Status"), lambda log: log.get_status_display()),
+    list_exports.Column(gettext_lazy("Ditinjau"), lambda log: log.reviewed_at),
+    list_exports.Column(gettext_lazy("Catatan mentor"), lambda log: log.review_comment),
+]
+
+
 def _page(request, qs):
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page_obj, query.urlencode()
+    return page_obj, list_exports.page_query(request)
+
+
+def _logs_export(request, fmt, logs, *, intern, filters):
+    return list_exports.export_response(
+        request=request,
+        fmt=fmt,
+        queryset=logs,
+        columns=LOG_COLUMNS,
+        name="kegiatan-magang",
+        title=_("Kegiatan magang"),
+        filters=filters | {"intern": intern},
+        facility_id=intern.batch.facility_id,
+        tz_of=list_exports.facility_tz("intern__batch__facility"),
+    )
 
 
 def _local_time(moment, intern) -> str:
@@ -63,6 +98,10 @@ def home(request):
     filter_form = LogFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     logs = selectors.log_list(user=request.user, filters=filters | {"intern": intern})
+    if fmt := list_exports.requested_format(request):
+        if filter_form.errors:
+            return list_exports.invalid_filters_response(request, filter_form)
+        return _logs_export(request, fmt, logs, intern=intern, filters=filters)
     page_obj, query = _page(request, logs)
     return render(
         request,
@@ -398,6 +437,8 @@ def intern_detail(request, pk):
     today = intern.batch.facility.today()
     period = LogbookPeriodForm.month_of(today)
     logs = selectors.log_list(user=request.user, filters={"intern": intern})
+    if fmt := list_exports.requested_format(request):
+        return _logs_export(request, fmt, logs, intern=intern, filters={})
     page_obj, query = _page(request, logs)
     start = max(intern.batch.start_on, today - datetime.timedelta(days=30))
     return render(

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from rutan.core import exports
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
@@ -22,6 +24,28 @@ from .models import GuarantorKind
 PAGE_SIZE = 25
 EXPIRY_WINDOW_DAYS = 60
 
+PARTNER_COLUMNS = [
+    exports.Column(gettext_lazy("Nama"), lambda p: p.name),
+    exports.Column(gettext_lazy("Jenis mitra"), lambda p: p.get_partner_type_display()),
+    exports.Column(gettext_lazy("Kota/kabupaten"), lambda p: p.city),
+    exports.Column(gettext_lazy("UPT"), lambda p: p.facility.name),
+    exports.Column(gettext_lazy("Telepon"), lambda p: p.phone),
+    exports.Column(gettext_lazy("E-mail"), lambda p: p.email),
+    exports.Column(gettext_lazy("Perjanjian berlaku"), lambda p: p.active_agreements),
+    exports.Column(gettext_lazy("Aktif"), lambda p: p.is_active),
+]
+AGREEMENT_COLUMNS = [
+    exports.Column(gettext_lazy("Jenis"), lambda a: a.get_kind_display()),
+    exports.Column(gettext_lazy("Nomor"), lambda a: a.number),
+    exports.Column(gettext_lazy("Judul"), lambda a: a.title),
+    exports.Column(gettext_lazy("Mitra"), lambda a: a.partner.name),
+    exports.Column(gettext_lazy("UPT"), lambda a: a.facility.name),
+    exports.Column(gettext_lazy("Tanggal penandatanganan"), lambda a: a.signed_on),
+    exports.Column(gettext_lazy("Berlaku mulai"), lambda a: a.valid_from),
+    exports.Column(gettext_lazy("Berlaku sampai"), lambda a: a.valid_to),
+    exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+]
+
 
 @login_required
 def partner_list(request):
@@ -30,16 +54,28 @@ def partner_list(request):
         raise Http404
     form = PartnerFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
-    page_obj = Paginator(selectors.partner_list(user=request.user, filters=filters), PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
+    partners = selectors.partner_list(user=request.user, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=partners,
+            columns=PARTNER_COLUMNS,
+            name="mitra",
+            title=_("Mitra"),
+            filters=filters,
+            facility_id=exports.audit_facility_id(filters, facilities),
+        )
+    page_obj = Paginator(partners, PAGE_SIZE)
     return render(
         request,
         "partners/partner_list.html",
         {
             "form": form,
             "page_obj": page_obj.get_page(request.GET.get("page")),
-            "query": query.urlencode(),
+            "query": exports.page_query(request),
             "show_facility": len(facilities) > 1,
             "expiring": selectors.agreements_expiring(
                 user=request.user, within_days=EXPIRY_WINDOW_DAYS
@@ -57,16 +93,28 @@ def agreement_list(request):
         raise Http404
     form = AgreementFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
-    page_obj = Paginator(selectors.agreement_list(user=request.user, filters=filters), PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
+    agreements = selectors.agreement_list(user=request.user, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=agreements,
+            columns=AGREEMENT_COLUMNS,
+            name="perjanjian",
+            title=_("Perjanjian kerja sama"),
+            filters=filters,
+            facility_id=exports.audit_facility_id(filters, facilities),
+        )
+    page_obj = Paginator(agreements, PAGE_SIZE)
     return render(
         request,
         "partners/agreement_list.html",
         {
             "form": form,
             "page_obj": page_obj.get_page(request.GET.get("page")),
-            "query": query.urlencode(),
+            "query": exports.page_query(request),
             "show_facility": len(facilities) > 1,
         },
     )

@@ -75,9 +75,9 @@ def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
     )
 
 
-def programme_roster(*, programme: Programme) -> list[Enrolment]:
-    """Active and completed enrolments with their attendance counts (one query)."""
-    return list(
+def programme_roster(*, programme: Programme) -> QuerySet:
+    """Enrolments that are not waitlisted, with their attendance counts (one query)."""
+    return (
         programme.enrolments.exclude(status=EnrolmentStatus.WAITLISTED)
         .select_related("inmate", "inmate__block", "certificate")
         .annotate(
@@ -85,6 +85,16 @@ def programme_roster(*, programme: Programme) -> list[Enrolment]:
             recorded=Count("attendance"),
         )
         .order_by("status", "inmate__name", "id")
+    )
+
+
+def attendance_list(*, programme: Programme, session: Session | None = None) -> QuerySet:
+    """Recorded attendance of a programme (or of one of its sessions), by session date."""
+    qs = Attendance.objects.filter(session__programme=programme)
+    if session is not None:
+        qs = qs.filter(session=session)
+    return qs.select_related("session", "enrolment__inmate__block", "recorded_by").order_by(
+        "session__date", "session__start_time", "enrolment__inmate__name", "id"
     )
 
 

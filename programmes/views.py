@@ -6,8 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rutan.core import exports
 from rutan.core.choices import Pillar
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
@@ -43,11 +45,74 @@ from .models import Certificate, ScheduleSlot
 PAGE_SIZE = 25
 
 
+PROGRAMME_COLUMNS = [
+    exports.Column(gettext_lazy("Program"), lambda p: p.title),
+    exports.Column(gettext_lazy("Bidang"), lambda p: p.get_area_display()),
+    exports.Column(gettext_lazy("Pilar"), lambda p: p.get_pillar_display()),
+    exports.Column(gettext_lazy("UPT"), lambda p: p.facility.name),
+    exports.Column(gettext_lazy("Status"), lambda p: p.get_status_display()),
+    exports.Column(gettext_lazy("Peserta"), lambda p: p.active_count),
+    exports.Column(gettext_lazy("Kapasitas"), lambda p: p.capacity),
+    exports.Column(gettext_lazy("Tunggu"), lambda p: p.waitlist_count),
+    exports.Column(gettext_lazy("Fasilitator"), lambda p: p.facilitator),
+    exports.Column(gettext_lazy("Mitra / instruktur"), lambda p: p.instructor),
+    exports.Column(gettext_lazy("Mulai"), lambda p: p.start_date),
+    exports.Column(gettext_lazy("Selesai"), lambda p: p.end_date),
+]
+ROSTER_COLUMNS = [
+    exports.Column(gettext_lazy("Nama"), lambda e: e.inmate.name),
+    exports.Column(gettext_lazy("No. registrasi"), lambda e: e.inmate.registration_number),
+    exports.Column(gettext_lazy("Blok"), lambda e: e.inmate.block.name if e.inmate.block else ""),
+    exports.Column(gettext_lazy("Status"), lambda e: e.get_status_display()),
+    exports.Column(gettext_lazy("Mulai"), lambda e: e.started_on),
+    exports.Column(gettext_lazy("Berakhir"), lambda e: e.ended_on),
+    exports.Column(gettext_lazy("Hadir"), lambda e: e.present),
+    exports.Column(gettext_lazy("Sesi tercatat"), lambda e: e.recorded),
+    exports.Column(gettext_lazy("Sertifikat"), lambda e: _certificate_number(e)),
+]
+
+ATTENDANCE_COLUMNS = [
+    exports.Column(gettext_lazy("Tanggal"), lambda a: a.session.date),
+    exports.Column(gettext_lazy("Jam mulai"), lambda a: a.session.start_time),
+    exports.Column(gettext_lazy("Materi"), lambda a: a.session.topic),
+    exports.Column(gettext_lazy("Nama"), lambda a: a.enrolment.inmate.name),
+    exports.Column(
+        gettext_lazy("No. registrasi"), lambda a: a.enrolment.inmate.registration_number
+    ),
+    exports.Column(
+        gettext_lazy("Blok"),
+        lambda a: a.enrolment.inmate.block.name if a.enrolment.inmate.block else "",
+    ),
+    exports.Column(gettext_lazy("Kehadiran"), lambda a: a.get_status_display()),
+    exports.Column(gettext_lazy("Alasan"), lambda a: a.get_reason_display() if a.reason else ""),
+    exports.Column(gettext_lazy("Keterangan"), lambda a: a.note),
+    exports.Column(gettext_lazy("Dicatat"), lambda a: a.recorded_at),
+    exports.Column(gettext_lazy("Dicatat oleh"), lambda a: str(a.recorded_by or "")),
+]
+
+
+def _attendance_export(request, fmt, programme, session=None):
+    return exports.export_response(
+        request=request,
+        fmt=fmt,
+        queryset=selectors.attendance_list(programme=programme, session=session),
+        columns=ATTENDANCE_COLUMNS,
+        name=f"presensi-{programme.pk}" + (f"-{session.date:%Y%m%d}" if session else ""),
+        title=_("Presensi"),
+        filters={"programme": programme, "session": session},
+        facility_id=programme.facility_id,
+        tz_of=lambda attendance: programme.facility.tzinfo,
+    )
+
+
+def _certificate_number(enrolment) -> str:
+    certificate = getattr(enrolment, "certificate", None)  # reverse one-to-one: may be absent
+    return certificate.number if certificate else ""
+
+
 def _page(request, queryset):
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page_obj, query.urlencode()
+    return page_obj, exports.page_query(request)
 
 
 def _action(request, form, *, perform, success, done_url, context):
@@ -77,7 +142,21 @@ def programme_list(request):
         raise Http404
     form = ProgrammeFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
-    page_obj, query = _page(request, selectors.programme_list(user=request.user, filters=filters))
+    programmes = selectors.programme_list(user=request.user, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=programmes,
+            columns=PROGRAMME_COLUMNS,
+            name="program",
+            title=_("Program pembinaan"),
+            filters=filters,
+            facility_id=exports.audit_facility_id(filters, facilities),
+        )
+    page_obj, query = _page(request, programmes)
     can_create = [f for f in facilities if user_can(request.user, Perm.PROGRAMME_MANAGE, f)]
     return render(
         request,
@@ -95,8 +174,21 @@ def programme_list(request):
 @login_required
 def programme_detail(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk)
+    if fmt := exports.requested_format(request, "presensi"):
+        return _attendance_export(request, fmt, programme)
+    if fmt := exports.requested_format(request):
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=selectors.programme_roster(programme=programme),
+            columns=ROSTER_COLUMNS,
+            name=f"peserta-{programme.pk}",
+            title=_("Peserta"),
+            filters={"programme": programme},
+            facility_id=programme.facility_id,
+        )
     today = programme.facility.today()
-    roster = selectors.programme_roster(programme=programme)
+    roster = list(selectors.programme_roster(programme=programme))
     series = selectors.programme_attendance_series(programme=programme)
     user = request.user
     return render(
@@ -326,6 +418,8 @@ def _register_rows(session, post=None):
 def session_register(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
     programme = session.programme
+    if request.method == "GET" and (fmt := exports.requested_format(request)):
+        return _attendance_export(request, fmt, programme, session)
     can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
     today = programme.facility.today()
     errors = []

@@ -1,8 +1,13 @@
+import json
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import exports, services
 from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
@@ -73,6 +78,24 @@ class ScopedAdminMixin:
         return field
 
 
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+AUDIT_COLUMNS = [
+    exports.Column(_("Waktu"), lambda e: e.at),
+    exports.Column(_("Pelaku"), lambda e: str(e.actor or "")),
+    exports.Column(_("Tindakan"), lambda e: e.get_action_display()),
+    exports.Column(_("Jenis objek"), lambda e: e.object_type),
+    exports.Column(_("ID objek"), lambda e: e.object_id),
+    exports.Column(_("Objek"), lambda e: e.object_repr),
+    exports.Column(_("ID UPT"), lambda e: e.facility_id),
+    exports.Column(_("Melalui"), lambda e: e.via),
+    exports.Column(_("Sebelum"), lambda e: _json(e.before)),
+    exports.Column(_("Sesudah"), lambda e: _json(e.after)),
+]
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_repr", "via"]
@@ -81,6 +104,33 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("unduh/<str:fmt>/", export, name="core_auditentry_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, fmt):
+        """The changelist as shown (its filters, search, dates and scope) as CSV or XLSX."""
+        if fmt not in exports.FORMATS or not self.has_view_permission(request):
+            raise Http404
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(_("Saringan tidak valid."))
+        ids = facility_ids_for(request.user, Perm.AUDIT_VIEW)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=changelist.queryset.select_related("actor"),
+            columns=AUDIT_COLUMNS,
+            name="catatan-audit",
+            title=str(_("Catatan audit")),
+            filters=dict(request.GET.items()),
+            facility_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None,
+        )
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

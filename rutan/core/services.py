@@ -40,25 +40,29 @@ def audit_record(
     *,
     actor,
     action: AuditAction | str,
-    instance: models.Model,
+    instance: models.Model | type[models.Model],
     before: dict | None = None,
     after: dict | None = None,
     facility_id: int | None = None,
     via: str = "",
 ) -> AuditEntry:
-    """Write one audit entry. Only the fields that changed are kept for an update."""
+    """Write one audit entry. Only the fields that changed are kept for an update.
+
+    `instance` may be a model class for a read of many rows (an export): no object id then.
+    """
     if before is not None and after is not None:
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    if facility_id is None:
+    many = isinstance(instance, type)
+    if facility_id is None and not many:
         facility_id = getattr(instance, "facility_id", None)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_id="" if many else str(instance.pk),
+        object_repr=str(instance._meta.verbose_name_plural if many else instance)[:200],
         facility_id=facility_id,
         before=before,
         after=after,

@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from rutan.core import panels
+from rutan.core import exports, panels
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
@@ -33,6 +34,20 @@ from .models import DetentionPeriod, DisciplinaryEntry, RemisiGrant, Verdict
 
 PAGE_SIZE = 25
 
+INMATE_COLUMNS = [
+    exports.Column(gettext_lazy("Nama"), lambda i: i.name),
+    exports.Column(gettext_lazy("No. registrasi"), lambda i: i.registration_number),
+    exports.Column(gettext_lazy("UPT"), lambda i: i.facility.name),
+    exports.Column(gettext_lazy("Blok"), lambda i: i.block.name if i.block else ""),
+    exports.Column(gettext_lazy("Jenis kelamin"), lambda i: i.get_sex_display()),
+    exports.Column(gettext_lazy("Status hukum"), lambda i: i.get_legal_status_display()),
+    exports.Column(gettext_lazy("Perkara"), lambda i: i.get_case_category_display()),
+    exports.Column(gettext_lazy("Tahap"), lambda i: i.get_stage_display()),
+    exports.Column(gettext_lazy("Tanggal masuk"), lambda i: i.admission_date),
+    exports.Column(gettext_lazy("Perkiraan bebas"), lambda i: i.expected_release_date),
+    exports.Column(gettext_lazy("Status"), lambda i: i.get_status_display()),
+]
+
 
 @login_required
 def inmate_list(request):
@@ -43,10 +58,23 @@ def inmate_list(request):
         request.GET or None, facilities=facilities, blocks=block_list(user=request.user)
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.inmate_list(user=request.user, filters=filters), PAGE_SIZE)
+    inmates = selectors.inmate_list(user=request.user, filters=filters)
+    if fmt := exports.requested_format(request):
+        if form.errors:
+            return exports.invalid_filters_response(request, form)
+        return exports.export_response(
+            request=request,
+            fmt=fmt,
+            queryset=inmates,
+            columns=INMATE_COLUMNS,
+            name="register",
+            title=_("Register WBP"),
+            filters=filters,
+            facility_id=exports.audit_facility_id(filters, facilities),
+            tz_of=exports.facility_tz(),
+        )
+    page = Paginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     can_create = [f for f in facilities if user_can(request.user, Perm.INMATE_MANAGE, f)]
     return render(
         request,
@@ -54,7 +82,7 @@ def inmate_list(request):
         {
             "form": form,
             "page_obj": page_obj,
-            "query": query.urlencode(),
+            "query": exports.page_query(request),
             "can_create": can_create,
             "show_facility": len(facilities) > 1,
         },
