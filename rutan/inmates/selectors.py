@@ -15,7 +15,7 @@ from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
 from .choices import CoachingStage, InmateStatus, LegalStatus
-from .models import DisciplinaryEntry, Inmate, Placement
+from .models import DisciplinaryEntry, Inmate, Placement, RegisterImport
 
 
 def inmate_list(*, user, filters: dict | None = None, perm: Perm = Perm.INMATE_VIEW) -> QuerySet:
@@ -90,6 +90,16 @@ def inmate_get(*, user, pk, perm: Perm = Perm.INMATE_VIEW) -> Inmate:
         Inmate.objects.select_related("facility", "facility__regional_office", "block"),
         user,
         perm,
+        pk=pk,
+    )
+
+
+def register_import_get(*, user, pk) -> RegisterImport:
+    """One register import of a facility the user manages the register of, else 404."""
+    return get_scoped_or_404(
+        RegisterImport.objects.select_related("facility", "created_by"),
+        user,
+        Perm.INMATE_MANAGE,
         pk=pk,
     )
 

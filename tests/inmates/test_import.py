@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from rutan.core.models import AuditEntry
 from rutan.inmates import imports
@@ -302,3 +303,47 @@ def test_management_command_dry_run_then_write(balikpapan, registrasi, tmp_path,
     assert "Line 3" in out and "sex" in out
     assert Inmate.objects.count() == 1
     assert RegisterImport.objects.count() == 2
+
+
+def test_api_preview_status_and_confirm(balikpapan, registrasi, django_capture_on_commit_callbacks):
+    api = APIClient()
+    api.force_authenticate(registrasi)
+    upload = csv_file([row(1), row(2, block="Blok Z")])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(
+            "/api/v1/inmate-imports/",
+            {"facility": balikpapan.pk, "file": upload},
+            format="multipart",
+        )
+
+    assert created.status_code == 201, created.content
+    body = api.get(f"/api/v1/inmate-imports/{created.json()['id']}/").json()
+    assert body["status"] == "previewed" and body["progress"] == 100
+    assert body["counts"] == {"create": 1, "update": 0, "unchanged": 0, "error": 1}
+    assert body["errors"][0]["line"] == 3 and body["errors"][0]["column"] == "block"
+    assert Inmate.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = api.post(f"/api/v1/inmate-imports/{body['id']}/confirm/")
+    assert confirmed.status_code == 200
+    status = api.get(f"/api/v1/inmate-imports/{body['id']}/").json()
+    assert status["status"] == "done" and status["counts"]["create"] == 1
+    assert Inmate.objects.count() == 1
+    assert api.post(f"/api/v1/inmate-imports/{body['id']}/confirm/").status_code == 400
+
+
+def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina):
+    register_import = preview(balikpapan, registrasi, csv_file([row(1)]))
+    for outsider in (kepala_ruteng, pembina):
+        api = APIClient()
+        api.force_authenticate(outsider)
+        assert api.get(f"/api/v1/inmate-imports/{register_import.pk}/").status_code == 404
+        assert api.post(f"/api/v1/inmate-imports/{register_import.pk}/confirm/").status_code == 404
+        refused = api.post(
+            "/api/v1/inmate-imports/",
+            {"facility": balikpapan.pk, "file": csv_file([row(2)])},
+            format="multipart",
+        )
+        assert refused.status_code == 404
+    assert Inmate.objects.count() == 0
