@@ -593,3 +593,21 @@ def register_import_map(
     if enqueue:
         _enqueue(register_import, write=False)
     return register_import
+
+
+def template_csv() -> bytes:
+    """The template's header row as CSV (with a BOM, so spreadsheets read it as UTF-8)."""
+    out = io.StringIO()
+    csv.writer(out).writerow(template_header())
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "register"
+    workbook.active.append(template_header())
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -104,6 +104,16 @@ def register_import_get(*, user, pk) -> RegisterImport:
     )
 
 
+def register_import_list(*, user, facility: Facility) -> QuerySet[RegisterImport]:
+    """The facility's register imports, newest first, when the user manages its register."""
+    return (
+        RegisterImport.objects.for_user(user, Perm.INMATE_MANAGE)
+        .filter(facility=facility)
+        .select_related("created_by")
+        .order_by("-created_at")
+    )
+
+
 def inmate_timeline(*, inmate: Inmate) -> list[Placement]:
     """The placement history of an inmate, oldest first."""
     return list(

@@ -347,3 +347,64 @@ def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina)
         )
         assert refused.status_code == 404
     assert Inmate.objects.count() == 0
+
+
+def test_staff_page_preview_then_confirm(
+    client, balikpapan, registrasi, django_capture_on_commit_callbacks
+):
+    client.force_login(registrasi)
+    listing = client.get("/wbp/").content.decode()
+    start_url = f"/wbp/impor/upt/{balikpapan.pk}/"
+    assert start_url in listing
+    page = client.get(start_url)
+    assert page.status_code == 200 and b"templat.xlsx" in page.content
+    template = client.get("/wbp/impor/templat.csv")
+    assert template.content.decode("utf-8-sig").strip() == ",".join(imports.template_header())
+    assert client.get("/wbp/impor/templat.xlsx").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(start_url, {"file": csv_file([row(1), row(2, sex="X")])})
+    register_import = RegisterImport.objects.get()
+    assert uploaded.url == f"/wbp/impor/{register_import.pk}/"
+    detail = client.get(uploaded.url).content.decode()
+    assert "WBP Nomor 1" in detail and "bukan pilihan yang dikenal" in detail
+    assert Inmate.objects.count() == 0
+    assert (
+        client.get(f"/wbp/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")[
+            "HX-Refresh"
+        ]
+        == "true"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/wbp/impor/{register_import.pk}/simpan/")
+    assert Inmate.objects.count() == 1
+    assert "Didaftarkan" in client.get(uploaded.url).content.decode()
+
+
+def test_staff_page_maps_sdp_columns(
+    client, balikpapan, registrasi, django_capture_on_commit_callbacks
+):
+    client.force_login(registrasi)
+    header = ["No. Registrasi" if h == "registration_number" else h for h in HEADER]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/wbp/impor/upt/{balikpapan.pk}/", {"file": csv_file([row(1)], header=header)})
+    register_import = RegisterImport.objects.get()
+    detail = client.get(f"/wbp/impor/{register_import.pk}/").content.decode()
+    assert "Petakan kolom" in detail and "No. Registrasi" in detail
+
+    choices = {f"column_{i}": h for i, h in enumerate(HEADER)}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/wbp/impor/{register_import.pk}/petakan/", choices)
+    register_import.refresh_from_db()
+    assert register_import.status == ImportStatus.PREVIEWED
+    assert register_import.counts["create"] == 1
+
+
+def test_staff_pages_are_404_outside_scope(client, balikpapan, registrasi, kepala_ruteng):
+    register_import = preview(balikpapan, registrasi, csv_file([row(1)]))
+    client.force_login(kepala_ruteng)
+    assert client.get(f"/wbp/impor/upt/{balikpapan.pk}/").status_code == 404
+    assert client.get(f"/wbp/impor/{register_import.pk}/").status_code == 404
+    assert client.post(f"/wbp/impor/{register_import.pk}/simpan/").status_code == 404
+    assert f"/wbp/impor/upt/{balikpapan.pk}/" not in client.get("/wbp/").content.decode()
