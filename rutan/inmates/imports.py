@@ -157,11 +157,12 @@ def _csv_rows(handle) -> Iterator[list]:
 
 def _xlsx_rows(handle) -> Iterator[list]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # Formulas come back as their text (data_only=False): nothing is ever evaluated.
         workbook = load_workbook(handle, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise FileError(_("Berkas XLSX tidak dapat dibaca.")) from exc
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
@@ -410,6 +411,8 @@ def _run(register_import: RegisterImport, *, write: bool) -> None:
     facility = register_import.facility
     rows = file_rows(register_import)
     headers = next(rows, None) or []
+    if not any(_text(h) for h in headers):
+        raise FileError(_("Berkas kosong: baris pertama harus berisi nama kolom."))
     columns, ignored, missing = resolve_columns(headers, facility)
     register_import.headers = [_text(h) for h in headers]
     register_import.ignored_columns = ignored
@@ -493,10 +496,20 @@ def _execute(register_import: RegisterImport, *, write: bool) -> RegisterImport:
         try:
             _run(register_import, write=write)
         except (FileError, csv.Error, UnicodeDecodeError) as exc:
-            register_import.status = ImportStatus.FAILED
-            register_import.failure = str(exc) or _("Berkas tidak dapat dibaca.")
-            register_import.save()
+            _fail(register_import, str(exc) or _("Berkas tidak dapat dibaca."))
+        except Exception:
+            # Whatever went wrong, the page must stop waiting; the worker logs the cause.
+            _fail(
+                register_import, _("Impor gagal karena kesalahan sistem; tidak ada yang disimpan.")
+            )
+            raise
     return register_import
+
+
+def _fail(register_import: RegisterImport, reason: str) -> None:
+    register_import.status = ImportStatus.FAILED
+    register_import.failure = reason
+    register_import.save(update_fields=["status", "failure", "updated_at"])
 
 
 def register_import_create(

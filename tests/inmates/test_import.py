@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import Workbook
@@ -274,7 +275,9 @@ def test_sdp_headers_mapped_once_then_reused(balikpapan, registrasi):
 def test_large_file_runs_through_the_celery_task(
     balikpapan, registrasi, django_capture_on_commit_callbacks
 ):
-    rows = [row(n) for n in range(1, 5001)]
+    # 500 rows go through the services; 4,500 are refused while reading (unknown block), which
+    # keeps the test short while the task, the progress and the bounded storage are exercised.
+    rows = [row(n) if n % 10 == 0 else row(n, block="Blok Z") for n in range(1, 5001)]
     with django_capture_on_commit_callbacks(execute=True):
         register_import = imports.register_import_create(
             facility=balikpapan, by=registrasi, file=csv_file(rows)
@@ -283,9 +286,20 @@ def test_large_file_runs_through_the_celery_task(
     assert register_import.status == ImportStatus.PREVIEWED
     assert register_import.progress == 100
     assert register_import.total_rows == 5000
-    assert register_import.counts["create"] == 5000
+    assert register_import.counts == {"create": 500, "update": 0, "unchanged": 0, "error": 4500}
+    assert len(register_import.errors) == 4500
     assert len(register_import.rows) == imports.PREVIEW_ROWS
     assert Inmate.objects.filter(facility=balikpapan).count() == 0
+
+
+def test_unreadable_and_empty_files_fail_with_a_reason(balikpapan, registrasi):
+    broken = preview(balikpapan, registrasi, SimpleUploadedFile("register.xlsx", b"not a zip"))
+    empty = preview(balikpapan, registrasi, SimpleUploadedFile("register.csv", b""))
+
+    assert broken.status == ImportStatus.FAILED and "XLSX" in broken.failure
+    assert empty.status == ImportStatus.FAILED and "kosong" in empty.failure
+    with pytest.raises(ValidationError):
+        preview(balikpapan, registrasi, SimpleUploadedFile("register.pdf", b"%PDF"))
 
 
 def test_management_command_dry_run_then_write(balikpapan, registrasi, tmp_path, capsys):
