@@ -573,7 +573,8 @@ def register_import_confirm(*, register_import: RegisterImport, by, enqueue: boo
     if register_import.status != ImportStatus.PREVIEWED:
         raise ValidationError(_("Impor ini belum siap atau sudah disimpan."))
     register_import.status = ImportStatus.WRITING
-    register_import.save(update_fields=["status", "updated_at"])
+    register_import.progress = 0
+    register_import.save(update_fields=["status", "progress", "updated_at"])
     if enqueue:
         _enqueue(register_import, write=True)
     return register_import

@@ -390,8 +390,13 @@ def test_staff_page_preview_then_confirm(
         == "true"
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(f"/wbp/impor/{register_import.pk}/simpan/")
+    waiting = client.get(f"/wbp/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")
+    assert b"hx-trigger" in waiting.content and b"satu transaksi" in waiting.content
+    assert Inmate.objects.count() == 0
+    for callback in callbacks:
+        callback()
     assert Inmate.objects.count() == 1
     assert "Didaftarkan" in client.get(uploaded.url).content.decode()
 
