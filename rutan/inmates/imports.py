@@ -390,7 +390,6 @@ class _Judge:
                 services.verdict_record(inmate=inmate, by=self.by, **verdict)
             except ValidationError as exc:
                 raise _RowError(self.service_errors(line, exc, VERDICT_KEYS)) from exc
-        self.existing[inmate.registration_number] = inmate.pk
         return {"action": "create"}
 
 
