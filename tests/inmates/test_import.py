@@ -174,6 +174,19 @@ def test_cp1252_and_utf8_bom_files(balikpapan, registrasi):
     assert bom.ignored_columns == []
 
 
+def test_semicolon_separated_export(balikpapan, registrasi):
+    data = row(1, name="Siti; Aminah", sex="P", block="Blok Wanita")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(list(data))
+    writer.writerow(list(data.values()))
+    upload = SimpleUploadedFile("register.csv", out.getvalue().encode("cp1252"))
+
+    result = preview(balikpapan, registrasi, upload)
+
+    assert result.counts["create"] == 1 and result.rows[0]["name"] == "Siti; Aminah"
+
+
 def test_missing_required_columns_stop_before_rows_and_extra_are_ignored(balikpapan, registrasi):
     data = row(1)
     del data["birth_date"]
