@@ -583,9 +583,12 @@ def register_import_confirm(*, register_import: RegisterImport, by, enqueue: boo
 def register_import_map(
     *, register_import: RegisterImport, by, columns: dict[str, str], enqueue: bool = True
 ) -> RegisterImport:
-    """Save how this facility's headers map to the template (reused by its next imports)
-    and preview the file again."""
+    """Save how this facility's headers map to the template (reused by its next imports;
+    a header set to "" forgets its mapping) and preview the file again."""
     require(by, Perm.INMATE_MANAGE, register_import.facility)
+    register_import = RegisterImport.objects.select_for_update().get(pk=register_import.pk)
+    if register_import.status not in {ImportStatus.NEEDS_MAPPING, ImportStatus.PREVIEWED}:
+        raise ValidationError(_("Impor ini belum siap atau sudah disimpan."))
     unknown = sorted(set(columns.values()) - set(COLUMN_BY_NAME) - {""})
     if unknown:
         raise ValidationError(_("Kolom tujuan tidak dikenal: %(names)s.") % {"names": unknown})
@@ -596,7 +599,8 @@ def register_import_map(
         facility=register_import.facility, defaults={"created_by": by}
     )
     before = dict(mapping.columns)
-    mapping.columns = {**mapping.columns, **{_norm(h): f for h, f in columns.items() if f}}
+    saved = {k: v for k, v in mapping.columns.items() if k not in {_norm(h) for h in columns}}
+    mapping.columns = {**saved, **{_norm(h): f for h, f in columns.items() if f}}
     mapping.save()
     audit_record(
         actor=by, action=AuditAction.UPDATE, instance=mapping, before=before, after=mapping.columns

@@ -468,7 +468,7 @@ def register_import_template(request, fmt):
 
 def _import_context(request, register_import) -> dict:
     context = {"imp": register_import, "facility": register_import.facility}
-    if register_import.status == ImportStatus.NEEDS_MAPPING:
+    if register_import.status in {ImportStatus.NEEDS_MAPPING, ImportStatus.PREVIEWED}:
         by_index, _ignored, _missing = imports.resolve_columns(
             register_import.headers, register_import.facility
         )

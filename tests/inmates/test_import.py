@@ -277,12 +277,24 @@ def test_sdp_headers_mapped_once_then_reused(balikpapan, registrasi):
         "birth_date"
     )
 
+    with pytest.raises(ValidationError):
+        imports.register_import_map(
+            register_import=confirm(mapped, registrasi), by=registrasi, columns={}, enqueue=False
+        )
+
     header[header.index("sex")] = "Jenis Kelamin"
     second = preview(
         balikpapan, registrasi, csv_file([row(2, birth_date="kemarin")], header=header)
     )
     assert second.status == ImportStatus.PREVIEWED
     assert second.errors[0]["column"] == "Tgl Lahir"
+
+    remapped = imports.register_import_map(
+        register_import=second, by=registrasi, columns={"Tgl Lahir": ""}, enqueue=False
+    )
+    remapped = imports.register_import_preview(register_import=remapped)
+    assert remapped.status == ImportStatus.NEEDS_MAPPING
+    assert remapped.missing_columns == ["birth_date"]
 
 
 def test_large_file_runs_through_the_celery_task(
