@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from rutan.core import panels
@@ -453,7 +453,7 @@ def register_import_start(request, facility_pk):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET"])
 def register_import_template(request, fmt):
     if fmt == "xlsx":
         response = HttpResponse(
@@ -480,14 +480,14 @@ def _import_context(request, register_import) -> dict:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET"])
 def register_import_detail(request, pk):
     register_import = selectors.register_import_get(user=request.user, pk=pk)
     return render(request, "inmates/import_detail.html", _import_context(request, register_import))
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET"])
 def register_import_progress(request, pk):
     """The progress block alone; htmx polls it and reloads the page once the run is over."""
     register_import = selectors.register_import_get(user=request.user, pk=pk)
@@ -497,7 +497,7 @@ def register_import_progress(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["POST"])
 def register_import_map(request, pk):
     register_import = selectors.register_import_get(user=request.user, pk=pk)
     form = ColumnMappingForm(request.POST, headers=register_import.headers)
@@ -512,7 +512,7 @@ def register_import_map(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["POST"])
 def register_import_confirm(request, pk):
     register_import = selectors.register_import_get(user=request.user, pk=pk)
     try:
