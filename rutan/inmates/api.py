@@ -9,12 +9,12 @@ from rest_framework.response import Response
 
 from rutan.core.api import int_query_param
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.models import Block, Facility
 
-from . import selectors, services
+from . import imports, selectors, services
 from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
-from .models import DetentionPeriod, Inmate, RemisiGrant, Verdict
+from .models import DetentionPeriod, Inmate, RegisterImport, RemisiGrant, Verdict
 
 DETENTION_KEYS = ["authority", "order", "kind", "warrant_number", "warrant_date", "start", "end"]
 
@@ -284,3 +284,71 @@ class InmateViewSet(
             inmate=inmate, by=request.user, **serializer.validated_data
         )
         return Response(RemisiGrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegisterImport
+        fields = [
+            "id",
+            "facility",
+            "original_name",
+            "status",
+            "progress",
+            "total_rows",
+            "counts",
+            "errors",
+            "rows",
+            "ignored_columns",
+            "missing_columns",
+            "failure",
+            "created_at",
+            "written_at",
+        ]
+        read_only_fields = fields
+
+
+class RegisterImportUploadSerializer(serializers.Serializer):
+    facility = serializers.IntegerField()
+    file = serializers.FileField()
+
+
+class RegisterImportViewSet(viewsets.GenericViewSet):
+    """Bulk import of the register: POST a CSV/XLSX file to preview it (nothing is written),
+    GET it for status, progress, counts and errors, POST `confirm/` to write the good rows."""
+
+    serializer_class = RegisterImportSerializer
+    queryset = RegisterImport.objects.none()
+
+    @extend_schema(
+        request=RegisterImportUploadSerializer, responses={201: RegisterImportSerializer}
+    )
+    def create(self, request):
+        upload = RegisterImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        facility = get_scoped_or_404(
+            Facility.objects.all(),
+            request.user,
+            Perm.INMATE_MANAGE,
+            pk=upload.validated_data["facility"],
+        )
+        register_import = imports.register_import_create(
+            facility=facility, by=request.user, file=upload.validated_data["file"]
+        )
+        register_import.refresh_from_db()
+        return Response(
+            RegisterImportSerializer(register_import).data, status=status.HTTP_201_CREATED
+        )
+
+    def retrieve(self, request, pk=None):
+        register_import = selectors.register_import_get(user=request.user, pk=pk)
+        return Response(RegisterImportSerializer(register_import).data)
+
+    @extend_schema(request=None, responses={200: RegisterImportSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Write the previewed file's good rows (rows in error are skipped and listed)."""
+        register_import = selectors.register_import_get(user=request.user, pk=pk)
+        imports.register_import_confirm(register_import=register_import, by=request.user)
+        register_import.refresh_from_db()
+        return Response(RegisterImportSerializer(register_import).data)

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -667,3 +668,75 @@ class RemisiGrant(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.decree_number}"
+
+
+def register_import_path(instance, filename: str) -> str:
+    # Never keep the uploader's file name: it may carry personal data or path tricks.
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"private/register-imports/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    PREVIEWING = "previewing", _("Memeriksa")
+    NEEDS_MAPPING = "needs_mapping", _("Perlu pemetaan kolom")
+    PREVIEWED = "previewed", _("Siap diimpor")
+    WRITING = "writing", _("Menyimpan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class RegisterImport(TimeStampedModel):
+    """One uploaded register file: its preview (counts, errors, the first rows) and result."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("UPT"), on_delete=models.PROTECT, related_name="register_imports"
+    )
+    file = models.FileField(_("berkas"), upload_to=register_import_path)
+    original_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    counts = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+    rows = models.JSONField(_("baris pertama"), default=list, blank=True)
+    headers = models.JSONField(_("kolom berkas"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("kolom diabaikan"), default=list, blank=True)
+    missing_columns = models.JSONField(_("kolom wajib yang tidak ada"), default=list, blank=True)
+    language = models.CharField(_("bahasa"), max_length=10, blank=True)
+    failure = models.TextField(_("keterangan gagal"), blank=True)
+    written_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("impor register")
+        verbose_name_plural = _("impor register")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.facility.code} #{self.pk}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.PREVIEWING, ImportStatus.WRITING}
+
+
+class RegisterImportMapping(TimeStampedModel):
+    """How a facility's own file headers (e.g. the SDP export) map to the template's fields."""
+
+    facility = models.OneToOneField(
+        Facility, verbose_name=_("UPT"), on_delete=models.CASCADE, related_name="import_mapping"
+    )
+    columns = models.JSONField(_("pemetaan kolom"), default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pemetaan kolom impor")
+        verbose_name_plural = _("pemetaan kolom impor")
+
+    def __str__(self) -> str:
+        return str(self.facility)
