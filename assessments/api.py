@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rutan.core.api import ConcurrencyMixin
 from rutan.core.choices import ProgrammeArea, Script
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
@@ -141,6 +142,7 @@ _LITERACY_FILTERS = [
 
 
 class _AssessmentViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

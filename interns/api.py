@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
+from rutan.core.api import ConcurrencyMixin
 from rutan.facilities.models import Block
 
 from . import selectors, services
@@ -90,6 +91,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class ActivityLogViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -168,7 +170,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttendanceViewSet(viewsets.ReadOnlyModelViewSet):
+class AttendanceViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Daily attendance: an intern's own, or their facility's for mentors.
 
     `check_in` and `check_out` record the caller's own arrival and departure now.

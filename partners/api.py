@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from rutan.core.api import int_query_param
+from rutan.core.api import ConcurrencyMixin, int_query_param
 from rutan.core.roles import Perm
 from rutan.inmates.models import Inmate
 
@@ -137,7 +137,7 @@ def _int_filters(request, keys) -> dict:
         ]
     )
 )
-class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
+class PartnerViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Partners of the caller's facilities, with their contacts."""
 
     serializer_class = PartnerSerializer
@@ -172,7 +172,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
 )
-class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """MoU and PKS of the caller's facilities with scope and signatories."""
 
     serializer_class = AgreementSerializer
@@ -201,7 +201,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
 )
-class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+class ContributionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """What partners gave (trainers, material, hours, value) in the caller's facilities."""
 
     serializer_class = ContributionSerializer
@@ -280,6 +280,7 @@ class GuaranteeSerializer(serializers.ModelSerializer):
     )
 )
 class GuaranteeViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.models import Agreement
-from rutan.core.api import int_query_param
+from rutan.core.api import ConcurrencyMixin, int_query_param
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility
@@ -97,6 +97,7 @@ _PROGRAMME_PARAMS = [
 
 @extend_schema_view(list=extend_schema(parameters=_PROGRAMME_PARAMS))
 class ProgrammeViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -196,6 +197,7 @@ class SessionCancelSerializer(serializers.Serializer):
     )
 )
 class SessionViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -306,6 +308,7 @@ class EnrolmentEvaluationSerializer(serializers.Serializer):
     )
 )
 class EnrolmentViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -409,7 +412,7 @@ class AttendanceRegisterSerializer(serializers.Serializer):
         "the roster is present unless listed in `absences` with a reason code.",
     ),
 )
-class SessionAttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SessionAttendanceViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Attendance per session and enrolment; written in bulk per session."""
 
     serializer_class = SessionAttendanceSerializer
@@ -469,6 +472,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     list=extend_schema(parameters=[OpenApiParameter("programme", OpenApiTypes.INT)])
 )
 class CertificateViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -504,6 +508,7 @@ class ProductSerializer(serializers.ModelSerializer):
     list=extend_schema(parameters=[OpenApiParameter("programme", OpenApiTypes.INT)])
 )
 class ProductViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -580,6 +585,7 @@ class AssimilationEndSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("status", OpenApiTypes.STR)]))
 class AssimilationPlacementViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -1,5 +1,7 @@
 from rest_framework import serializers, viewsets
 
+from rutan.core.api import ConcurrencyMixin
+
 from .models import Block, Facility
 from .selectors import facility_list
 
@@ -31,7 +33,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         ]
 
 
-class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
+class FacilityViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Facilities in the caller's scope, with their blocks."""
 
     serializer_class = FacilitySerializer

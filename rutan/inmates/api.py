@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rutan.core.api import int_query_param
+from rutan.core.api import ConcurrencyMixin, int_query_param
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.models import Block, Facility
@@ -165,6 +165,7 @@ _LIST_PARAMS = [
 
 @extend_schema_view(list=extend_schema(parameters=_LIST_PARAMS))
 class InmateViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -313,12 +314,15 @@ class RegisterImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class RegisterImportViewSet(viewsets.GenericViewSet):
+class RegisterImportViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
     """Bulk import of the register: POST a CSV/XLSX file to preview it (nothing is written),
     GET it for status, progress, counts and errors, POST `confirm/` to write the good rows."""
 
     serializer_class = RegisterImportSerializer
     queryset = RegisterImport.objects.none()
+
+    def get_object(self):
+        return selectors.register_import_get(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(
         request=RegisterImportUploadSerializer, responses={201: RegisterImportSerializer}

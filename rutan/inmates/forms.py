@@ -49,6 +49,12 @@ class InmateForm(forms.ModelForm):
         if self.instance.pk:
             # A block change is a placement move with its own date, not an edit.
             del self.fields["block"]
+            # The version the user saw: a save over someone else's change is refused.
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial=self.instance.updated_at.isoformat(),
+            )
         else:
             for name, field in DetentionForm.base_fields.items():
                 self.fields[f"detention_{name}"] = copy.deepcopy(field)

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from rutan.core.api import ConcurrencyMixin
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility, RegionalOffice
 
@@ -73,7 +74,9 @@ class ReportRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportRunViewSet(
+    ConcurrencyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Monthly report runs in the caller's scope; POST asks for one (202 with the run)."""
 
     serializer_class = ReportRunSerializer

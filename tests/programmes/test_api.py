@@ -195,3 +195,17 @@ def test_schema_lists_the_endpoints(api, national_admin):
         "/api/v1/assimilation-placements/",
     ):
         assert path in schema["paths"]
+
+
+def test_state_action_on_a_stale_tag_is_refused(api, pembina, programme):
+    api.force_authenticate(pembina)
+    url = f"/api/v1/programmes/{programme.pk}/"
+    tag = api.get(url)["ETag"]
+    services.programme_update(programme=programme, by=pembina, facilitator="Petugas Lain")
+    response = api.post(f"{url}status/", {"status": "cancelled"}, HTTP_IF_MATCH=tag)
+    assert response.status_code == 412 and response.json()["detail"]
+    programme.refresh_from_db()
+    assert programme.status == "running"
+    fresh = api.get(url)["ETag"]
+    response = api.post(f"{url}status/", {"status": "cancelled"}, HTTP_IF_MATCH=fresh)
+    assert response.status_code == 200 and response["ETag"] != fresh
