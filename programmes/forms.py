@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.choices import Pillar, ProgrammeArea
-from rutan.core.forms import DateInput, LiteracyLevelField
+from rutan.core.forms import DateInput, LiteracyLevelField, VersionedFormMixin
 from rutan.facilities.models import Block, Facility, Sex
 from rutan.inmates.choices import CoachingStage
 from rutan.inmates.models import Inmate
@@ -23,7 +23,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(VersionedFormMixin, forms.ModelForm):
     eligible_stages = forms.MultipleChoiceField(
         label=_("Tahap pembinaan yang boleh ikut"),
         choices=CoachingStage.choices,

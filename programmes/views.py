@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rutan.core import exports
 from rutan.core.choices import Pillar
+from rutan.core.concurrency import STALE_MESSAGE, is_stale
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
@@ -241,14 +243,24 @@ def programme_update(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
     form = ProgrammeForm(request.POST or None, instance=programme, facility=programme.facility)
     if request.method == "POST" and form.is_valid():
-        original = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-        try:
-            services.programme_update(programme=original, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Program disimpan."))
-            return redirect("programmes:detail", pk=pk)
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        with transaction.atomic():
+            original = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
+            stale = is_stale(original, version)
+            if not stale:
+                try:
+                    services.programme_update(programme=original, by=request.user, **data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Program disimpan."))
+                    return redirect("programmes:detail", pk=pk)
+        if stale:
+            messages.error(request, STALE_MESSAGE)
+            original.refresh_from_db()
+            programme = original
+            form = ProgrammeForm(instance=original, facility=original.facility)
     return render(
         request,
         "programmes/programme_form.html",

@@ -14,6 +14,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class VersionedFormMixin:
+    """An edit form that carries the version of the row it shows, as a hidden `version`.
+
+    The view compares it with `rutan.core.concurrency.is_stale` and refuses a save made over
+    someone else's change.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial=self.instance.updated_at.isoformat(),
+            )
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field when the form has one."""
     if hasattr(exc, "error_dict"):

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.forms import DateInput
+from rutan.core.forms import DateInput, VersionedFormMixin
 from rutan.facilities.models import Block, Facility, Sex
 
 from .choices import (
@@ -19,7 +19,7 @@ from .imports import COLUMNS
 from .models import DetentionPeriod, DisciplinaryEntry, Inmate, RemisiGrant, Verdict
 
 
-class InmateForm(forms.ModelForm):
+class InmateForm(VersionedFormMixin, forms.ModelForm):
     """Register data of an inmate. Rules that span fields live in `Inmate.clean()`.
 
     A new inmate is registered with the first warrant that holds them (time served counts
@@ -49,12 +49,6 @@ class InmateForm(forms.ModelForm):
         if self.instance.pk:
             # A block change is a placement move with its own date, not an edit.
             del self.fields["block"]
-            # The version the user saw: a save over someone else's change is refused.
-            self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput,
-                required=False,
-                initial=self.instance.updated_at.isoformat(),
-            )
         else:
             for name, field in DetentionForm.base_fields.items():
                 self.fields[f"detention_{name}"] = copy.deepcopy(field)

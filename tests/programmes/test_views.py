@@ -344,3 +344,22 @@ def test_sessions_today_filters_by_facility_and_unrecorded_at_fixed_queries(
         response = client.get(url, {"unrecorded": 1})
     assert len(response.context["sessions"]) == 12
     assert len(client.get(url).context["sessions"]) == 13
+
+
+def test_stale_programme_edit_is_refused_with_current_values(
+    client, pembina, kepala, balikpapan, make_programme
+):
+    programme = make_programme(balikpapan, title="Kelas Menjahit", facilitator="Petugas Uji")
+    url = reverse("programmes:update", args=[programme.pk])
+    client.force_login(pembina)
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    services.programme_update(programme=programme, by=kepala, facilitator="Petugas Lain")
+    data["title"] = "Kelas Menjahit Lanjutan"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Data ini sudah diubah orang lain" in body and 'value="Petugas Lain"' in body
+    programme.refresh_from_db()
+    assert (programme.title, programme.facilitator) == ("Kelas Menjahit", "Petugas Lain")
