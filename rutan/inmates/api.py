@@ -1,19 +1,18 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rutan.core.api import ConcurrencyMixin, int_query_param
+from rutan.core.api import ConcurrencyMixin
+from rutan.core.filters import SelectorFilterBackend
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.models import Block, Facility
 
 from . import imports, selectors, services
-from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
 from .models import DetentionPeriod, Inmate, RegisterImport, RemisiGrant, Verdict
 
 DETENTION_KEYS = ["authority", "order", "kind", "warrant_number", "warrant_date", "start", "end"]
@@ -141,29 +140,6 @@ class InmateSerializer(serializers.ModelSerializer):
         return facility
 
 
-_LIST_PARAMS = [
-    OpenApiParameter("search", OpenApiTypes.STR, description="Name or registration number"),
-    OpenApiParameter(
-        "status",
-        OpenApiTypes.STR,
-        enum=[*InmateStatus.values, "all"],
-        description="Default: active",
-    ),
-    OpenApiParameter("stage", OpenApiTypes.STR, enum=CoachingStage.values),
-    OpenApiParameter("case_category", OpenApiTypes.STR, enum=CaseCategory.values),
-    OpenApiParameter("legal_status", OpenApiTypes.STR, enum=LegalStatus.values),
-    OpenApiParameter("sex", OpenApiTypes.STR, enum=["L", "P"]),
-    OpenApiParameter(
-        "integrasi_within",
-        OpenApiTypes.INT,
-        description="Integrasi begins between today (facility date) and this many days later",
-    ),
-    OpenApiParameter("facility", OpenApiTypes.INT),
-    OpenApiParameter("block", OpenApiTypes.INT),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=_LIST_PARAMS))
 class InmateViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -175,22 +151,11 @@ class InmateViewSet(
     """The inmate register of the caller's facilities. Every read of a record is audited."""
 
     serializer_class = InmateSerializer
+    filterset_class = selectors.InmateFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "q": params.get("search", ""),
-            "status": params.get("status", ""),
-            "stage": params.get("stage", ""),
-            "case_category": params.get("case_category", ""),
-            "legal_status": params.get("legal_status", ""),
-            "sex": params.get("sex", ""),
-            "integrasi_within": int_query_param(self.request, "integrasi_within"),
-            "facility": int_query_param(self.request, "facility"),
-            "block": int_query_param(self.request, "block"),
-        }
-        if self.action != "list":
-            filters["status"] = "all"
+        filters = self.request.query_params if self.action == "list" else {"status": "all"}
         perm = (
             Perm.INMATE_MANAGE
             if self.action in ("update", "partial_update")

@@ -3,55 +3,95 @@
 import datetime
 from dataclasses import dataclass
 
+import django_filters
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from rutan.core.filters import apply, id_filter, int_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
-from rutan.facilities.models import Facility
+from rutan.facilities.models import Facility, Sex
 from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
-from .choices import CoachingStage, InmateStatus, LegalStatus
+from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
 from .models import DisciplinaryEntry, Inmate, Placement, RegisterImport
 
 
-def inmate_list(*, user, filters: dict | None = None, perm: Perm = Perm.INMATE_VIEW) -> QuerySet:
-    """Inmates the user may see, filtered by `filters`.
+class InmateFilter(django_filters.FilterSet):
+    """The register's filters, shared by the page, the API and the dashboard's counts."""
 
-    Filters: q (name or registration number), facility, block, stage (on today),
-    integrasi_within (days: the integrasi stage begins between today and then), status,
-    case_category, legal_status, sex. Without a status filter only active inmates are listed.
-    "Today" is the date where each inmate's facility is, as on the facility's dashboard.
-    """
-    filters = filters or {}
-    qs = Inmate.objects.for_user(user, perm).select_related("facility", "block")
-    if search := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(name__icontains=search) | Q(registration_number__icontains=search))
-    for key in ("facility", "block", "case_category", "legal_status", "sex"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    status = filters.get("status")
-    if status != "all":
-        qs = qs.filter(status=status or "active")
-    if stage := filters.get("stage"):
-        qs = qs.filter(
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=100, help_text="Name or registration number"
+    )
+    q = django_filters.CharFilter(
+        method="filter_search", max_length=100, help_text="Same as search (the name the page uses)"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[*InmateStatus.choices, ("all", "all")],
+        method="filter_status",
+        help_text="Default: active",
+    )
+    stage = django_filters.ChoiceFilter(choices=CoachingStage.choices, method="filter_stage")
+    case_category = django_filters.ChoiceFilter(choices=CaseCategory.choices)
+    legal_status = django_filters.ChoiceFilter(choices=LegalStatus.choices)
+    sex = django_filters.ChoiceFilter(choices=Sex.choices)
+    integrasi_within = int_filter(
+        min_value=0,
+        max_value=366,
+        method="filter_integrasi_within",
+        help_text="Integrasi begins between today (facility date) and this many days later",
+    )
+    facility = id_filter()
+    block = id_filter()
+
+    class Meta:
+        model = Inmate
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(registration_number__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(
             on_local_today(
                 "facility",
-                lambda today: Q(pk__in=Inmate.objects.with_stage_on(stage, today).values("pk")),
+                lambda today: Q(pk__in=Inmate.objects.with_stage_on(value, today).values("pk")),
             )
         )
-    if (within := filters.get("integrasi_within")) is not None and within != "":
-        days = datetime.timedelta(days=int(within))
-        qs = qs.filter(
+
+    def filter_integrasi_within(self, queryset, name, value):
+        days = datetime.timedelta(days=value)
+        return queryset.filter(
             on_local_today(
                 "facility",
                 lambda today: Q(integrasi_from__gte=today, integrasi_from__lte=today + days),
             )
         )
-    return qs.order_by("name", "id")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=InmateStatus.ACTIVE)
+        return queryset
+
+
+def inmate_list(*, user, filters=None, perm: Perm = Perm.INMATE_VIEW) -> QuerySet:
+    """Inmates the user may see, filtered through `InmateFilter` (a bad value raises).
+
+    Filters: search or q (name or registration number), facility, block, stage (on today),
+    integrasi_within (days: the integrasi stage begins between today and then), status
+    (`all`, or active when absent), case_category, legal_status, sex. "Today" is the date
+    where each inmate's facility is, as on the facility's dashboard.
+    """
+    qs = Inmate.objects.for_user(user, perm).select_related("facility", "block")
+    return apply(InmateFilter, filters, qs).order_by("name", "id")
 
 
 def inmate_counts(*, user, filters: dict[str, dict], perm: Perm = Perm.INMATE_VIEW) -> dict:

@@ -156,3 +156,43 @@ def test_schema_and_docs(api, db):
     schema = api.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/inmates/" in schema.content
     assert api.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("facility=abc", "facility"),
+        ("facility=123456789012345678901234567890", "facility"),
+        ("block=-1", "block"),
+        ("integrasi_within=3000000", "integrasi_within"),
+        ("integrasi_within=-5", "integrasi_within"),
+        ("status=dead", "status"),
+        ("stage=x", "stage"),
+        ("sex=X", "sex"),
+    ],
+)
+def test_bad_filter_is_a_400_in_indonesian(api, kepala, query, field):
+    api.force_authenticate(kepala)
+    response = api.get(f"/api/v1/inmates/?{query}")
+    assert response.status_code == 400
+    message = " ".join(response.json()[field])
+    assert any(word in message for word in ("Masukkan", "Pastikan", "Pilih")), message
+
+
+def test_filters_with_bounds_in_schema_and_counts(
+    api, kepala, balikpapan, make_inmate, django_assert_max_num_queries
+):
+    for i in range(3):
+        make_inmate(balikpapan, name=f"Warga {i}")
+    api.force_authenticate(kepala)
+    with django_assert_max_num_queries(8):
+        body = api.get(
+            f"/api/v1/inmates/?facility={balikpapan.pk}&integrasi_within=366&status=all"
+        ).json()
+    assert body["count"] == 3
+    schema = api.get("/api/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/inmates/"]["get"]["parameters"]}
+    assert params["integrasi_within"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 366}
+    assert params["facility"]["schema"]["maximum"] == 2**63 - 1
+    assert set(params["status"]["schema"]["enum"]) >= {"active", "all", "released"}
+    assert {"search", "stage", "case_category", "legal_status", "sex", "block"} <= set(params)
