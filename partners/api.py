@@ -1,26 +1,19 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from rutan.core.api import ConcurrencyMixin, int_query_param
+from rutan.core.api import ConcurrencyMixin
+from rutan.core.filters import SelectorFilterBackend
 from rutan.core.roles import Perm
 from rutan.inmates.models import Inmate
 
 from . import selectors, services
 from .models import (
     Agreement,
-    AgreementKind,
-    AgreementStatus,
     Contribution,
-    ContributionKind,
     Guarantee,
-    GuaranteeStatus,
-    GuarantorKind,
     Partner,
     PartnerContact,
-    PartnerType,
     ScopeItem,
     Signatory,
 )
@@ -122,97 +115,43 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
 
 
-def _int_filters(request, keys) -> dict:
-    """The id filters present in the query string (a 400 for a value that is not a number)."""
-    return {key: value for key in keys if (value := int_query_param(request, key))}
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("search", OpenApiTypes.STR, description="Name or city"),
-            OpenApiParameter("partner_type", OpenApiTypes.STR, enum=PartnerType.values),
-            OpenApiParameter("facility", OpenApiTypes.INT),
-            OpenApiParameter("active", OpenApiTypes.STR, enum=["1", "0"]),
-        ]
-    )
-)
 class PartnerViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Partners of the caller's facilities, with their contacts."""
 
     serializer_class = PartnerSerializer
+    filterset_class = selectors.PartnerFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "q": params.get("search", ""),
-            "partner_type": params.get("partner_type", ""),
-            "active": params.get("active", ""),
-            **_int_filters(self.request, ["facility"]),
-        }
-        return selectors.partner_list(user=self.request.user, filters=filters).prefetch_related(
-            "contacts"
-        )
+        return selectors.partner_list(
+            user=self.request.user, filters=self.request.query_params
+        ).prefetch_related("contacts")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("search", OpenApiTypes.STR, description="Number, title or partner"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=AgreementStatus.values),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=AgreementKind.values),
-            OpenApiParameter("partner", OpenApiTypes.INT),
-            OpenApiParameter("facility", OpenApiTypes.INT),
-            OpenApiParameter(
-                "expiring_within", OpenApiTypes.INT, description="Active, ending within N days"
-            ),
-            OpenApiParameter(
-                "in_force", OpenApiTypes.BOOL, description="In force today (facility date)"
-            ),
-        ]
-    )
-)
 class AgreementViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """MoU and PKS of the caller's facilities with scope and signatories."""
 
     serializer_class = AgreementSerializer
+    filterset_class = selectors.AgreementFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "q": params.get("search", ""),
-            "status": params.get("status", ""),
-            "kind": params.get("kind", ""),
-            "in_force": params.get("in_force", "").lower() in ("1", "true"),
-            **_int_filters(self.request, ["partner", "facility", "expiring_within"]),
-        }
-        return selectors.agreement_list(user=self.request.user, filters=filters).prefetch_related(
-            "scope_items", "signatories"
-        )
+        return selectors.agreement_list(
+            user=self.request.user, filters=self.request.query_params
+        ).prefetch_related("scope_items", "signatories")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("agreement", OpenApiTypes.INT),
-            OpenApiParameter("partner", OpenApiTypes.INT),
-            OpenApiParameter("facility", OpenApiTypes.INT),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=ContributionKind.values),
-        ]
-    )
-)
 class ContributionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """What partners gave (trainers, material, hours, value) in the caller's facilities."""
 
     serializer_class = ContributionSerializer
+    filterset_class = selectors.ContributionFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "kind": params.get("kind", ""),
-            **_int_filters(self.request, ["agreement", "partner", "facility"]),
-        }
-        return selectors.contribution_list(user=self.request.user, filters=filters)
+        return selectors.contribution_list(
+            user=self.request.user, filters=self.request.query_params
+        )
 
 
 class GuaranteeSerializer(serializers.ModelSerializer):
@@ -270,15 +209,6 @@ class GuaranteeSerializer(serializers.ModelSerializer):
         return bool(obj.letter)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("inmate", OpenApiTypes.INT),
-            OpenApiParameter("guarantor_kind", OpenApiTypes.STR, enum=GuarantorKind.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=GuaranteeStatus.values),
-        ]
-    )
-)
 class GuaranteeViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -290,16 +220,12 @@ class GuaranteeViewSet(
     through `partners.services.guarantee_create` (JSON, or multipart with the letter PDF)."""
 
     serializer_class = GuaranteeSerializer
+    filterset_class = selectors.GuaranteeFilter
+    filter_backends = [SelectorFilterBackend]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "guarantor_kind": params.get("guarantor_kind", ""),
-            "status": params.get("status", ""),
-            **_int_filters(self.request, ["inmate"]),
-        }
-        return selectors.guarantee_list(user=self.request.user, filters=filters)
+        return selectors.guarantee_list(user=self.request.user, filters=self.request.query_params)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -2,8 +2,10 @@
 
 import datetime
 
+import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from rutan.core.filters import apply, id_filter, int_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.selectors import on_local_today
@@ -11,12 +13,16 @@ from rutan.inmates.models import Inmate
 
 from .models import (
     Agreement,
+    AgreementKind,
     AgreementStatus,
     Contribution,
+    ContributionKind,
     Guarantee,
     GuaranteeStatus,
+    GuarantorKind,
     Partner,
     PartnerContact,
+    PartnerType,
     Signatory,
     expiring_q,
     in_force_q,
@@ -61,19 +67,26 @@ def guarantee_for_inmate(*, inmate: Inmate, on: datetime.date) -> Guarantee | No
     return guarantees_for_inmates(inmates=[inmate], on=on).get(inmate.pk)
 
 
+class GuaranteeFilter(django_filters.FilterSet):
+    inmate = id_filter()
+    guarantor_kind = django_filters.ChoiceFilter(choices=GuarantorKind.choices)
+    status = django_filters.ChoiceFilter(choices=GuaranteeStatus.choices)
+
+    class Meta:
+        model = Guarantee
+        fields = []
+
+
 def guarantee_list(*, user, inmate: Inmate | None = None, filters: dict | None = None) -> QuerySet:
     """Guarantees the user may see (those of inmates in their facilities, for users who may
-    also see partners). Filters: inmate, guarantor_kind, status."""
-    filters = filters or {}
+    also see partners). Filters (`GuaranteeFilter`): inmate, guarantor_kind, status."""
     qs = Guarantee.objects.for_user(user, Perm.INMATE_VIEW)
     partner_scope = facility_ids_for(user, Perm.PARTNER_VIEW)
     if partner_scope is not None:
         qs = qs.filter(inmate__facility__in=partner_scope)
     if inmate is not None:
         qs = qs.filter(inmate=inmate)
-    for key in ("inmate", "guarantor_kind", "status"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
+    qs = apply(GuaranteeFilter, filters, qs)
     return qs.select_related("partner", "inmate", "inmate__facility", "agreement").order_by(
         "-valid_from", "-id"
     )
@@ -88,22 +101,52 @@ def guarantee_get(*, user, pk) -> Guarantee:
     )
 
 
+def _search(*fields):
+    def filter_search(queryset, name, value):
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query)
+
+    return filter_search
+
+
+class PartnerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method=_search("name", "city"), max_length=100, help_text="Name or city"
+    )
+    q = django_filters.CharFilter(
+        method=_search("name", "city"), max_length=100, help_text="Same as search"
+    )
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
+    facility = id_filter()
+    active = django_filters.ChoiceFilter(
+        choices=[("1", "1"), ("0", "0")],
+        method="filter_active",
+        help_text="1: active only, 0: inactive only; default both",
+    )
+
+    class Meta:
+        model = Partner
+        fields = []
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
+
+
 def partner_list(*, user, filters: dict | None = None) -> QuerySet:
-    """Partners of the user's facilities. Filters: q (name, city), partner_type, facility,
-    active ("1"/"0"; default all)."""
-    filters = filters or {}
+    """Partners of the user's facilities. Filters (`PartnerFilter`): search or q (name, city),
+    partner_type, facility, active ("1"/"0"; default all)."""
     qs = Partner.objects.for_user(user, Perm.PARTNER_VIEW).select_related("facility")
-    if search := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(name__icontains=search) | Q(city__icontains=search))
-    if value := filters.get("partner_type"):
-        qs = qs.filter(partner_type=value)
-    if value := filters.get("facility"):
-        qs = qs.filter(facility=value)
-    if (active := filters.get("active")) in ("1", "0"):
-        qs = qs.filter(is_active=active == "1")
-    return qs.annotate(
-        active_agreements=Count("agreements", filter=Q(agreements__status=AgreementStatus.ACTIVE))
-    ).order_by("name", "id")
+    return (
+        apply(PartnerFilter, filters, qs)
+        .annotate(
+            active_agreements=Count(
+                "agreements", filter=Q(agreements__status=AgreementStatus.ACTIVE)
+            )
+        )
+        .order_by("name", "id")
+    )
 
 
 def partner_get(*, user, pk) -> Partner:
@@ -117,26 +160,48 @@ def partner_get(*, user, pk) -> Partner:
     )
 
 
+_AGREEMENT_SEARCH = _search("number", "title", "partner__name")
+
+
+class AgreementFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method=_AGREEMENT_SEARCH, max_length=100, help_text="Number, title or partner"
+    )
+    q = django_filters.CharFilter(
+        method=_AGREEMENT_SEARCH, max_length=100, help_text="Same as search"
+    )
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices)
+    partner = id_filter()
+    facility = id_filter()
+    expiring_within = int_filter(
+        min_value=1,
+        max_value=366,
+        method="filter_expiring_within",
+        help_text="Active, ending within this many days (facility date)",
+    )
+    in_force = django_filters.BooleanFilter(
+        method="filter_in_force", help_text="In force today (facility date)"
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_expiring_within(self, queryset, name, value):
+        return queryset.filter(on_local_today("facility", lambda today: expiring_q(today, value)))
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(on_local_today("facility", in_force_q)) if value else queryset
+
+
 def agreement_list(*, user, filters: dict | None = None, perm: Perm = Perm.PARTNER_VIEW):
-    """Agreements the user may see. Filters: q (number, title, partner), status, kind,
+    """Agreements the user may see. Filters (`AgreementFilter`): search or q (number, title,
+    partner), status, kind,
     partner, facility, expiring_within (days, active ones only), in_force (valid and in
     force today). Today is the date where each agreement's facility is."""
-    filters = filters or {}
     qs = Agreement.objects.for_user(user, perm).select_related("partner", "facility")
-    if search := (filters.get("q") or "").strip():
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(title__icontains=search)
-            | Q(partner__name__icontains=search)
-        )
-    for key in ("status", "kind", "partner", "facility"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    if within := filters.get("expiring_within"):
-        qs = qs.filter(on_local_today("facility", lambda today: expiring_q(today, int(within))))
-    if filters.get("in_force"):
-        qs = qs.filter(on_local_today("facility", in_force_q))
-    return qs.order_by("-valid_to", "-id")
+    return apply(AgreementFilter, filters, qs).order_by("-valid_to", "-id")
 
 
 def agreement_get(*, user, pk, perm: Perm = Perm.PARTNER_VIEW) -> Agreement:
@@ -170,19 +235,24 @@ def agreements_expiring(*, user, within_days: int, facility=None):
     return [setattr(a, "days_left_today", a.days_left(a.facility.today())) or a for a in qs]
 
 
+class ContributionFilter(django_filters.FilterSet):
+    agreement = id_filter()
+    partner = id_filter(field_name="agreement__partner")
+    facility = id_filter(field_name="agreement__facility")
+    kind = django_filters.ChoiceFilter(choices=ContributionKind.choices)
+
+    class Meta:
+        model = Contribution
+        fields = []
+
+
 def contribution_list(*, user, filters: dict | None = None) -> QuerySet:
-    filters = filters or {}
+    """Contributions the user may see. Filters (`ContributionFilter`): agreement, partner,
+    facility, kind."""
     qs = Contribution.objects.for_user(user, Perm.PARTNER_VIEW).select_related(
         "agreement", "agreement__partner", "agreement__facility"
     )
-    for key in ("agreement", "kind"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    if value := filters.get("partner"):
-        qs = qs.filter(agreement__partner=value)
-    if value := filters.get("facility"):
-        qs = qs.filter(agreement__facility=value)
-    return qs.order_by("-given_on", "-id")
+    return apply(ContributionFilter, filters, qs).order_by("-given_on", "-id")
 
 
 def contribution_totals(*, contributions: QuerySet) -> dict:

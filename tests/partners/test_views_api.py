@@ -192,3 +192,35 @@ def test_agreement_list_filters_in_force_and_expiring_at_fixed_queries(
     assert [a.pk for a in expiring.context["page_obj"]] == [soon.pk]
     assert client.get(url).context["page_obj"].paginator.count == 32
     assert client.get("/api/v1/agreements/", {"in_force": "true"}).json()["count"] == 31
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/agreements/?expiring_within=3000000", "expiring_within"),
+        ("/api/v1/agreements/?expiring_within=0", "expiring_within"),
+        ("/api/v1/agreements/?partner=123456789012345678901234567890", "partner"),
+        ("/api/v1/agreements/?status=x", "status"),
+        ("/api/v1/partners/?facility=abc", "facility"),
+        ("/api/v1/partners/?active=2", "active"),
+        ("/api/v1/contributions/?agreement=-3", "agreement"),
+        ("/api/v1/guarantees/?inmate=1e9", "inmate"),
+    ],
+)
+def test_api_bad_filter_is_a_400_in_indonesian(api, kepala, url, field):
+    api.force_authenticate(kepala)
+    response = api.get(url)
+    assert response.status_code == 400
+    message = " ".join(response.json()[field])
+    assert any(word in message for word in ("Masukkan", "Pastikan", "Pilih")), message
+
+
+def test_partner_filters_are_documented_with_bounds(api, kepala):
+    api.force_authenticate(kepala)
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    params = {p["name"]: p for p in paths["/api/v1/agreements/"]["get"]["parameters"]}
+    assert params["expiring_within"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 366}
+    assert params["in_force"]["schema"]["type"] == "boolean"
+    assert {"search", "status", "kind", "partner", "facility"} <= set(params)
+    names = {p["name"] for p in paths["/api/v1/contributions/"]["get"]["parameters"]}
+    assert {"agreement", "partner", "facility", "kind"} <= names
