@@ -3,7 +3,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from rutan.core.api import ConcurrencyMixin
-from rutan.core.filters import SelectorFilterBackend
+from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.roles import Perm
 from rutan.inmates.models import Inmate
 
@@ -124,7 +124,7 @@ class PartnerViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.partner_list(
-            user=self.request.user, filters=self.request.query_params
+            user=self.request.user, filters=list_params(self)
         ).prefetch_related("contacts")
 
 
@@ -137,7 +137,7 @@ class AgreementViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.agreement_list(
-            user=self.request.user, filters=self.request.query_params
+            user=self.request.user, filters=list_params(self)
         ).prefetch_related("scope_items", "signatories")
 
 
@@ -149,9 +149,7 @@ class ContributionViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return selectors.contribution_list(
-            user=self.request.user, filters=self.request.query_params
-        )
+        return selectors.contribution_list(user=self.request.user, filters=list_params(self))
 
 
 class GuaranteeSerializer(serializers.ModelSerializer):
@@ -225,7 +223,7 @@ class GuaranteeViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.guarantee_list(user=self.request.user, filters=self.request.query_params)
+        return selectors.guarantee_list(user=self.request.user, filters=list_params(self))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

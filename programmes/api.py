@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.models import Agreement
-from rutan.core.api import ConcurrencyMixin, int_query_param
+from rutan.core.api import ConcurrencyMixin
+from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility
@@ -86,16 +87,6 @@ class SessionGenerateSerializer(serializers.Serializer):
     date_to = serializers.DateField()
 
 
-_PROGRAMME_PARAMS = [
-    OpenApiParameter("search", OpenApiTypes.STR),
-    OpenApiParameter("facility", OpenApiTypes.INT),
-    OpenApiParameter("pillar", OpenApiTypes.STR),
-    OpenApiParameter("area", OpenApiTypes.STR),
-    OpenApiParameter("status", OpenApiTypes.STR),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=_PROGRAMME_PARAMS))
 class ProgrammeViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -107,20 +98,16 @@ class ProgrammeViewSet(
     """Programmes of the caller's facilities."""
 
     serializer_class = ProgrammeSerializer
+    filterset_class = selectors.ProgrammeFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "q": params.get("search", ""),
-            "facility": int_query_param(self.request, "facility"),
-            "pillar": params.get("pillar", ""),
-            "area": params.get("area", ""),
-            "status": params.get("status", ""),
-        }
         perm = (
             Perm.PROGRAMME_VIEW if self.action in ("list", "retrieve") else (Perm.PROGRAMME_MANAGE)
         )
-        return selectors.programme_list(user=self.request.user, filters=filters, perm=perm)
+        return selectors.programme_list(
+            user=self.request.user, filters=list_params(self), perm=perm
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -187,15 +174,6 @@ class SessionCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("programme", OpenApiTypes.INT),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ]
-    )
-)
 class SessionViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -207,18 +185,14 @@ class SessionViewSet(
     """Dated sessions of the caller's programmes; a cancelled session keeps its row."""
 
     serializer_class = SessionSerializer
+    filterset_class = selectors.SessionFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {
-            "programme": int_query_param(self.request, "programme"),
-            "date_from": params.get("date_from", ""),
-            "date_to": params.get("date_to", ""),
-        }
         perm = (
             Perm.PROGRAMME_VIEW if self.action in ("list", "retrieve") else (Perm.PROGRAMME_MANAGE)
         )
-        return selectors.session_list(user=self.request.user, filters=filters, perm=perm)
+        return selectors.session_list(user=self.request.user, filters=list_params(self), perm=perm)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -298,15 +272,6 @@ class EnrolmentEvaluationSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("programme", OpenApiTypes.INT),
-            OpenApiParameter("inmate", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR),
-        ]
-    )
-)
 class EnrolmentViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -317,17 +282,16 @@ class EnrolmentViewSet(
     """Places in programmes. Creating one checks eligibility and capacity (waiting list)."""
 
     serializer_class = EnrolmentSerializer
+    filterset_class = selectors.EnrolmentFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        filters = {
-            "programme": int_query_param(self.request, "programme"),
-            "inmate": int_query_param(self.request, "inmate"),
-            "status": self.request.query_params.get("status", ""),
-        }
         perm = (
             Perm.PROGRAMME_VIEW if self.action in ("list", "retrieve") else (Perm.PROGRAMME_MANAGE)
         )
-        return selectors.enrolment_list(user=self.request.user, filters=filters, perm=perm)
+        return selectors.enrolment_list(
+            user=self.request.user, filters=list_params(self), perm=perm
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -399,12 +363,6 @@ class AttendanceRegisterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("session", OpenApiTypes.INT),
-            OpenApiParameter("enrolment", OpenApiTypes.INT),
-        ]
-    ),
     create=extend_schema(
         request=AttendanceRegisterSerializer,
         responses={201: SessionAttendanceSerializer(many=True)},
@@ -416,16 +374,11 @@ class SessionAttendanceViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets
     """Attendance per session and enrolment; written in bulk per session."""
 
     serializer_class = SessionAttendanceSerializer
+    filterset_class = selectors.AttendanceFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        qs = Attendance.objects.for_user(self.request.user, Perm.PROGRAMME_VIEW).select_related(
-            "enrolment__inmate"
-        )
-        if session := int_query_param(self.request, "session"):
-            qs = qs.filter(session=session)
-        if enrolment := int_query_param(self.request, "enrolment"):
-            qs = qs.filter(enrolment=enrolment)
-        return qs.order_by("session", "enrolment__inmate__name", "id")
+        return selectors.session_attendance_list(user=self.request.user, filters=list_params(self))
 
     def create(self, request):
         body = AttendanceRegisterSerializer(data=request.data, context={"request": request})
@@ -468,9 +421,6 @@ class CertificateSerializer(serializers.ModelSerializer):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("programme", OpenApiTypes.INT)])
-)
 class CertificateViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -481,12 +431,13 @@ class CertificateViewSet(
     """Certificates of competence; issuing needs a completed enrolment."""
 
     serializer_class = CertificateSerializer
+    filterset_class = selectors.CertificateFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        filters = {"programme": int_query_param(self.request, "programme")}
-        return selectors.certificate_list(user=self.request.user, filters=filters).order_by(
-            "-issued_on", "-id"
-        )
+        return selectors.certificate_list(
+            user=self.request.user, filters=list_params(self)
+        ).order_by("-issued_on", "-id")
 
     def perform_create(self, serializer):
         serializer.instance = services.certificate_issue(
@@ -504,9 +455,6 @@ class ProductSerializer(serializers.ModelSerializer):
         validators = []  # the services check uniqueness with Indonesian messages
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("programme", OpenApiTypes.INT)])
-)
 class ProductViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -518,13 +466,14 @@ class ProductViewSet(
     """Products made in programmes, with quantity and unit value in rupiah."""
 
     serializer_class = ProductSerializer
+    filterset_class = selectors.ProductFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        filters = {"programme": int_query_param(self.request, "programme")}
         perm = (
             Perm.PROGRAMME_VIEW if self.action in ("list", "retrieve") else (Perm.PROGRAMME_MANAGE)
         )
-        return selectors.product_list(user=self.request.user, filters=filters, perm=perm)
+        return selectors.product_list(user=self.request.user, filters=list_params(self), perm=perm)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -583,7 +532,6 @@ class AssimilationEndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("status", OpenApiTypes.STR)]))
 class AssimilationPlacementViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -594,15 +542,18 @@ class AssimilationPlacementViewSet(
     """Assimilation work placements; creating one runs the eligibility checks."""
 
     serializer_class = AssimilationPlacementSerializer
+    filterset_class = selectors.AssimilationFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        filters = {"status": self.request.query_params.get("status", "")}
         perm = (
             Perm.PROGRAMME_VIEW
             if self.action in ("list", "retrieve")
             else (Perm.ASSIMILATION_MANAGE)
         )
-        return selectors.assimilation_list(user=self.request.user, filters=filters, perm=perm)
+        return selectors.assimilation_list(
+            user=self.request.user, filters=list_params(self), perm=perm
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.assimilation_placement_create(

@@ -3,9 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
+import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from rutan.core.choices import Pillar, ProgrammeArea
+from rutan.core.filters import apply, id_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.selectors import on_local_today
@@ -36,14 +39,38 @@ def _rate(present: int, recorded: int) -> float | None:
     return round(100 * present / recorded, 1) if recorded else None
 
 
+def _search_programme(queryset, name, value):
+    value = value.strip()
+    return queryset.filter(
+        Q(title__icontains=value) | Q(facilitator__icontains=value) | Q(instructor__icontains=value)
+    )
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method=_search_programme, max_length=100, help_text="Title, facilitator or instructor"
+    )
+    q = django_filters.CharFilter(
+        method=_search_programme, max_length=100, help_text="Same as search"
+    )
+    facility = id_filter()
+    pillar = django_filters.ChoiceFilter(choices=Pillar.choices)
+    area = django_filters.ChoiceFilter(choices=ProgrammeArea.choices)
+    status = django_filters.ChoiceFilter(choices=ProgrammeStatus.choices)
+
+    class Meta:
+        model = Programme
+        fields = []
+
+
 def programme_list(
     *, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW
 ) -> QuerySet:
     """Programmes the user may see, with active and waiting counts.
 
-    Filters: q (title, facilitator, instructor), facility, pillar, area, status.
+    Filters (`ProgrammeFilter`): search or q (title, facilitator, instructor), facility,
+    pillar, area, status.
     """
-    filters = filters or {}
     qs = (
         Programme.objects.for_user(user, perm)
         .select_related("facility", "min_literacy_level")
@@ -54,16 +81,7 @@ def programme_list(
             ),
         )
     )
-    if search := (filters.get("q") or "").strip():
-        qs = qs.filter(
-            Q(title__icontains=search)
-            | Q(facilitator__icontains=search)
-            | Q(instructor__icontains=search)
-        )
-    for key in ("facility", "pillar", "area", "status"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    return qs.order_by("facility__name", "title", "id")
+    return apply(ProgrammeFilter, filters, qs).order_by("facility__name", "title", "id")
 
 
 def programme_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Programme:
@@ -145,24 +163,29 @@ def programme_attendance_series(*, programme: Programme, limit: int = 20) -> lis
     return [SessionRate(s, s.present, s.recorded) for s in reversed(sessions)]
 
 
+class SessionFilter(django_filters.FilterSet):
+    programme = id_filter()
+    facility = id_filter(field_name="programme__facility")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+
+    class Meta:
+        model = Session
+        fields = []
+
+
 def session_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
-    """Sessions the user may see. Filters: programme, facility, date_from, date_to, status."""
-    filters = filters or {}
+    """Sessions the user may see. Filters (`SessionFilter`): programme, facility, date_from,
+    date_to, status."""
     qs = (
         Session.objects.for_user(user, perm)
         .select_related("programme", "programme__facility")
         .annotate(absent=Count("attendance", filter=Q(attendance__status="absent")))
     )
-    for key in ("programme", "status"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    if value := filters.get("facility"):
-        qs = qs.filter(programme__facility=value)
-    if value := filters.get("date_from"):
-        qs = qs.filter(date__gte=value)
-    if value := filters.get("date_to"):
-        qs = qs.filter(date__lte=value)
-    return qs.order_by("date", "start_time", "programme__title", "id")
+    return apply(SessionFilter, filters, qs).order_by(
+        "date", "start_time", "programme__title", "id"
+    )
 
 
 def sessions_today(
@@ -222,18 +245,26 @@ def attendance_history(*, session: Session) -> list:
     )
 
 
+class EnrolmentFilter(django_filters.FilterSet):
+    programme = id_filter()
+    inmate = id_filter()
+    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
+    facility = id_filter(field_name="programme__facility")
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+
 def enrolment_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
-    """Enrolments the user may see. Filters: programme, inmate, status, facility."""
-    filters = filters or {}
+    """Enrolments the user may see. Filters (`EnrolmentFilter`): programme, inmate, status,
+    facility."""
     qs = Enrolment.objects.for_user(user, perm).select_related(
         "programme", "programme__facility", "inmate"
     )
-    for key in ("programme", "inmate", "status"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    if value := filters.get("facility"):
-        qs = qs.filter(programme__facility=value)
-    return qs.order_by("programme__title", "status", "waitlist_position", "inmate__name", "id")
+    return apply(EnrolmentFilter, filters, qs).order_by(
+        "programme__title", "status", "waitlist_position", "inmate__name", "id"
+    )
 
 
 def enrolment_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> Enrolment:
@@ -273,14 +304,36 @@ def eligible_inmates(*, user, programme: Programme, filters: dict | None = None)
     )
 
 
+class AttendanceFilter(django_filters.FilterSet):
+    session = id_filter()
+    enrolment = id_filter()
+
+    class Meta:
+        model = Attendance
+        fields = []
+
+
+def session_attendance_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Attendance rows of the sessions the user may see. Filters (`AttendanceFilter`):
+    session, enrolment."""
+    qs = Attendance.objects.for_user(user, Perm.PROGRAMME_VIEW).select_related("enrolment__inmate")
+    return apply(AttendanceFilter, filters, qs).order_by("session", "enrolment__inmate__name", "id")
+
+
+class CertificateFilter(django_filters.FilterSet):
+    programme = id_filter(field_name="enrolment__programme")
+
+    class Meta:
+        model = Certificate
+        fields = []
+
+
 def certificate_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
-    filters = filters or {}
+    """Certificates the user may see. Filters (`CertificateFilter`): programme."""
     qs = Certificate.objects.for_user(user, perm).select_related(
         "facility", "enrolment__programme", "enrolment__inmate"
     )
-    if value := filters.get("programme"):
-        qs = qs.filter(enrolment__programme=value)
-    return qs
+    return apply(CertificateFilter, filters, qs)
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
@@ -292,24 +345,37 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     )
 
 
+class ProductFilter(django_filters.FilterSet):
+    programme = id_filter()
+
+    class Meta:
+        model = Product
+        fields = []
+
+
 def product_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
-    filters = filters or {}
+    """Products the user may see. Filters (`ProductFilter`): programme."""
     qs = Product.objects.for_user(user, perm).select_related("programme", "programme__facility")
-    if value := filters.get("programme"):
-        qs = qs.filter(programme=value)
-    return qs
+    return apply(ProductFilter, filters, qs)
+
+
+class AssimilationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PlacementStatus.choices)
+    facility = id_filter()
+    inmate = id_filter()
+
+    class Meta:
+        model = AssimilationPlacement
+        fields = []
 
 
 def assimilation_list(*, user, filters: dict | None = None, perm: Perm = Perm.PROGRAMME_VIEW):
-    """Assimilation placements the user may see. Filters: status, facility, inmate."""
-    filters = filters or {}
+    """Assimilation placements the user may see. Filters (`AssimilationFilter`): status,
+    facility, inmate."""
     qs = AssimilationPlacement.objects.for_user(user, perm).select_related(
         "facility", "inmate", "programme"
     )
-    for key in ("status", "facility", "inmate"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    return qs.order_by("status", "-start_date", "id")
+    return apply(AssimilationFilter, filters, qs).order_by("status", "-start_date", "id")
 
 
 def assimilation_get(*, user, pk, perm: Perm = Perm.PROGRAMME_VIEW) -> AssimilationPlacement:

@@ -45,6 +45,11 @@ def apply(filterset_class, data, queryset):
     return filterset.qs
 
 
+def list_params(view):
+    """The query string when a viewset lists; a single object is found whatever it says."""
+    return view.request.query_params if view.action == "list" else None
+
+
 class SelectorFilterBackend(DjangoFilterBackend):
     """Documents a view's `filterset_class` in the schema; the view's selector applies it."""
 

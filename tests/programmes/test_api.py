@@ -209,3 +209,36 @@ def test_state_action_on_a_stale_tag_is_refused(api, pembina, programme):
     fresh = api.get(url)["ETag"]
     response = api.post(f"{url}status/", {"status": "cancelled"}, HTTP_IF_MATCH=fresh)
     assert response.status_code == 200 and response["ETag"] != fresh
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/sessions/?date_from=10000-01-01", "date_from"),
+        ("/api/v1/sessions/?date_to=2025-13-40", "date_to"),
+        ("/api/v1/sessions/?programme=123456789012345678901234567890", "programme"),
+        ("/api/v1/programmes/?pillar=x", "pillar"),
+        ("/api/v1/enrolments/?inmate=abc", "inmate"),
+        ("/api/v1/attendance/?session=0", "session"),
+        ("/api/v1/certificates/?programme=-1", "programme"),
+        ("/api/v1/products/?programme=1.5", "programme"),
+        ("/api/v1/assimilation-placements/?status=x", "status"),
+    ],
+)
+def test_bad_filter_is_a_400_in_indonesian(api, pembina, url, field):
+    api.force_authenticate(pembina)
+    response = api.get(url)
+    assert response.status_code == 400
+    message = " ".join(response.json()[field])
+    assert any(word in message for word in ("Masukkan", "Pastikan", "Pilih")), message
+
+
+def test_session_filters_are_documented(api, pembina):
+    api.force_authenticate(pembina)
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    params = {p["name"]: p for p in paths["/api/v1/sessions/"]["get"]["parameters"]}
+    assert params["date_from"]["schema"] == {"type": "string", "format": "date"}
+    assert params["programme"]["schema"]["minimum"] == 1
+    assert {"session", "enrolment"} <= {
+        p["name"] for p in paths["/api/v1/attendance/"]["get"]["parameters"]
+    }
