@@ -4,13 +4,14 @@ read is audited."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rutan.core.api import ConcurrencyMixin
-from rutan.core.choices import ProgrammeArea, Script
+from rutan.core.choices import ProgrammeArea
+from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.inmates import selectors as inmate_selectors
@@ -127,20 +128,6 @@ class BehaviourSerializer(serializers.ModelSerializer):
         validators = []
 
 
-_FILTERS = [
-    OpenApiParameter("inmate", OpenApiTypes.INT),
-    OpenApiParameter("facility", OpenApiTypes.INT),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=["draft", "final"]),
-    OpenApiParameter("date_from", OpenApiTypes.DATE),
-    OpenApiParameter("date_to", OpenApiTypes.DATE),
-]
-_LITERACY_FILTERS = [
-    *_FILTERS,
-    OpenApiParameter("script", OpenApiTypes.STR, enum=Script.values),
-    OpenApiParameter("level", OpenApiTypes.STR, description=_("Kode tingkat literasi")),
-]
-
-
 class _AssessmentViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -150,21 +137,12 @@ class _AssessmentViewSet(
 ):
     kind: str
     create_service = None
-
-    def _filters(self) -> dict:
-        params = self.request.query_params
-        filters = {k: params.get(k, "") for k in ("inmate", "facility", "status")}
-        for key in ("inmate", "facility"):
-            if filters[key] and not filters[key].isdigit():
-                raise serializers.ValidationError({key: _("Harus berupa angka.")})
-        date_filters = serializers.DictField(child=serializers.DateField()).to_internal_value(
-            {k: params[k] for k in ("date_from", "date_to") if params.get(k)}
-        )
-        return filters | date_filters
+    filterset_class = selectors.AssessmentFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
         return selectors.assessment_list(
-            user=self.request.user, kind=self.kind, filters=self._filters()
+            user=self.request.user, kind=self.kind, filters=list_params(self)
         )
 
     def perform_create(self, serializer):
@@ -173,7 +151,6 @@ class _AssessmentViewSet(
         serializer.instance = type(self).create_service(inmate=inmate, by=self.request.user, **data)
 
 
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
 class PsychologicalViewSet(_AssessmentViewSet):
     """Psychological assessments. `findings` and `notes` are write-only here; a single record
     read by a psychologist or facility head of its facility adds them (audited)."""
@@ -192,37 +169,21 @@ class PsychologicalViewSet(_AssessmentViewSet):
         return Response(body)
 
 
-@extend_schema_view(list=extend_schema(parameters=_LITERACY_FILTERS))
 class LiteracyViewSet(_AssessmentViewSet):
     """Literacy assessments per script; `level` is a code of that script's track."""
 
     serializer_class = LiteracySerializer
+    filterset_class = selectors.LiteracyFilter
     kind = AssessmentKind.LITERASI
     create_service = staticmethod(services.literacy_create)
 
-    def get_queryset(self):
-        params = self.request.query_params
-        script = params.get("script", "")
-        if script and script not in Script.values:
-            raise serializers.ValidationError({"script": _("Aksara tidak dikenal.")})
-        level = params.get("level", "")
-        if level and not LiteracyLevel.objects.filter(code=level).exists():
-            raise serializers.ValidationError({"level": _("Tingkat literasi tidak dikenal.")})
-        return selectors.assessment_list(
-            user=self.request.user,
-            kind=self.kind,
-            filters=self._filters() | {"script": script, "level": level},
-        )
 
-
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
 class InterestViewSet(_AssessmentViewSet):
     serializer_class = InterestSerializer
     kind = AssessmentKind.MINAT
     create_service = staticmethod(services.interest_create)
 
 
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
 class BehaviourViewSet(_AssessmentViewSet):
     """SPPN monthly scores (one per inmate per month)."""
 

@@ -3,12 +3,15 @@
 import datetime
 from dataclasses import dataclass, field
 
+import django_filters
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rutan.core.choices import AREA_PILLAR, Pillar, ProgrammeArea, Script
+from rutan.core.filters import apply, id_filter
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
@@ -23,6 +26,7 @@ from .models import (
     BehaviourScore,
     CounsellingSession,
     FacilitySurvey,
+    InmateAssessment,
     InterestAssessment,
     LiteracyAssessment,
     PsychologicalAssessment,
@@ -39,6 +43,9 @@ KIND_MODELS = {
 _DATE_FIELD = {AssessmentKind.KONSELING: "held_on", AssessmentKind.SPPN: "month"}
 _ASSESSOR_FIELD = {AssessmentKind.KONSELING: "counsellor"}
 _RELATED = {AssessmentKind.LITERASI: ("level",)}
+
+
+_MODEL_KINDS = {model: kind for kind, model in KIND_MODELS.items()}
 
 
 def date_field(kind: str) -> str:
@@ -62,38 +69,76 @@ def _visible(model, user) -> QuerySet:
     return qs
 
 
+def _search_inmate(queryset, name, value):
+    value = value.strip()
+    return queryset.filter(
+        Q(inmate__name__icontains=value) | Q(inmate__registration_number__icontains=value)
+    )
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    """Filters of every assessment list; each kind's model names its date and assessor."""
+
+    search = django_filters.CharFilter(
+        method=_search_inmate, max_length=100, help_text="Inmate name or registration number"
+    )
+    q = django_filters.CharFilter(method=_search_inmate, max_length=100, help_text="Same as search")
+    facility = id_filter(field_name="inmate__facility")
+    inmate = id_filter()
+    assessor = id_filter(method="filter_assessor")
+    status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, method="filter_status")
+    date_from = django_filters.DateFilter(method="filter_date_from")
+    date_to = django_filters.DateFilter(method="filter_date_to")
+
+    class Meta:
+        model = InmateAssessment
+        fields = []
+
+    @property
+    def kind(self) -> str:
+        return _MODEL_KINDS[self.queryset.model]
+
+    def filter_assessor(self, queryset, name, value):
+        return queryset.filter(**{assessor_field(self.kind): value})
+
+    def filter_status(self, queryset, name, value):
+        return queryset if self.kind == AssessmentKind.KONSELING else queryset.filter(status=value)
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(**{f"{date_field(self.kind)}__gte": value})
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(**{f"{date_field(self.kind)}__lte": value})
+
+
+class LiteracyFilter(AssessmentFilter):
+    script = django_filters.ChoiceFilter(
+        choices=Script.choices,
+        error_messages={"invalid_choice": gettext_lazy("Aksara tidak dikenal.")},
+    )
+    level = django_filters.ModelChoiceFilter(
+        queryset=LiteracyLevel.objects.all(),
+        to_field_name="code",
+        field_name="level",
+        help_text="Code of a literacy level",
+        error_messages={"invalid_choice": gettext_lazy("Tingkat literasi tidak dikenal.")},
+    )
+
+    class Meta(AssessmentFilter.Meta):
+        model = LiteracyAssessment
+
+
 def assessment_list(*, user, kind: str, filters: dict | None = None) -> QuerySet:
-    """Assessments of one kind the user may see. Filters: facility, inmate, date_from,
-    date_to, assessor, status, q (inmate name / registration number); for literacy also
-    script and level (a LiteracyLevel or its code)."""
-    filters = filters or {}
+    """Assessments of one kind the user may see. Filters (`AssessmentFilter`): facility,
+    inmate, date_from, date_to, assessor, status, search or q (inmate name / registration
+    number); for literacy (`LiteracyFilter`) also script and level (a LiteracyLevel or its
+    code)."""
     model = KIND_MODELS[kind]
     qs = _visible(model, user).select_related(
         "inmate", "inmate__facility", "inmate__block", assessor_field(kind), *_RELATED.get(kind, ())
     )
-    day = date_field(kind)
-    if value := filters.get("facility"):
-        qs = qs.filter(inmate__facility=value)
-    if value := filters.get("inmate"):
-        qs = qs.filter(inmate=value)
-    if value := filters.get("date_from"):
-        qs = qs.filter(**{f"{day}__gte": value})
-    if value := filters.get("date_to"):
-        qs = qs.filter(**{f"{day}__lte": value})
-    if value := filters.get("assessor"):
-        qs = qs.filter(**{assessor_field(kind): value})
-    if (value := filters.get("status")) and kind != AssessmentKind.KONSELING:
-        qs = qs.filter(status=value)
-    if kind == AssessmentKind.LITERASI:
-        if value := filters.get("script"):
-            qs = qs.filter(script=value)
-        if value := filters.get("level"):
-            qs = qs.filter(level__code=getattr(value, "code", value))
-    if search := (filters.get("q") or "").strip():
-        qs = qs.filter(
-            Q(inmate__name__icontains=search) | Q(inmate__registration_number__icontains=search)
-        )
-    return qs.order_by(f"-{day}", "-id")
+    filterset = LiteracyFilter if kind == AssessmentKind.LITERASI else AssessmentFilter
+    return apply(filterset, filters, qs).order_by(f"-{date_field(kind)}", "-id")
 
 
 def assessment_get(*, user, kind: str, pk) -> object:

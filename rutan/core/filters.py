@@ -18,6 +18,17 @@ class _IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class _IdField(forms.IntegerField):
+    """An id; pages and the dashboard may pass the row itself (a ModelChoiceField's value)."""
+
+    def to_python(self, value):
+        return super().to_python(getattr(value, "pk", value))
+
+
+class _IdFilter(django_filters.NumberFilter):
+    field_class = _IdField
+
+
 def int_filter(*, min_value: int, max_value: int, **kwargs) -> django_filters.NumberFilter:
     """An integer between `min_value` and `max_value`."""
     schema = {"type": "integer", "minimum": min_value, "maximum": max_value}
@@ -28,18 +39,14 @@ def int_filter(*, min_value: int, max_value: int, **kwargs) -> django_filters.Nu
 
 def id_filter(**kwargs) -> django_filters.NumberFilter:
     """The id of a related row; an id outside the caller's scope simply matches nothing."""
-    return int_filter(min_value=1, max_value=MAX_ID, **kwargs)
+    schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return extend_schema_field(schema)(_IdFilter(min_value=1, max_value=MAX_ID, **kwargs))
 
 
 def apply(filterset_class, data, queryset):
     """`queryset` filtered by `data` (a dict or a QueryDict); invalid data raises the
-    filterset's field errors as a ValidationError (a 400 in the API).
-
-    Callers may pass model instances where a filter takes an id (a page's ModelChoiceField,
-    the dashboard's facility): they are reduced to their pk.
-    """
-    data = {key: getattr(value, "pk", value) for key, value in (data or {}).items()}
-    filterset = filterset_class(data, queryset=queryset)
+    filterset's field errors as a ValidationError (a 400 in the API)."""
+    filterset = filterset_class(data or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs

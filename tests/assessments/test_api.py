@@ -135,3 +135,31 @@ def test_list_query_count(api, pembina, balikpapan, make_inmate, django_assert_m
     add(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api.get("/api/v1/assessments/behaviour/").json()["count"] == 31
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/api/v1/assessments/behaviour/?date_from=99999-01-01", "date_from", "Masukkan"),
+        (
+            "/api/v1/assessments/interest/?inmate=123456789012345678901234567890",
+            "inmate",
+            "Pastikan",
+        ),
+        ("/api/v1/assessments/psychological/?status=x", "status", "pilihan yang valid"),
+        ("/api/v1/assessments/literacy/?script=x", "script", "Aksara tidak dikenal."),
+        ("/api/v1/assessments/literacy/?level=paket_z", "level", "Tingkat literasi tidak dikenal."),
+    ],
+)
+def test_bad_filter_is_a_400_in_indonesian(api, kepala, url, field, message):
+    api.force_authenticate(kepala)
+    response = api.get(url)
+    assert response.status_code == 400
+    assert message in " ".join(response.json()[field])
+
+
+def test_literacy_filters_are_documented(api, kepala):
+    api.force_authenticate(kepala)
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    names = {p["name"] for p in paths["/api/v1/assessments/literacy/"]["get"]["parameters"]}
+    assert {"search", "inmate", "facility", "status", "date_from", "script", "level"} <= names
