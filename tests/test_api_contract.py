@@ -1,7 +1,10 @@
 """What every endpoint promises: optimistic concurrency, documented in the schema."""
 
 import pytest
+from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+from rest_framework.throttling import UserRateThrottle
 
 from assessments.api_urls import router as assessments_router
 from rutan.api_urls import router
@@ -37,3 +40,16 @@ def test_schema_documents_etag_if_match_and_412(schema):
     assert not any(p["name"] == "If-Match" for p in read.get("parameters", []))
     listing = schema["paths"]["/api/v1/inmates/"]["get"]
     assert "headers" not in listing["responses"]["200"]
+
+
+def test_a_user_over_the_rate_gets_429_with_the_error_shape(monkeypatch, kepala):
+    # The rates are read once into the throttle class; tests run with them off.
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": None})
+    cache.clear()
+    api = APIClient()
+    api.force_authenticate(kepala)
+    assert [api.get("/api/v1/facilities/").status_code for _ in range(2)] == [200, 200]
+    response = api.get("/api/v1/facilities/")
+    assert response.status_code == 429
+    assert set(response.json()) == {"detail"} and int(response["Retry-After"]) > 0
+    cache.clear()
