@@ -1,7 +1,10 @@
 """What every endpoint promises: optimistic concurrency, documented in the schema."""
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
@@ -53,3 +56,17 @@ def test_a_user_over_the_rate_gets_429_with_the_error_shape(monkeypatch, kepala)
     assert response.status_code == 429
     assert set(response.json()) == {"detail"} and int(response["Retry-After"]) > 0
     cache.clear()
+
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
+REFRESH = "uv run --frozen python manage.py spectacular --lang en --file docs/openapi.yaml"
+
+
+def test_schema_snapshot_is_current(tmp_path):
+    """A change to the API shows in review as a change to docs/openapi.yaml."""
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--lang", "en", "--file", str(generated))
+    assert generated.read_text() == SNAPSHOT.read_text(), (
+        f"The API schema differs from {SNAPSHOT.name}; if the change is intended, refresh the "
+        f"snapshot with `{REFRESH}` and commit it."
+    )

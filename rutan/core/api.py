@@ -146,3 +146,10 @@ class ConcurrencyMixin:
             if updated_at is not None:
                 response["ETag"] = etag(lookup, updated_at.isoformat())
         return response
+
+
+def schema_doc_excludes():
+    """Classes whose docstring never describes an endpoint: the schema skips them."""
+    from drf_spectacular.plumbing import get_lib_doc_excludes
+
+    return [ConcurrencyMixin, *get_lib_doc_excludes()]

@@ -172,10 +172,14 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rutan API",
     "DESCRIPTION": "Programme management for Rutan / Lapas: inmates, programmes, assessments, "
-    "partners, interns and reports. Every list is limited to the caller's facilities.",
+    "partners, interns and reports. Every list is limited to the caller's facilities. "
+    "A detail response carries an ETag: send it back as If-Match when changing the object "
+    "(412 when someone changed it since; without If-Match the write is not checked). "
+    "Requests are limited per user and per anonymous address (429 with Retry-After).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "GET_LIB_DOC_EXCLUDES": "rutan.core.api.schema_doc_excludes",
 }
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
