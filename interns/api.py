@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
 from rutan.core.api import ConcurrencyMixin
+from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.facilities.models import Block
 
 from . import selectors, services
@@ -105,13 +106,15 @@ class ActivityLogViewSet(
     """
 
     serializer_class = ActivityLogSerializer
+    # Names the model for the schema (an anonymous user has no scope); reads use get_queryset.
+    queryset = ActivityLog.objects.none()
+    filterset_class = selectors.LogFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        params = self.request.query_params
-        filters = {k: params.get(k, "") for k in ("status", "log_type")}
-        return selectors.log_list(user=self.request.user, filters=filters).prefetch_related(
-            "photos"
-        )
+        return selectors.log_list(
+            user=self.request.user, filters=list_params(self)
+        ).prefetch_related("photos")
 
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)

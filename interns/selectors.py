@@ -8,12 +8,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+import django_filters
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from assessments import selectors as assessment_selectors
 from assessments.choices import AssessmentKind
+from rutan.core.filters import apply, id_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import FollowUpItem, FollowUpStatus
@@ -97,28 +99,31 @@ def intern_get(*, user, pk, perm: Perm = Perm.INTERN_VIEW) -> Intern:
         raise Http404 from exc
 
 
+class LogFilter(django_filters.FilterSet):
+    intern = id_filter()
+    status = django_filters.ChoiceFilter(choices=LogStatus.choices)
+    log_type = django_filters.ChoiceFilter(choices=LogType.choices)
+    start = django_filters.DateFilter(field_name="on", lookup_expr="gte")
+    end = django_filters.DateFilter(field_name="on", lookup_expr="lte")
+
+    class Meta:
+        model = ActivityLog
+        fields = []
+
+
 def log_list(*, user, filters: dict | None = None) -> QuerySet:
     """Activity logs the user may read: their own, or their facility's when they are staff.
 
-    Drafts are the intern's own work: staff see them only once submitted.
+    Drafts are the intern's own work: staff see them only once submitted. Filters
+    (`LogFilter`): intern, status, log_type, start, end (dates of the activity).
     """
-    filters = filters or {}
     own = Q(intern__user=user)
     qs = ActivityLog.objects.filter(
         _reach_q(user, "intern__batch__facility", "intern__user")
     ).filter(own | ~Q(status=LogStatus.DRAFT))
-    if filters.get("intern"):
-        qs = qs.filter(intern=filters["intern"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("log_type"):
-        qs = qs.filter(log_type=filters["log_type"])
-    if filters.get("start"):
-        qs = qs.filter(on__gte=filters["start"])
-    if filters.get("end"):
-        qs = qs.filter(on__lte=filters["end"])
     return (
-        qs.select_related("intern__user", "intern__batch__facility", "block")
+        apply(LogFilter, filters, qs)
+        .select_related("intern__user", "intern__batch__facility", "block")
         .annotate(photo_count=Count("photos"))
         .order_by("-on", "-start_time", "-id")
     )

@@ -100,3 +100,17 @@ def test_endpoints_in_schema(client, kepala):
         "/api/v1/intern-attendance/check-in/",
     ]:
         assert path in schema
+
+
+def test_log_filters_refuse_bad_values_and_are_documented(mentor):
+    api = _client(mentor)
+    for query, field in [
+        ("start=20250-01-01", "start"),
+        ("status=x", "status"),
+        ("intern=0", "intern"),
+    ]:
+        response = api.get(f"/api/v1/intern-logs/?{query}")
+        assert response.status_code == 400 and field in response.json()
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    names = {p["name"] for p in paths["/api/v1/intern-logs/"]["get"]["parameters"]}
+    assert {"intern", "status", "log_type", "start", "end"} <= names
