@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from rutan.core.api import ConcurrencyMixin
+from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.roles import Perm
 from rutan.facilities.models import Facility, RegionalOffice
 
@@ -80,10 +81,11 @@ class ReportRunViewSet(
     """Monthly report runs in the caller's scope; POST asks for one (202 with the run)."""
 
     serializer_class = ReportRunSerializer
-    filterset_fields = ["period", "status", "scope"]
+    filterset_class = selectors.ReportRunFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return selectors.report_run_list(user=self.request.user)
+        return selectors.report_run_list(user=self.request.user, filters=list_params(self))
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportRunSerializer})
     def create(self, request):

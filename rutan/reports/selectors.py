@@ -3,11 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
+import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from rutan.accounts.models import Membership
+from rutan.core.filters import apply
 from rutan.core.models import JobRun
 from rutan.core.roles import Perm, Role
 from rutan.core.scoping import facility_ids_for
@@ -15,7 +19,7 @@ from rutan.facilities.models import Facility, RegionalOffice
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage
 
 from . import charts, metrics, sections
-from .models import ReportKind, ReportRun, ReportScope, ReportStatus
+from .models import PERIOD_RE, ReportKind, ReportRun, ReportScope, ReportStatus
 from .periods import parse_period, previous_period
 
 
@@ -41,21 +45,35 @@ def region_ids_for(user, perm: Perm) -> frozenset[int] | None:
     return frozenset(regions)
 
 
+class ReportRunFilter(django_filters.FilterSet):
+    period = django_filters.CharFilter(
+        max_length=7,
+        validators=[
+            RegexValidator(
+                PERIOD_RE, gettext_lazy("Periode harus berbentuk TTTT-BB, mis. 2026-10.")
+            )
+        ],
+        help_text="Month of the report, YYYY-MM",
+    )
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    scope = django_filters.ChoiceFilter(choices=ReportScope.choices)
+
+    class Meta:
+        model = ReportRun
+        fields = []
+
+
 def report_run_list(*, user, filters: dict | None = None, perm: Perm = Perm.REPORT_VIEW):
     """Runs the user may see: their facilities' and their whole regions', newest first.
 
-    Filters: period (YYYY-MM), status, scope.
+    Filters (`ReportRunFilter`): period (YYYY-MM), status, scope.
     """
-    filters = filters or {}
     qs = ReportRun.objects.select_related("facility", "regional_office", "requested_by")
     ids = facility_ids_for(user, perm)
     if ids is not None:
         regions = region_ids_for(user, perm)
         qs = qs.filter(Q(facility_id__in=ids) | Q(regional_office_id__in=regions))
-    for key in ("period", "status", "scope"):
-        if value := filters.get(key):
-            qs = qs.filter(**{key: value})
-    return qs.order_by("-period", "-created_at", "-id")
+    return apply(ReportRunFilter, filters, qs).order_by("-period", "-created_at", "-id")
 
 
 def report_run_get(*, user, pk, perm: Perm = Perm.REPORT_VIEW) -> ReportRun:

@@ -229,3 +229,14 @@ def test_api_create_list_detail_download(
     )
     assert bad.status_code == 400 and "TTTT-BB" in bad.content.decode()
     assert ReportRun.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("period=99999-01", "period"), ("status=x", "status"), ("scope=x", "scope")],
+)
+def test_api_report_filters_refuse_bad_values(client, kepala, query, field):
+    client.force_login(kepala)
+    response = client.get(f"/api/v1/reports/?{query}")
+    assert response.status_code == 400 and field in response.json()
+    assert client.get("/api/v1/reports/?period=2026-10&status=done").status_code == 200
