@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -27,14 +26,6 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
-
-
-def int_query_param(request, name: str) -> str:
-    """A query parameter that must be an id: "" when absent, a 400 in Indonesian when not."""
-    value = request.query_params.get(name, "")
-    if value and not value.isdigit():
-        raise exceptions.ValidationError({name: _("Harus berupa angka.")})
-    return value
 
 
 class PreconditionFailed(exceptions.APIException):
