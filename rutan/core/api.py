@@ -127,15 +127,11 @@ class ConcurrencyMixin:
             and status.is_success(response.status_code)
             and not response.has_header("ETag")
         ):
-            # The serializer names the model without running the (param-parsing) queryset.
+            # One column of the row the view answered for; its scoped queryset is not needed.
             model = self.get_serializer_class().Meta.model
-            updated_at = (
-                model._default_manager.filter(pk=lookup)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
-            if updated_at is not None:
-                response["ETag"] = etag(lookup, updated_at.isoformat())
+            row = model._default_manager.filter(pk=lookup).values_list("pk", "updated_at").first()
+            if row is not None:
+                response["ETag"] = etag(row[0], row[1].isoformat())
         return response
 
 
