@@ -55,19 +55,18 @@ def partner_list(request):
     form = PartnerFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
     partners = selectors.partner_list(user=request.user, filters=filters)
-    if fmt := exports.requested_format(request):
-        if form.errors:
-            return exports.invalid_filters_response(request, form)
-        return exports.export_response(
-            request=request,
-            fmt=fmt,
-            queryset=partners,
-            columns=PARTNER_COLUMNS,
-            name="mitra",
-            title=_("Mitra"),
-            filters=filters,
-            facility_id=exports.audit_facility_id(filters, facilities),
-        )
+    download = exports.list_export(
+        request,
+        form=form,
+        filters=filters,
+        facilities=facilities,
+        queryset=partners,
+        columns=PARTNER_COLUMNS,
+        name="mitra",
+        title=_("Mitra"),
+    )
+    if download is not None:
+        return download
     page_obj = Paginator(partners, PAGE_SIZE)
     return render(
         request,
@@ -94,19 +93,18 @@ def agreement_list(request):
     form = AgreementFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
     agreements = selectors.agreement_list(user=request.user, filters=filters)
-    if fmt := exports.requested_format(request):
-        if form.errors:
-            return exports.invalid_filters_response(request, form)
-        return exports.export_response(
-            request=request,
-            fmt=fmt,
-            queryset=agreements,
-            columns=AGREEMENT_COLUMNS,
-            name="perjanjian",
-            title=_("Perjanjian kerja sama"),
-            filters=filters,
-            facility_id=exports.audit_facility_id(filters, facilities),
-        )
+    download = exports.list_export(
+        request,
+        form=form,
+        filters=filters,
+        facilities=facilities,
+        queryset=agreements,
+        columns=AGREEMENT_COLUMNS,
+        name="perjanjian",
+        title=_("Perjanjian kerja sama"),
+    )
+    if download is not None:
+        return download
     page_obj = Paginator(agreements, PAGE_SIZE)
     return render(
         request,

@@ -145,19 +145,18 @@ def programme_list(request):
     form = ProgrammeFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
     programmes = selectors.programme_list(user=request.user, filters=filters)
-    if fmt := exports.requested_format(request):
-        if form.errors:
-            return exports.invalid_filters_response(request, form)
-        return exports.export_response(
-            request=request,
-            fmt=fmt,
-            queryset=programmes,
-            columns=PROGRAMME_COLUMNS,
-            name="program",
-            title=_("Program pembinaan"),
-            filters=filters,
-            facility_id=exports.audit_facility_id(filters, facilities),
-        )
+    download = exports.list_export(
+        request,
+        form=form,
+        filters=filters,
+        facilities=facilities,
+        queryset=programmes,
+        columns=PROGRAMME_COLUMNS,
+        name="program",
+        title=_("Program pembinaan"),
+    )
+    if download is not None:
+        return download
     page_obj, query = _page(request, programmes)
     can_create = [f for f in facilities if user_can(request.user, Perm.PROGRAMME_MANAGE, f)]
     return render(

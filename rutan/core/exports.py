@@ -240,6 +240,40 @@ def export_response(
     return response
 
 
+def list_export(
+    request,
+    *,
+    form,
+    filters: dict,
+    facilities,
+    queryset: QuerySet,
+    columns: list[Column],
+    name: str,
+    title: str,
+    tz_of: Callable[[Any], Any] | None = None,
+):
+    """The download a list page was asked for (`?unduh=csv|xlsx`), or None to render the page.
+
+    Bad filter values refuse the download (never an unfiltered file); the audit entry names
+    the facility the filters chose, if any."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return None
+    if form.errors:
+        return invalid_filters_response(request, form)
+    return export_response(
+        request=request,
+        fmt=fmt,
+        queryset=queryset,
+        columns=columns,
+        name=name,
+        title=title,
+        filters=filters,
+        facility_id=audit_facility_id(filters, facilities),
+        tz_of=tz_of,
+    )
+
+
 def facility_tz(path: str = "facility") -> Callable[[Any], Any]:
     """`tz_of` for rows that reach their facility through `path` (e.g. "programme__facility")."""
 

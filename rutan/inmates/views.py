@@ -64,20 +64,19 @@ def inmate_list(request):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     inmates = selectors.inmate_list(user=request.user, filters=filters)
-    if fmt := exports.requested_format(request):
-        if form.errors:
-            return exports.invalid_filters_response(request, form)
-        return exports.export_response(
-            request=request,
-            fmt=fmt,
-            queryset=inmates,
-            columns=INMATE_COLUMNS,
-            name="register",
-            title=_("Register WBP"),
-            filters=filters,
-            facility_id=exports.audit_facility_id(filters, facilities),
-            tz_of=exports.facility_tz(),
-        )
+    download = exports.list_export(
+        request,
+        form=form,
+        filters=filters,
+        facilities=facilities,
+        queryset=inmates,
+        columns=INMATE_COLUMNS,
+        name="register",
+        title=_("Register WBP"),
+        tz_of=exports.facility_tz(),
+    )
+    if download is not None:
+        return download
     page = Paginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
     can_create = [f for f in facilities if user_can(request.user, Perm.INMATE_MANAGE, f)]
