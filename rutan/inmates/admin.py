@@ -29,23 +29,8 @@ from .models import (
 )
 
 
-class PlacementInline(admin.TabularInline):
-    model = Placement
-    extra = 0
-    can_delete = False
-    fields = ["start_date", "end_date", "facility", "block", "start_reason", "end_reason", "note"]
-    readonly_fields = fields
-    ordering = ["start_date", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("facility", "block")
-
-
 class _ReadOnlyInline(admin.TabularInline):
-    """Custody records are written by their services (pages and API), never here."""
+    """Placements and custody records are written by their services (pages and API), never here."""
 
     extra = 0
     can_delete = False
@@ -58,6 +43,15 @@ class _ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PlacementInline(_ReadOnlyInline):
+    model = Placement
+    fields = ["start_date", "end_date", "facility", "block", "start_reason", "end_reason", "note"]
+    ordering = ["start_date", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility", "block")
 
 
 class DetentionInline(_ReadOnlyInline):

@@ -15,8 +15,6 @@ from rutan.facilities.models import Block, Facility
 from . import imports, selectors, services
 from .models import DetentionPeriod, Inmate, RegisterImport, RemisiGrant, Verdict
 
-DETENTION_KEYS = ["authority", "order", "kind", "warrant_number", "warrant_date", "start", "end"]
-
 WRITABLE = [
     "registration_number",
     "name",
@@ -177,7 +175,7 @@ class InmateViewSet(
                 facility=facility, by=self.request.user, detention=detention, **data
             )
         except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) & set(DETENTION_KEYS):
+            if hasattr(exc, "error_dict") and set(exc.error_dict) & set(services.DETENTION_FIELDS):
                 raise serializers.ValidationError({"detention": exc.message_dict}) from exc
             raise
 

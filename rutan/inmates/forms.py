@@ -180,6 +180,18 @@ class InmateFilterForm(forms.Form):
             del self.fields["facility"]
 
 
+class CustodyAlertFilterForm(forms.Form):
+    facility = forms.ModelChoiceField(queryset=Facility.objects.none(), required=False)
+    level = forms.ChoiceField(required=False, choices=[("", "")])
+
+    def __init__(self, *args, facilities, **kwargs):
+        from .selectors import ALERT_LEVELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+        self.fields["level"].choices = [("", ""), *ALERT_LEVELS.items()]
+
+
 class MoveBlockForm(forms.Form):
     block = forms.ModelChoiceField(label=_("Blok tujuan"), queryset=Block.objects.none())
     on = forms.DateField(label=_("Tanggal pindah"), widget=DateInput(), initial=timezone.localdate)

@@ -42,18 +42,7 @@ class Reading:
 
 def reading_for(facility) -> Reading:
     """The facility's reckoning setting, else the national one, else the stated defaults."""
-    from django.db.models import Q
-
-    from .models import ReckoningSetting
-
-    rows = {
-        row.facility_id: row
-        for row in ReckoningSetting.objects.filter(Q(facility=facility) | Q(facility__isnull=True))
-    }
-    row = rows.get(facility.pk) or rows.get(None)
-    if row is None:
-        return Reading()
-    return Reading(remisi=row.remisi_reading, month=row.month_reading, legal_basis=row.legal_basis)
+    return readings_for([facility.pk])[facility.pk]
 
 
 def credits_table() -> dict[str, tuple[int, int, str]]:
@@ -297,7 +286,8 @@ def fraction_text(
 
 
 def readings_for(facility_ids) -> dict[int, Reading]:
-    """`reading_for` of many facilities in one query: {facility id: Reading}."""
+    """The readings of many facilities in one query: {facility id: Reading} (a facility row
+    over the national one, else the stated defaults)."""
     from django.db.models import Q
 
     from .models import ReckoningSetting

@@ -22,6 +22,7 @@ from rutan.facilities.selectors import block_list, facility_list
 from . import imports, selectors, services
 from .forms import (
     ColumnMappingForm,
+    CustodyAlertFilterForm,
     DetentionForm,
     DisciplinaryCloseForm,
     DisciplinaryForm,
@@ -357,12 +358,12 @@ def custody_alerts(request):
     facilities = facility_list(user=request.user, perm=Perm.INMATE_VIEW)
     if not facilities:
         raise Http404
-    facility = None
-    if wanted := request.GET.get("facility"):
-        facility = get_scoped_or_404(
-            Facility.objects.all(), request.user, Perm.INMATE_VIEW, pk=_int_or_404(wanted)
-        )
-    level = request.GET.get("level") or ""
+    form = CustodyAlertFilterForm(request.GET or None, facilities=facilities)
+    if form.is_bound and not form.is_valid():
+        # Another facility's id, or no id at all, answers like an unknown page.
+        raise Http404
+    filters = form.cleaned_data if form.is_bound else {}
+    facility, level = filters.get("facility"), filters.get("level") or ""
     alerts = selectors.custody_alerts(user=request.user, facility=facility, level=level)
     return render(
         request,
@@ -375,16 +376,6 @@ def custody_alerts(request):
             "show_facility": facility is None and len(facilities) > 1,
         },
     )
-
-
-def _int_or_404(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < number < 2**31:
-        raise Http404
-    return number
 
 
 @login_required
