@@ -718,42 +718,6 @@ class ContributionAdmin(ExportActionMixin, ScopedAdminMixin, admin.ModelAdmin):
         services.part_save(instance=obj, by=request.user)
 
 
-class GuaranteeAdminForm(forms.ModelForm):
-    upload_letter = forms.FileField(
-        label=_("unggah surat jaminan (PDF)"),
-        required=False,
-        validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
-    )
-
-    class Meta:
-        model = Guarantee
-        fields = [
-            "inmate",
-            "guarantor_kind",
-            "partner",
-            "agreement",
-            "name",
-            "relationship",
-            "nik",
-            "address",
-            "phone",
-            "letter_number",
-            "valid_from",
-            "valid_until",
-        ]
-
-    def clean_nik(self):
-        return normalise_nik(self.cleaned_data.get("nik"))
-
-    def clean(self):
-        data = super().clean()
-        inmate, partner = data.get("inmate"), data.get("partner")
-        if inmate and partner and partner.facility_id != inmate.facility_id:
-            self.add_error("partner", gettext("Penjamin harus mitra UPT tempat WBP ini dibina."))
-        return data
-
-
 GUARANTEE_FORM_FIELDS = [
     "guarantor_kind",
     "partner",
@@ -767,6 +731,29 @@ GUARANTEE_FORM_FIELDS = [
     "valid_from",
     "valid_until",
 ]
+
+
+class GuaranteeAdminForm(forms.ModelForm):
+    upload_letter = forms.FileField(
+        label=_("unggah surat jaminan (PDF)"),
+        required=False,
+        validators=[validate_pdf],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    class Meta:
+        model = Guarantee
+        fields = ["inmate", *GUARANTEE_FORM_FIELDS]
+
+    def clean_nik(self):
+        return normalise_nik(self.cleaned_data.get("nik"))
+
+    def clean(self):
+        data = super().clean()
+        inmate, partner = data.get("inmate"), data.get("partner")
+        if inmate and partner and partner.facility_id != inmate.facility_id:
+            self.add_error("partner", gettext("Penjamin harus mitra UPT tempat WBP ini dibina."))
+        return data
 
 
 @admin.register(Guarantee)
