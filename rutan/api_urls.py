@@ -19,13 +19,14 @@ from programmes.api import (
     SessionViewSet,
 )
 from rutan.facilities.api import FacilityViewSet
-from rutan.inmates.api import InmateViewSet, RegisterImportViewSet
+from rutan.imports.api import DataImportViewSet
+from rutan.inmates.api import InmateViewSet
 from rutan.reports.api import ReportRunViewSet
 
 router = DefaultRouter()
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("inmates", InmateViewSet, basename="inmate")
-router.register("inmate-imports", RegisterImportViewSet, basename="inmate-import")
+router.register("imports", DataImportViewSet, basename="import")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")

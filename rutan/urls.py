@@ -7,6 +7,7 @@ urlpatterns = [
     path("akun/", include("rutan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rutan.inmates.urls")),
+    path("", include("rutan.imports.urls")),
     path("", include("programmes.urls")),
     path("", include("assessments.urls")),
     path("", include("partners.urls")),

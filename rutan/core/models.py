@@ -31,6 +31,12 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # Who made or changed a row is set by the services from the signed-in user, never
+        # typed in: checking that the user exists would cost two queries on every save.
+        exclude = {*(exclude or ()), "created_by", "updated_by"}
+        super().full_clean(exclude, validate_unique, validate_constraints)
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("buat")

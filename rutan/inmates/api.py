@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for, get_scoped_or_404
+from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Block, Facility
 
-from . import imports, selectors, services
-from .models import DetentionPeriod, Inmate, RegisterImport, RemisiGrant, Verdict
+from . import selectors, services
+from .models import DetentionPeriod, Inmate, RemisiGrant, Verdict
 
 WRITABLE = [
     "registration_number",
@@ -248,74 +248,3 @@ class InmateViewSet(
             inmate=inmate, by=request.user, **serializer.validated_data
         )
         return Response(RemisiGrantSerializer(grant).data, status=status.HTTP_201_CREATED)
-
-
-class RegisterImportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = RegisterImport
-        fields = [
-            "id",
-            "facility",
-            "original_name",
-            "status",
-            "progress",
-            "total_rows",
-            "counts",
-            "errors",
-            "rows",
-            "ignored_columns",
-            "missing_columns",
-            "failure",
-            "created_at",
-            "written_at",
-        ]
-        read_only_fields = fields
-
-
-class RegisterImportUploadSerializer(serializers.Serializer):
-    facility = serializers.IntegerField()
-    file = serializers.FileField()
-
-
-class RegisterImportViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
-    """Bulk import of the register: POST a CSV/XLSX file to preview it (nothing is written),
-    GET it for status, progress, counts and errors, POST `confirm/` to write the good rows."""
-
-    serializer_class = RegisterImportSerializer
-    queryset = RegisterImport.objects.none()
-
-    def get_object(self):
-        return selectors.register_import_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    @extend_schema(
-        request=RegisterImportUploadSerializer, responses={201: RegisterImportSerializer}
-    )
-    def create(self, request):
-        upload = RegisterImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        facility = get_scoped_or_404(
-            Facility.objects.all(),
-            request.user,
-            Perm.INMATE_MANAGE,
-            pk=upload.validated_data["facility"],
-        )
-        register_import = imports.register_import_create(
-            facility=facility, by=request.user, file=upload.validated_data["file"]
-        )
-        register_import.refresh_from_db()
-        return Response(
-            RegisterImportSerializer(register_import).data, status=status.HTTP_201_CREATED
-        )
-
-    def retrieve(self, request, pk=None):
-        register_import = selectors.register_import_get(user=request.user, pk=pk)
-        return Response(RegisterImportSerializer(register_import).data)
-
-    @extend_schema(request=None, responses={200: RegisterImportSerializer})
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        """Write the previewed file's good rows (rows in error are skipped and listed)."""
-        register_import = selectors.register_import_get(user=request.user, pk=pk)
-        imports.register_import_confirm(register_import=register_import, by=request.user)
-        register_import.refresh_from_db()
-        return Response(RegisterImportSerializer(register_import).data)

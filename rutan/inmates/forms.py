@@ -15,7 +15,6 @@ from .choices import (
     LegalStatus,
     ReleaseKind,
 )
-from .imports import COLUMNS
 from .models import DetentionPeriod, DisciplinaryEntry, Inmate, RemisiGrant, Verdict
 
 
@@ -240,26 +239,3 @@ class DisciplinaryForm(forms.ModelForm):
 
 class DisciplinaryCloseForm(forms.Form):
     on = forms.DateField(label=_("Tanggal selesai"), widget=DateInput(), initial=timezone.localdate)
-
-
-class RegisterImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Berkas register (CSV atau XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-
-class ColumnMappingForm(forms.Form):
-    """One choice per header of the file: the template field it fills, or nothing."""
-
-    def __init__(self, *args, headers, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", _("— abaikan —"))] + [(c.name, f"{c.label} ({c.name})") for c in COLUMNS]
-        self.headers = {i: h for i, h in enumerate(headers) if h}
-        for index, header in self.headers.items():
-            self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header, choices=choices, required=False
-            )
-
-    def columns(self) -> dict[str, str]:
-        return {h: self.cleaned_data[f"column_{i}"] for i, h in self.headers.items()}

@@ -17,7 +17,7 @@ from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
 from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
-from .models import DisciplinaryEntry, Inmate, Placement, RegisterImport
+from .models import DisciplinaryEntry, Inmate, Placement
 
 
 class InmateFilter(django_filters.FilterSet):
@@ -131,26 +131,6 @@ def inmate_get(*, user, pk, perm: Perm = Perm.INMATE_VIEW) -> Inmate:
         user,
         perm,
         pk=pk,
-    )
-
-
-def register_import_get(*, user, pk) -> RegisterImport:
-    """One register import of a facility the user manages the register of, else 404."""
-    return get_scoped_or_404(
-        RegisterImport.objects.select_related("facility", "created_by"),
-        user,
-        Perm.INMATE_MANAGE,
-        pk=pk,
-    )
-
-
-def register_import_list(*, user, facility: Facility) -> QuerySet[RegisterImport]:
-    """The facility's register imports, newest first, when the user manages its register."""
-    return (
-        RegisterImport.objects.for_user(user, Perm.INMATE_MANAGE)
-        .filter(facility=facility)
-        .select_related("created_by")
-        .order_by("-created_at")
     )
 
 

@@ -3,8 +3,8 @@ from celery import shared_task
 from rutan.core.services import job_run
 from rutan.facilities.models import Facility
 
-from . import imports, services
-from .models import InmateJob, RegisterImport
+from . import services
+from .models import InmateJob
 
 
 @shared_task(name="inmates.recompute_stages", acks_late=True)
@@ -20,14 +20,3 @@ def custody_alerts() -> int:
     with job_run(InmateJob.CUSTODY_ALERTS) as run:
         run.processed = services.custody_alerts_send()
     return run.processed
-
-
-@shared_task(name="inmates.register_import_run", acks_late=True)
-def register_import_run(register_import_id: int, write: bool) -> str:
-    """Preview (or, when `write`, import) an uploaded register file."""
-    register_import = RegisterImport.objects.select_related("facility", "created_by").get(
-        pk=register_import_id
-    )
-    if write:
-        return imports.register_import_write(register_import=register_import).status
-    return imports.register_import_preview(register_import=register_import).status

@@ -29,23 +29,6 @@ urlpatterns = [
         views.disciplinary_close,
         name="disciplinary_close",
     ),
-    path("wbp/impor/upt/<int:facility_pk>/", views.register_import_start, name="import_start"),
-    path(
-        "wbp/impor/templat.csv",
-        views.register_import_template,
-        {"fmt": "csv"},
-        name="import_template_csv",
-    ),
-    path(
-        "wbp/impor/templat.xlsx",
-        views.register_import_template,
-        {"fmt": "xlsx"},
-        name="import_template_xlsx",
-    ),
-    path("wbp/impor/<int:pk>/", views.register_import_detail, name="import_detail"),
-    path("wbp/impor/<int:pk>/kemajuan/", views.register_import_progress, name="import_progress"),
-    path("wbp/impor/<int:pk>/petakan/", views.register_import_map, name="import_map"),
-    path("wbp/impor/<int:pk>/simpan/", views.register_import_confirm, name="import_confirm"),
     path("upt/", views.facility_index, name="facility_list"),
     path("upt/<int:pk>/", views.facility_detail, name="facility_detail"),
 ]

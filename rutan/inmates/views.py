@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRefresh
 
 from rutan.core import exports, panels
 from rutan.core.concurrency import STALE_MESSAGE, is_stale
@@ -19,9 +18,8 @@ from rutan.core.scoping import get_scoped_or_404, user_can
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 
-from . import imports, selectors, services
+from . import selectors, services
 from .forms import (
-    ColumnMappingForm,
     CustodyAlertFilterForm,
     DetentionForm,
     DisciplinaryCloseForm,
@@ -29,14 +27,13 @@ from .forms import (
     InmateFilterForm,
     InmateForm,
     MoveBlockForm,
-    RegisterImportForm,
     ReleaseForm,
     RemisiForm,
     RemoveForm,
     TransferForm,
     VerdictForm,
 )
-from .models import DetentionPeriod, DisciplinaryEntry, ImportStatus, RemisiGrant, Verdict
+from .models import DetentionPeriod, DisciplinaryEntry, RemisiGrant, Verdict
 
 PAGE_SIZE = 25
 
@@ -448,105 +445,3 @@ def facility_detail(request, pk):
             "can_view_inmates": user_can(request.user, Perm.INMATE_VIEW, facility),
         },
     )
-
-
-def _import_facility(request, facility_pk) -> Facility:
-    return get_scoped_or_404(
-        Facility.objects.all(), request.user, Perm.INMATE_MANAGE, pk=facility_pk
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def register_import_start(request, facility_pk):
-    facility = _import_facility(request, facility_pk)
-    form = RegisterImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            register_import = imports.register_import_create(
-                facility=facility, by=request.user, file=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("inmates:import_detail", pk=register_import.pk)
-    return render(
-        request,
-        "inmates/import_start.html",
-        {
-            "form": form,
-            "facility": facility,
-            "columns": imports.COLUMNS,
-            "recent": selectors.register_import_list(user=request.user, facility=facility)[:10],
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET"])
-def register_import_template(request, fmt):
-    if fmt == "xlsx":
-        response = HttpResponse(
-            imports.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="templat-register-wbp.{fmt}"'
-    return response
-
-
-def _import_context(request, register_import) -> dict:
-    context = {"imp": register_import, "facility": register_import.facility}
-    if register_import.status in {ImportStatus.NEEDS_MAPPING, ImportStatus.PREVIEWED}:
-        by_index, _ignored, _missing = imports.resolve_columns(
-            register_import.headers, register_import.facility
-        )
-        context["mapping_form"] = ColumnMappingForm(
-            headers=register_import.headers,
-            initial={f"column_{i}": name for i, name in by_index.items()},
-        )
-    return context
-
-
-@login_required
-@require_http_methods(["GET"])
-def register_import_detail(request, pk):
-    register_import = selectors.register_import_get(user=request.user, pk=pk)
-    return render(request, "inmates/import_detail.html", _import_context(request, register_import))
-
-
-@login_required
-@require_http_methods(["GET"])
-def register_import_progress(request, pk):
-    """The progress block alone; htmx polls it and reloads the page once the run is over."""
-    register_import = selectors.register_import_get(user=request.user, pk=pk)
-    if not register_import.is_busy and request.htmx:
-        return HttpResponseClientRefresh()
-    return render(request, "inmates/includes/import_progress.html", {"imp": register_import})
-
-
-@login_required
-@require_http_methods(["POST"])
-def register_import_map(request, pk):
-    register_import = selectors.register_import_get(user=request.user, pk=pk)
-    form = ColumnMappingForm(request.POST, headers=register_import.headers)
-    if form.is_valid():
-        try:
-            imports.register_import_map(
-                register_import=register_import, by=request.user, columns=form.columns()
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return redirect("inmates:import_detail", pk=pk)
-
-
-@login_required
-@require_http_methods(["POST"])
-def register_import_confirm(request, pk):
-    register_import = selectors.register_import_get(user=request.user, pk=pk)
-    try:
-        imports.register_import_confirm(register_import=register_import, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("inmates:import_detail", pk=pk)

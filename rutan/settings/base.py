@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rutan.core",
     "rutan.facilities",
     "rutan.accounts",
+    "rutan.imports",
     "rutan.inmates",
     "rutan.dashboard",
     "rutan.reports",

@@ -37,6 +37,7 @@ from .register import (
     inmate_transfer,
     inmate_update,
 )
+from .rulecache import rules_cached
 
 __all__ = [
     "DERIVED_FIELDS",
@@ -58,6 +59,7 @@ __all__ = [
     "latest_remisi",
     "reckon_inmate",
     "register_for_sentence",
+    "rules_cached",
     "remisi_grant_create",
     "remisi_grant_remove",
     "stage_dates",

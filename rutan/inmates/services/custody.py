@@ -32,6 +32,7 @@ from ..models import (
     WarrantLimit,
 )
 from .derived import DERIVED_FIELDS, _apply_derived, _recompute, verdict_of
+from .rulecache import cached
 
 
 def _audit_created(entry, *, inmate: Inmate, by) -> None:
@@ -94,7 +95,10 @@ def _detention_add(
         errors["start"] = _("Penahanan yang belum dimulai belum dapat dicatat.")
         if order != DetentionOrder.PENAHANAN:
             errors.pop("start")
-    limit = WarrantLimit.objects.filter(authority=authority, order=order).first()
+    limit = cached(
+        ("warrant_limit", authority, order),
+        lambda: WarrantLimit.objects.filter(authority=authority, order=order).first(),
+    )
     if limit is None:
         errors["order"] = _(
             "%(order)s tidak dikenal untuk %(authority)s (lihat KUHAP Pasal 24–29)."

@@ -27,6 +27,7 @@ from ..models import (
     StageRule,
     Verdict,
 )
+from .rulecache import cached
 
 INMATE_FIELDS = [
     "registration_number",
@@ -113,16 +114,19 @@ class _Context:
 
 
 def _context(facility: Facility) -> _Context:
-    return _Context(
-        credits=reckoning.credits_table(),
-        reading=reckoning.reading_for(facility),
-        stage_rules=stage_rules_for(facility),
+    return cached(
+        ("context", facility.pk),
+        lambda: _Context(
+            credits=reckoning.credits_table(),
+            reading=reckoning.reading_for(facility),
+            stage_rules=stage_rules_for(facility),
+        ),
     )
 
 
 def register_for_sentence(*, kind: str, years: int, months: int, days: int) -> str:
     """The register B of a sentence: the first `RegisterRule` whose limit the term fits."""
-    rules = list(RegisterRule.objects.all())
+    rules = cached("register_rules", lambda: list(RegisterRule.objects.all()))
     if not rules:
         raise ValidationError(_("Ketentuan register narapidana belum diisi; isi tabel ketentuan."))
     if kind in TERM_SENTENCES:
@@ -215,7 +219,9 @@ def _save_validated(inmate: Inmate) -> None:
 def _recompute(inmate: Inmate) -> None:
     """Re-derive and save the stored copies after a custody, verdict or remisi write."""
     _apply_derived(inmate)
-    inmate.full_clean()
+    # Only the derived fields changed: the facility, the block and the registration number
+    # were validated when they were written.
+    inmate.full_clean(exclude=["facility", "block"], validate_unique=False)
     inmate.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
 
 

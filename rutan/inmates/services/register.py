@@ -48,7 +48,6 @@ def inmate_create(*, facility: Facility, by, detention: dict | None = None, **da
         )
     inmate.legal_status = LegalStatus.TAHANAN
     inmate.register_type = AUTHORITY_REGISTER.get(detention.get("authority"), "")
-    inmate.full_clean()
     _save_validated(inmate)
     Placement.objects.create(
         inmate=inmate,

@@ -8,12 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from openpyxl import Workbook
 from rest_framework.test import APIClient
 
 from rutan.core.models import AuditEntry
-from rutan.inmates import imports
-from rutan.inmates.models import ImportStatus, Inmate, RegisterImport, RegisterImportMapping
+from rutan.imports import engine, services
+from rutan.imports.models import DataImport, ImportMapping, ImportStatus
+from rutan.inmates.models import Inmate
+from tests.imports import files
 
 pytestmark = pytest.mark.django_db
 
@@ -62,38 +63,18 @@ def row(n: int, **overrides) -> dict:
 
 
 def csv_file(rows, header=None, encoding="utf-8", name="register.csv"):
-    header = header or list(rows[0])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for r in rows:
-        writer.writerow(list(r.values()))
-    return SimpleUploadedFile(name, out.getvalue().encode(encoding), content_type="text/csv")
+    return files.csv_file(rows, header=header, encoding=encoding, name=name)
 
 
 def xlsx_file(rows, name="register.xlsx"):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(rows[0]))
-    for r in rows:
-        sheet.append(list(r.values()))
-    out = io.BytesIO()
-    workbook.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return files.xlsx_file(rows, name=name)
 
 
 def preview(facility, by, upload):
-    register_import = imports.register_import_create(
-        facility=facility, by=by, file=upload, enqueue=False
-    )
-    return imports.register_import_preview(register_import=register_import)
+    return files.preview("register", facility, by, upload)
 
 
-def confirm(register_import, by):
-    register_import = imports.register_import_confirm(
-        register_import=register_import, by=by, enqueue=False
-    )
-    return imports.register_import_write(register_import=register_import)
+confirm = files.confirm
 
 
 BROKEN = {
@@ -130,7 +111,7 @@ def test_thousand_rows_preview_confirm_and_reimport(balikpapan, registrasi):
     assert by_line[501]["column"] == "registration_number" and "baris 2" in by_line[501]["message"]
     assert by_line[601]["column"] == "warrant_end" and "paling lama" in by_line[601]["message"]
     assert by_line[701]["column"] == "religion"
-    assert len(result.rows) == imports.PREVIEW_ROWS
+    assert len(result.rows) == engine.PREVIEW_ROWS
 
     written = confirm(result, registrasi)
 
@@ -139,7 +120,7 @@ def test_thousand_rows_preview_confirm_and_reimport(balikpapan, registrasi):
     assert Inmate.objects.filter(facility=balikpapan).count() == 993
     assert AuditEntry.objects.filter(object_type="inmates.inmate").count() >= 993
     assert AuditEntry.objects.filter(
-        object_type="inmates.registerimport", object_id=str(written.pk), actor=registrasi
+        object_type="imports.dataimport", object_id=str(written.pk), actor=registrasi
     ).exists()
     assert AuditEntry.objects.count() > before_audit + 993
 
@@ -169,8 +150,8 @@ def test_cp1252_and_utf8_bom_files(balikpapan, registrasi):
     )
     bom = preview(balikpapan, registrasi, csv_file([row(2, name="Ñoño")], encoding="utf-8-sig"))
 
-    assert cp1252.counts["create"] == 1 and cp1252.rows[0]["name"] == "José Müller"
-    assert bom.counts["create"] == 1 and bom.rows[0]["name"] == "Ñoño"
+    assert cp1252.counts["create"] == 1 and cp1252.rows[0]["cells"][1] == "José Müller"
+    assert bom.counts["create"] == 1 and bom.rows[0]["cells"][1] == "Ñoño"
     assert bom.ignored_columns == []
 
 
@@ -184,7 +165,7 @@ def test_semicolon_separated_export(balikpapan, registrasi):
 
     result = preview(balikpapan, registrasi, upload)
 
-    assert result.counts["create"] == 1 and result.rows[0]["name"] == "Siti; Aminah"
+    assert result.counts["create"] == 1 and result.rows[0]["cells"][1] == "Siti; Aminah"
 
 
 def test_missing_required_columns_stop_before_rows_and_extra_are_ignored(balikpapan, registrasi):
@@ -204,7 +185,7 @@ def test_missing_required_columns_stop_before_rows_and_extra_are_ignored(balikpa
 
 
 def test_dates_in_every_accepted_form(balikpapan, registrasi):
-    serial = (datetime.date(1990, 5, 17) - imports.EXCEL_EPOCH).days
+    serial = (datetime.date(1990, 5, 17) - engine.EXCEL_EPOCH).days
     rows = [
         row(1, birth_date="17/05/1990"),
         row(2, birth_date="1990-05-17"),
@@ -264,22 +245,22 @@ def test_sdp_headers_mapped_once_then_reused(balikpapan, registrasi):
     assert first.status == ImportStatus.NEEDS_MAPPING
     assert set(first.missing_columns) == set(sdp)
 
-    mapped = imports.register_import_map(
-        register_import=first,
+    mapped = services.import_map(
+        data_import=first,
         by=registrasi,
         columns={v: k for k, v in sdp.items()},
         enqueue=False,
     )
-    mapped = imports.register_import_preview(register_import=mapped)
+    mapped = services.import_preview(data_import=mapped)
     assert mapped.counts["create"] == 1
     assert mapped.errors == []
-    assert RegisterImportMapping.objects.get(facility=balikpapan).columns["tgl lahir"] == (
+    assert ImportMapping.objects.get(facility=balikpapan, kind="register").columns["tgl lahir"] == (
         "birth_date"
     )
 
     with pytest.raises(ValidationError):
-        imports.register_import_map(
-            register_import=confirm(mapped, registrasi), by=registrasi, columns={}, enqueue=False
+        services.import_map(
+            data_import=confirm(mapped, registrasi), by=registrasi, columns={}, enqueue=False
         )
 
     header[header.index("sex")] = "Jenis Kelamin"
@@ -289,10 +270,10 @@ def test_sdp_headers_mapped_once_then_reused(balikpapan, registrasi):
     assert second.status == ImportStatus.PREVIEWED
     assert second.errors[0]["column"] == "Tgl Lahir"
 
-    remapped = imports.register_import_map(
-        register_import=second, by=registrasi, columns={"Tgl Lahir": ""}, enqueue=False
+    remapped = services.import_map(
+        data_import=second, by=registrasi, columns={"Tgl Lahir": ""}, enqueue=False
     )
-    remapped = imports.register_import_preview(register_import=remapped)
+    remapped = services.import_preview(data_import=remapped)
     assert remapped.status == ImportStatus.NEEDS_MAPPING
     assert remapped.missing_columns == ["birth_date"]
 
@@ -304,16 +285,17 @@ def test_large_file_runs_through_the_celery_task(
     # keeps the test short while the task, the progress and the bounded storage are exercised.
     rows = [row(n) if n % 10 == 0 else row(n, block="Blok Z") for n in range(1, 5001)]
     with django_capture_on_commit_callbacks(execute=True):
-        register_import = imports.register_import_create(
-            facility=balikpapan, by=registrasi, file=csv_file(rows)
+        register_import = services.import_create(
+            kind="register", facility=balikpapan, by=registrasi, file=csv_file(rows)
         )
     register_import.refresh_from_db()
     assert register_import.status == ImportStatus.PREVIEWED
     assert register_import.progress == 100
     assert register_import.total_rows == 5000
     assert register_import.counts == {"create": 500, "update": 0, "unchanged": 0, "error": 4500}
-    assert len(register_import.errors) == 4500
-    assert len(register_import.rows) == imports.PREVIEW_ROWS
+    assert register_import.error_count == 4500
+    assert len(register_import.errors) == engine.MAX_ERRORS and register_import.errors_left_off
+    assert len(register_import.rows) == engine.PREVIEW_ROWS
     assert Inmate.objects.filter(facility=balikpapan).count() == 0
 
 
@@ -332,16 +314,21 @@ def test_management_command_dry_run_then_write(balikpapan, registrasi, tmp_path,
     path.write_bytes(csv_file([row(1), row(2, sex="X")]).read())
 
     call_command(
-        "import_register", facility=balikpapan.code, file=str(path), user="registrasi", dry_run=True
+        "import_data",
+        "register",
+        str(path),
+        facility=balikpapan.code,
+        user="registrasi",
+        dry_run=True,
     )
     assert "create: 1" in capsys.readouterr().out
     assert Inmate.objects.count() == 0
 
-    call_command("import_register", facility=balikpapan.code, file=str(path), user="registrasi")
+    call_command("import_data", "register", str(path), facility=balikpapan.code, user="registrasi")
     out = capsys.readouterr().out
-    assert "Line 3" in out and "sex" in out
+    assert "line 3 [sex]" in out
     assert Inmate.objects.count() == 1
-    assert RegisterImport.objects.count() == 2
+    assert DataImport.objects.count() == 2
 
 
 def test_api_preview_status_and_confirm(balikpapan, registrasi, django_capture_on_commit_callbacks):
@@ -351,25 +338,25 @@ def test_api_preview_status_and_confirm(balikpapan, registrasi, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(
-            "/api/v1/inmate-imports/",
-            {"facility": balikpapan.pk, "file": upload},
+            "/api/v1/imports/",
+            {"kind": "register", "facility": balikpapan.pk, "file": upload},
             format="multipart",
         )
 
     assert created.status_code == 201, created.content
-    body = api.get(f"/api/v1/inmate-imports/{created.json()['id']}/").json()
+    body = api.get(f"/api/v1/imports/{created.json()['id']}/").json()
     assert body["status"] == "previewed" and body["progress"] == 100
-    assert body["counts"] == {"create": 1, "update": 0, "unchanged": 0, "error": 1}
+    assert body["counts"]["create"] == 1 and body["counts"]["error"] == 1
     assert body["errors"][0]["line"] == 3 and body["errors"][0]["column"] == "block"
     assert Inmate.objects.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = api.post(f"/api/v1/inmate-imports/{body['id']}/confirm/")
+        confirmed = api.post(f"/api/v1/imports/{body['id']}/confirm/")
     assert confirmed.status_code == 200
-    status = api.get(f"/api/v1/inmate-imports/{body['id']}/").json()
+    status = api.get(f"/api/v1/imports/{body['id']}/").json()
     assert status["status"] == "done" and status["counts"]["create"] == 1
     assert Inmate.objects.count() == 1
-    assert api.post(f"/api/v1/inmate-imports/{body['id']}/confirm/").status_code == 400
+    assert api.post(f"/api/v1/imports/{body['id']}/confirm/").status_code == 400
 
 
 def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina):
@@ -377,11 +364,11 @@ def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina)
     for outsider in (kepala_ruteng, pembina):
         api = APIClient()
         api.force_authenticate(outsider)
-        assert api.get(f"/api/v1/inmate-imports/{register_import.pk}/").status_code == 404
-        assert api.post(f"/api/v1/inmate-imports/{register_import.pk}/confirm/").status_code == 404
+        assert api.get(f"/api/v1/imports/{register_import.pk}/").status_code == 404
+        assert api.post(f"/api/v1/imports/{register_import.pk}/confirm/").status_code == 404
         refused = api.post(
-            "/api/v1/inmate-imports/",
-            {"facility": balikpapan.pk, "file": csv_file([row(2)])},
+            "/api/v1/imports/",
+            {"kind": "register", "facility": balikpapan.pk, "file": csv_file([row(2)])},
             format="multipart",
         )
         assert refused.status_code == 404
@@ -393,37 +380,37 @@ def test_staff_page_preview_then_confirm(
 ):
     client.force_login(registrasi)
     listing = client.get("/wbp/").content.decode()
-    start_url = f"/wbp/impor/upt/{balikpapan.pk}/"
+    start_url = f"/impor/register/upt/{balikpapan.pk}/"
     assert start_url in listing
     page = client.get(start_url)
     assert page.status_code == 200 and b"templat.xlsx" in page.content
-    template = client.get("/wbp/impor/templat.csv")
-    assert template.content.decode("utf-8-sig").strip() == ",".join(imports.template_header())
-    assert client.get("/wbp/impor/templat.xlsx").status_code == 200
+    template = client.get("/impor/register/templat.csv")
+    assert template.content.decode("utf-8-sig").strip() == ",".join(
+        engine.kind_get("register").column_names
+    )
+    assert client.get("/impor/register/templat.xlsx").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         uploaded = client.post(start_url, {"file": csv_file([row(1), row(2, sex="X")])})
-    register_import = RegisterImport.objects.get()
-    assert uploaded.url == f"/wbp/impor/{register_import.pk}/"
+    register_import = DataImport.objects.get()
+    assert uploaded.url == f"/impor/{register_import.pk}/"
     detail = client.get(uploaded.url).content.decode()
     assert "WBP Nomor 1" in detail and "bukan pilihan yang dikenal" in detail
     assert Inmate.objects.count() == 0
     assert (
-        client.get(f"/wbp/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")[
-            "HX-Refresh"
-        ]
+        client.get(f"/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")["HX-Refresh"]
         == "true"
     )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(f"/wbp/impor/{register_import.pk}/simpan/")
-    waiting = client.get(f"/wbp/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")
+        client.post(f"/impor/{register_import.pk}/simpan/")
+    waiting = client.get(f"/impor/{register_import.pk}/kemajuan/", HTTP_HX_REQUEST="true")
     assert b"hx-trigger" in waiting.content and b"satu transaksi" in waiting.content
     assert Inmate.objects.count() == 0
     for callback in callbacks:
         callback()
     assert Inmate.objects.count() == 1
-    assert "Didaftarkan" in client.get(uploaded.url).content.decode()
+    assert "Dibuat" in client.get(uploaded.url).content.decode()
 
 
 def test_staff_page_maps_sdp_columns(
@@ -432,14 +419,16 @@ def test_staff_page_maps_sdp_columns(
     client.force_login(registrasi)
     header = ["No. Registrasi" if h == "registration_number" else h for h in HEADER]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/wbp/impor/upt/{balikpapan.pk}/", {"file": csv_file([row(1)], header=header)})
-    register_import = RegisterImport.objects.get()
-    detail = client.get(f"/wbp/impor/{register_import.pk}/").content.decode()
+        client.post(
+            f"/impor/register/upt/{balikpapan.pk}/", {"file": csv_file([row(1)], header=header)}
+        )
+    register_import = DataImport.objects.get()
+    detail = client.get(f"/impor/{register_import.pk}/").content.decode()
     assert "Petakan kolom" in detail and "No. Registrasi" in detail
 
     choices = {f"column_{i}": h for i, h in enumerate(HEADER)}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/wbp/impor/{register_import.pk}/petakan/", choices)
+        client.post(f"/impor/{register_import.pk}/petakan/", choices)
     register_import.refresh_from_db()
     assert register_import.status == ImportStatus.PREVIEWED
     assert register_import.counts["create"] == 1
@@ -448,7 +437,7 @@ def test_staff_page_maps_sdp_columns(
 def test_staff_pages_are_404_outside_scope(client, balikpapan, registrasi, kepala_ruteng):
     register_import = preview(balikpapan, registrasi, csv_file([row(1)]))
     client.force_login(kepala_ruteng)
-    assert client.get(f"/wbp/impor/upt/{balikpapan.pk}/").status_code == 404
-    assert client.get(f"/wbp/impor/{register_import.pk}/").status_code == 404
-    assert client.post(f"/wbp/impor/{register_import.pk}/simpan/").status_code == 404
-    assert f"/wbp/impor/upt/{balikpapan.pk}/" not in client.get("/wbp/").content.decode()
+    assert client.get(f"/impor/register/upt/{balikpapan.pk}/").status_code == 404
+    assert client.get(f"/impor/{register_import.pk}/").status_code == 404
+    assert client.post(f"/impor/{register_import.pk}/simpan/").status_code == 404
+    assert f"/impor/register/upt/{balikpapan.pk}/" not in client.get("/wbp/").content.decode()
