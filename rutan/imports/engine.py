@@ -26,6 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
@@ -100,8 +101,18 @@ class ImportKind:
 
 KINDS: dict[str, ImportKind] = {}
 
+# Every kind accepts the facility's code, so that a file exported for several facilities (the
+# Kanwil's) cannot put one facility's rows into another: a row of another code is refused.
+FACILITY_COLUMN = Column(
+    "facility_code",
+    gettext_lazy("Kode UPT"),
+    help=gettext_lazy("Boleh kosong; bila diisi harus kode UPT tujuan impor."),
+)
+
 
 def kind_register(cls: type[ImportKind]) -> type[ImportKind]:
+    if FACILITY_COLUMN not in cls.columns:
+        cls.columns = [*cls.columns, FACILITY_COLUMN]
     KINDS[cls.name] = cls()
     return cls
 
@@ -388,6 +399,16 @@ class _Judge:
                 )
             else:
                 self.seen[key] = line
+        code = values.pop(FACILITY_COLUMN.name, "")
+        if code and norm(code) != norm(self.facility.code):
+            errors.append(
+                self.error(
+                    line,
+                    FACILITY_COLUMN.name,
+                    _("Kode UPT “%(value)s” bukan UPT tujuan impor ini (%(code)s).")
+                    % {"value": code, "code": self.facility.code},
+                )
+            )
         if errors:
             return {**result, "action": "error", "errors": errors}
         try:
