@@ -17,10 +17,11 @@ from .choices import (
     DetentionOrder,
     EducationLevel,
     Religion,
+    RemisiKind,
     SentenceKind,
     VerdictCourt,
 )
-from .models import Inmate
+from .models import Inmate, RemisiGrant
 
 COLUMNS = [
     Column("registration_number", gettext_lazy("Nomor registrasi"), required=True),
@@ -150,4 +151,84 @@ class RegisterImport(ImportKind):
         if values.get("verdict_number"):
             verdict = {key: values.get(name) for key, name in VERDICT_KEYS.items()}
             services.verdict_record(inmate=inmate, by=state["by"], **verdict)
+        return {"action": "create"}
+
+
+REMISI_COLUMNS = [
+    Column("registration_number", gettext_lazy("Nomor registrasi"), required=True),
+    Column("kind", gettext_lazy("Jenis remisi"), "choice", True, RemisiKind),
+    Column("decree_number", gettext_lazy("Nomor keputusan"), required=True),
+    Column("decree_date", gettext_lazy("Tanggal keputusan"), "date", True),
+    Column("months", gettext_lazy("Bulan"), "int"),
+    Column("days", gettext_lazy("Hari"), "int"),
+    Column("note", gettext_lazy("Keterangan")),
+]
+
+
+@kind_register
+class RemisiImport(ImportKind):
+    """The remisi ledger: one decree per row. A grant is corrected by removing it (with a
+    reason) on the inmate's page, so a decree already recorded with other figures is refused
+    rather than overwritten."""
+
+    name = "remisi"
+    label = gettext_lazy("Remisi")
+    description = gettext_lazy(
+        "Satu keputusan remisi per baris untuk narapidana UPT ini; tanggal bebas dan semua "
+        "tanggal tahap dihitung ulang."
+    )
+    perm = Perm.INMATE_MANAGE
+    columns = REMISI_COLUMNS
+    key = ("registration_number", "decree_number", "kind")
+    summary = ("registration_number", "kind", "decree_number")
+    list_url_name = "inmates:list"
+
+    def batch(self):
+        return services.rules_cached()
+
+    def prepare(self, facility, by) -> dict:
+        inmates = dict(
+            Inmate.objects.filter(facility=facility).values_list("registration_number", "pk")
+        )
+        grants = {
+            (number, decree, kind): (months, days)
+            for number, decree, kind, months, days in RemisiGrant.objects.filter(
+                inmate__facility=facility
+            ).values_list("inmate__registration_number", "decree_number", "kind", "months", "days")
+        }
+        return {"by": by, "inmates": inmates, "grants": grants}
+
+    def write_row(self, state: dict, values: dict) -> dict:
+        number = values["registration_number"]
+        if number not in state["inmates"]:
+            raise RowError(
+                {
+                    "registration_number": _("Tidak ada WBP bernomor “%(value)s” di UPT ini.")
+                    % {"value": number}
+                }
+            )
+        figures = (values.get("months", 0), values.get("days", 0))
+        stored = state["grants"].get((number, values["decree_number"].strip(), values["kind"]))
+        if stored == figures:
+            return {"action": "unchanged"}
+        if stored is not None:
+            raise RowError(
+                {
+                    "months": _(
+                        "Keputusan ini sudah tercatat dengan %(months)s bulan %(days)s hari; "
+                        "hapus remisi itu di halaman WBP bila angkanya salah."
+                    )
+                    % {"months": stored[0], "days": stored[1]}
+                }
+            )
+        services.remisi_grant_create(
+            inmate=Inmate.objects.get(pk=state["inmates"][number]),
+            by=state["by"],
+            kind=values["kind"],
+            decree_number=values["decree_number"],
+            decree_date=values["decree_date"],
+            months=figures[0],
+            days=figures[1],
+            note=values.get("note", ""),
+        )
         return {"action": "create"}

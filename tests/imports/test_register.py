@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import tracemalloc
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from rutan.core.models import AuditEntry
 from rutan.imports import engine, services
 from rutan.imports.models import DataImport, ImportMapping, ImportStatus
+from rutan.imports.tasks import import_run
 from rutan.inmates.models import Inmate
 from tests.imports import files
 
@@ -441,3 +443,36 @@ def test_staff_pages_are_404_outside_scope(client, balikpapan, registrasi, kepal
     assert client.get(f"/impor/{register_import.pk}/").status_code == 404
     assert client.post(f"/impor/{register_import.pk}/simpan/").status_code == 404
     assert f"/impor/register/upt/{balikpapan.pk}/" not in client.get("/wbp/").content.decode()
+
+
+def test_fifty_thousand_rows_run_in_the_task_with_flat_memory(balikpapan, registrasi):
+    # Every row is refused while it is read (an unknown sex), so the services are not called
+    # and the test stays quick; what is measured is the reading, the judging and what is kept.
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    template = list(row(0, sex="X").values())
+    for n in range(50_000):
+        writer.writerow([f"AI.{n:06d}", *template[1:]])
+    upload = SimpleUploadedFile("besar.csv", out.getvalue().encode())
+    size = upload.size
+    del out
+    data_import = services.import_create(
+        kind="register", facility=balikpapan, by=registrasi, file=upload, enqueue=False
+    )
+    del upload
+
+    tracemalloc.start()
+    assert import_run.apply(args=(data_import.pk, False)).get() == ImportStatus.PREVIEWED
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    data_import.refresh_from_db()
+    assert data_import.progress == 100 and data_import.total_rows == 50_000
+    assert data_import.counts["error"] == 50_000
+    assert len(data_import.errors) == engine.MAX_ERRORS and data_import.errors_left_off == 49_000
+    assert len(data_import.rows) == engine.PREVIEW_ROWS
+    # Neither the file nor the 50,000 results are held; only the index of the keys read so
+    # far (a hash and a line number, to name the first line of a duplicate) grows with it.
+    assert peak < 1.5 * size and peak / 50_000 < 200, (peak, size)
+    assert Inmate.objects.count() == 0
