@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.models import Session
 from rutan.core.forms import DateInput
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for, user_can
+from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Block, Facility, FollowUpSource, FollowUpStatus
 
 from . import selectors
@@ -178,18 +178,6 @@ class EvaluationForm(forms.ModelForm):
         help_texts = {"discipline": _("Nilai 1 (kurang) sampai 5 (sangat baik).")}
 
 
-def _mentors(facility):
-    User = get_user_model()
-    candidates = (
-        User.objects.filter(is_active=True, memberships__facility=facility)
-        .distinct()
-        .order_by("full_name", "username")
-    )
-    return User.objects.filter(
-        pk__in=[u.pk for u in candidates if user_can(u, Perm.INTERN_REVIEW, facility)]
-    ).order_by("full_name", "username")
-
-
 class InternCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=200)
     username = forms.SlugField(
@@ -209,7 +197,7 @@ class InternCreateForm(forms.Form):
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = _mentors(batch.facility)
+        self.fields["mentor"].queryset = selectors.mentor_candidates(facility=batch.facility)
 
 
 class LogbookPeriodForm(forms.Form):

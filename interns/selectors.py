@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import django_filters
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -17,7 +18,7 @@ from assessments import selectors as assessment_selectors
 from assessments.choices import AssessmentKind
 from rutan.core.filters import apply, id_filter
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for
+from rutan.core.scoping import facility_ids_for, user_can
 from rutan.facilities.models import FollowUpItem, FollowUpStatus
 
 from .models import (
@@ -71,6 +72,20 @@ def batch_list(*, user, perm: Perm = Perm.INTERN_VIEW) -> QuerySet:
         .select_related("facility")
         .annotate(intern_count=Count("interns"))
     )
+
+
+def mentor_candidates(*, facility) -> QuerySet:
+    """Active staff of `facility` who may review intern logs there: whom an intern may have
+    as mentor."""
+    User = get_user_model()
+    candidates = (
+        User.objects.filter(is_active=True, memberships__facility=facility)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return User.objects.filter(
+        pk__in=[u.pk for u in candidates if user_can(u, Perm.INTERN_REVIEW, facility)]
+    ).order_by("full_name", "username")
 
 
 def intern_list(*, user, filters: dict | None = None) -> QuerySet:

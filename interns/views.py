@@ -366,6 +366,7 @@ def intern_list(request):
     mine = request.GET.get("mine") == "1"
     interns = selectors.intern_list(user=request.user, filters={"batch": batch, "mine": mine})
     page_obj, query = _page(request, interns)
+    manageable = [b for b in batches if user_can(request.user, Perm.INTERN_MANAGE, b.facility_id)]
     return render(
         request,
         "interns/intern_list.html",
@@ -375,9 +376,8 @@ def intern_list(request):
             "mine": mine,
             "page_obj": page_obj,
             "query": query,
-            "can_manage": [
-                b for b in batches if user_can(request.user, Perm.INTERN_MANAGE, b.facility_id)
-            ],
+            "can_manage": manageable,
+            "can_import": list({b.facility_id: b.facility for b in manageable}.values()),
             "queue_count": selectors.logs_awaiting_review(user=request.user).count()
             if user_can(request.user, Perm.INTERN_REVIEW)
             else None,
@@ -564,6 +564,7 @@ def batch_summary(request, pk):
             "start": start,
             "end": end,
             "xlsx_query": query.urlencode(),
+            "can_import": user_can(request.user, Perm.INTERN_MANAGE, batch.facility_id),
         },
     )
 

@@ -81,6 +81,7 @@ def partner_list(request):
             ),
             "expiry_window": EXPIRY_WINDOW_DAYS,
             "can_manage": user_can(request.user, Perm.PARTNER_MANAGE),
+            "can_import": [f for f in facilities if user_can(request.user, Perm.PARTNER_MANAGE, f)],
         },
     )
 
