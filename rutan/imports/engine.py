@@ -125,7 +125,7 @@ def kind_get(name: str) -> ImportKind:
 
 
 def kinds_for(user, facility: Facility) -> list[ImportKind]:
-    from rutan.core.roles import user_can
+    from rutan.core.scoping import user_can
 
     return [k for k in KINDS.values() if user_can(user, k.perm, facility)]
 
