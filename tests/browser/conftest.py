@@ -1,5 +1,6 @@
 """End-to-end journeys in Debian's headless Chromium driven by Playwright (never a download)."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -66,7 +67,9 @@ def pytest_runtest_makereport(item, call):
             if page is not None and not page.is_closed():
                 ARTIFACTS.mkdir(exist_ok=True)
                 slug = re.sub(r"[^\w.-]+", "_", item.nodeid)[-120:]
-                page.screenshot(path=str(ARTIFACTS / f"{slug}-{name}.png"), full_page=True)
+                # A page still loading must not hide the test's own failure.
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(ARTIFACTS / f"{slug}-{name}.png"), full_page=True)
 
 
 def _context(browser, width):

@@ -27,10 +27,10 @@ def _write(tmp_path, name, rows):
 
 def _upload(page, path):
     page.get_by_label("Berkas (CSV atau XLSX)").set_input_files(str(path))
-    page.get_by_role("button", name="Unggah dan pratinjau").click()
-    page.wait_for_load_state()
     # Celery runs eagerly in tests: the preview is finished when the page arrives.
-    page.get_by_text("Siap diimpor").wait_for(timeout=120_000)
+    with page.expect_navigation(timeout=300_000):
+        page.get_by_role("button", name="Unggah dan pratinjau").click(timeout=300_000)
+    page.get_by_text("Siap diimpor").wait_for()
 
 
 def _errors(page) -> list[str]:
@@ -63,8 +63,9 @@ def test_thousand_row_register_with_broken_rows_then_reimport_export_and_412(
     page.get_by_role("button", name="Unggah berkas lain").click()
     _upload(page, fixed)
     assert len(_errors(page)) == 5
-    page.get_by_role("button", name="Simpan 995 baris").click()
-    page.get_by_text("Selesai").first.wait_for(timeout=120_000)
+    with page.expect_navigation(timeout=300_000):
+        page.get_by_role("button", name="Simpan 995 baris").click(timeout=300_000)
+    page.get_by_text("Selesai").first.wait_for()
     good = {r["registration_number"] for n, r in enumerate(fixed_rows, 1) if n not in BROKEN}
     good |= {fixed_rows[99]["registration_number"], fixed_rows[199]["registration_number"]}
     stored = set(Inmate.objects.values_list("registration_number", flat=True))
