@@ -478,3 +478,25 @@ def test_fifty_thousand_rows_run_in_the_task_with_flat_memory(balikpapan, regist
     # far (a hash and a line number, to name the first line of a duplicate) grows with it.
     assert peak < 1.5 * size and peak / 50_000 < 200, (peak, size)
     assert Inmate.objects.count() == 0
+
+
+def test_the_write_reports_progress_through_the_cache_while_its_transaction_is_open(
+    balikpapan, registrasi, monkeypatch
+):
+    previewed = preview(balikpapan, registrasi, csv_file([row(1), row(2), row(3), row(4)]))
+    seen = []
+    real_set = engine.cache.set
+
+    def record(key, value, *args, **kwargs):
+        seen.append(value)
+        # The stored row says "writing" until the end; the figure comes from the cache.
+        assert DataImport.objects.get(pk=previewed.pk).status == ImportStatus.WRITING
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(engine.cache, "set", record)
+    written = confirm(previewed, registrasi)
+
+    assert seen == [25, 50, 75, 99]
+    assert written.status == ImportStatus.DONE and engine.progress_of(written) == 100
+    assert engine.cache.get(engine.progress_key(written)) is None
