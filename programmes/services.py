@@ -1,6 +1,7 @@
 """Every write of the programmes app: validated, atomic and audited."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -498,15 +499,35 @@ def _eligibility_error(failed) -> ValidationError:
     )
 
 
+def _requested_on(programme: Programme, inmate: Inmate, on: datetime.date | None) -> datetime.date:
+    today = programme.facility.today()
+    if on is None:
+        return today
+    if on > today:
+        raise ValidationError({"requested_on": _("Tanggal daftar tidak boleh di masa depan.")})
+    if on < inmate.admission_date:
+        raise ValidationError(
+            {
+                "requested_on": _("Tanggal daftar tidak boleh sebelum WBP masuk (%(date)s).")
+                % {"date": inmate.admission_date.strftime("%d-%m-%Y")}
+            }
+        )
+    return on
+
+
 @transaction.atomic
-def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
-    """Enrol an inmate in a programme.
+def enrolment_create(
+    *, programme: Programme, inmate: Inmate, by, requested_on: datetime.date | None = None
+) -> Enrolment:
+    """Enrol an inmate in a programme, as of today or of an earlier `requested_on`.
 
     The user must manage programmes at the programme's facility; the programme must be
-    planned or running; every eligibility rule must pass (a failing rule is named in the
-    error, code `ineligible_<rule>`); an inmate holds at most one open place per programme
-    (also a database constraint). When the programme is full the inmate joins the waiting
-    list with the next position. Concurrent enrolments are serialised on the programme row.
+    planned or running; every eligibility rule must pass on the requested day (a failing rule
+    is named in the error, code `ineligible_<rule>`); an inmate holds at most one open place
+    per programme (also a database constraint). The requested day is neither in the future
+    nor before the inmate's admission; the place starts on it (or when the programme starts).
+    When the programme is full the inmate joins the waiting list with the next position.
+    Concurrent enrolments are serialised on the programme row.
     """
     require(by, Perm.PROGRAMME_MANAGE, programme.facility)
     programme = (
@@ -518,9 +539,9 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
             % {"status": programme.get_status_display().lower()}
         )
     inmate = Inmate.objects.select_related("facility").get(pk=inmate.pk)
-    today = programme.facility.today()
+    on = _requested_on(programme, inmate, requested_on)
     failed = eligibility.failing(
-        eligibility.programme_eligibility(programme=programme, inmate=inmate, on=today)
+        eligibility.programme_eligibility(programme=programme, inmate=inmate, on=on)
     )
     if failed:
         raise _eligibility_error(failed)
@@ -535,11 +556,11 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
         )
     active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
     enrolment = Enrolment(
-        programme=programme, inmate=inmate, requested_on=today, created_by=by, updated_by=by
+        programme=programme, inmate=inmate, requested_on=on, created_by=by, updated_by=by
     )
     if active < programme.capacity:
         enrolment.status = EnrolmentStatus.ACTIVE
-        enrolment.started_on = max(today, programme.start_date)
+        enrolment.started_on = max(on, programme.start_date)
         reason = _("Didaftarkan")
     else:
         last = programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED).aggregate(
@@ -558,7 +579,7 @@ def enrolment_create(*, programme: Programme, inmate: Inmate, by) -> Enrolment:
         raise ValidationError(
             {"inmate": _("WBP ini sudah terdaftar di program ini.")}, code="duplicate"
         ) from exc
-    _event(enrolment, "", today, reason, by)
+    _event(enrolment, "", on, reason, by)
     audit_record(
         actor=by,
         action=AuditAction.CREATE,
@@ -778,13 +799,16 @@ def session_roster(session: Session):
 
 
 @transaction.atomic
-def attendance_record(*, session: Session, absences: dict, by) -> list[Attendance]:
+def attendance_record(
+    *, session: Session, absences: dict, by, only: Collection[int] | None = None
+) -> list[Attendance]:
     """Take (or correct) a session's register in one go.
 
     Everyone on the roster is present unless `absences` ({enrolment id: (reason, note)})
-    says otherwise; every absence needs a reason code. Future and cancelled sessions are
-    refused. A correction changes only the rows that differ; the history keeps who changed
-    what and when.
+    says otherwise; every absence needs a reason code. With `only` (enrolment ids), just
+    those are recorded and the rest of the register stays as it is (an import of some rows).
+    Future and cancelled sessions are refused. A correction changes only the rows that
+    differ; the history keeps who changed what and when.
     """
     require(by, Perm.ATTENDANCE_RECORD, session.programme.facility)
     session = (
@@ -798,8 +822,9 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
         raise ValidationError(_("Presensi tidak dapat dicatat untuk sesi yang belum berlangsung."))
     roster = {e.pk: e for e in session_roster(session)}
     absences = {int(k): v for k, v in absences.items()}
-    unknown = set(absences) - set(roster)
-    if unknown:
+    marked = set(roster) if only is None else {int(k) for k in only}
+    unknown = (set(absences) | marked) - set(roster)
+    if unknown or set(absences) - marked:
         raise ValidationError(_("Ada peserta yang tidak terdaftar pada sesi ini."))
     errors = []
     for enrolment_id, (reason, _note) in absences.items():
@@ -813,7 +838,7 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
     now = timezone.now()
     existing = {a.enrolment_id: a for a in session.attendance.all()}
     to_create, to_update = [], []
-    for enrolment_id in roster:
+    for enrolment_id in [pk for pk in roster if pk in marked]:
         reason, note = absences.get(enrolment_id, ("", ""))
         status = AttendanceStatus.ABSENT if reason else AttendanceStatus.PRESENT
         note = (note or "").strip()[:200]
@@ -854,7 +879,7 @@ def attendance_record(*, session: Session, absences: dict, by) -> list[Attendanc
         instance=session,
         after={
             "attendance": {
-                "present": len(roster) - len(absences),
+                "present": len(marked) - len(absences),
                 "absent": len(absences),
                 "created": len(to_create),
                 "corrected": len(to_update),

@@ -24,6 +24,35 @@ def test_enrol_gives_a_place_and_keeps_the_event(balikpapan, pembina, make_progr
     ).exists()
 
 
+def test_enrolment_dated_back_starts_then(balikpapan, pembina, make_programme, make_inmate, today):
+    programme = make_programme(balikpapan)
+    inmate = make_inmate(balikpapan, admission_date=today - D(days=100))
+    asked = today - D(days=20)
+    enrolment = services.enrolment_create(
+        programme=programme, inmate=inmate, by=pembina, requested_on=asked
+    )
+    assert (enrolment.requested_on, enrolment.started_on) == (asked, asked)
+    assert enrolment.events.get().on == asked
+    with pytest.raises(ValidationError) as future:
+        services.enrolment_create(
+            programme=programme,
+            inmate=make_inmate(balikpapan),
+            by=pembina,
+            requested_on=today + D(days=1),
+        )
+    assert future.value.message_dict == {
+        "requested_on": ["Tanggal daftar tidak boleh di masa depan."]
+    }
+    with pytest.raises(ValidationError, match="sebelum WBP masuk"):
+        services.enrolment_create(
+            programme=programme,
+            inmate=make_inmate(balikpapan, admission_date=today - D(days=100)),
+            by=pembina,
+            requested_on=today - D(days=200),
+        )
+    assert Enrolment.objects.count() == 1
+
+
 def test_full_programme_puts_inmates_on_the_waiting_list_in_order(
     balikpapan, pembina, make_programme, make_inmate
 ):

@@ -185,3 +185,33 @@ def test_roster_follows_enrolment_dates(register, pembina, today):
         by=pembina,
     )
     assert enrolments[3].pk not in {e.pk for e in services.session_roster(tomorrow_session)}
+
+
+def test_recording_only_some_participants_leaves_the_rest_of_the_register(
+    register, pembina, kepala, today
+):
+    programme, enrolments = register
+    session = programme.sessions.get(date=today)
+    services.attendance_record(session=session, absences={}, only=[enrolments[0].pk], by=pembina)
+    assert list(session.attendance.values_list("enrolment_id", "status")) == [
+        (enrolments[0].pk, "present")
+    ]
+    services.attendance_record(
+        session=session,
+        absences={enrolments[0].pk: ("court", "Sidang PN")},
+        only=[enrolments[0].pk, enrolments[1].pk],
+        by=kepala,
+    )
+    recorded = {a.enrolment_id: (a.status, a.reason) for a in session.attendance.all()}
+    assert recorded == {enrolments[0].pk: ("absent", "court"), enrolments[1].pk: ("present", "")}
+    assert Attendance.objects.get(enrolment=enrolments[0]).history.count() == 2
+    with pytest.raises(ValidationError, match="tidak terdaftar"):
+        services.attendance_record(session=session, absences={}, only=[999999], by=pembina)
+    with pytest.raises(ValidationError, match="tidak terdaftar"):
+        services.attendance_record(
+            session=session,
+            absences={enrolments[2].pk: ("sick", "")},
+            only=[enrolments[0].pk],
+            by=pembina,
+        )
+    assert session.attendance.count() == 2
