@@ -161,6 +161,9 @@ def assessment_list(request):
             "show_facility": len(facilities) > 1,
             "can_create": kind in CREATE_PERM and user_can(user, CREATE_PERM[kind]),
             "can_sppn": user_can(user, Perm.ASSESSMENT_MANAGE),
+            "sppn_imports": facility_list(user=user, perm=Perm.ASSESSMENT_MANAGE)
+            if kind == AssessmentKind.SPPN
+            else [],
         },
     )
 

@@ -159,6 +159,7 @@ def programme_list(request):
         return download
     page_obj, query = _page(request, programmes)
     can_create = [f for f in facilities if user_can(request.user, Perm.PROGRAMME_MANAGE, f)]
+    can_record = [f for f in facilities if user_can(request.user, Perm.ATTENDANCE_RECORD, f)]
     return render(
         request,
         "programmes/programme_list.html",
@@ -167,6 +168,7 @@ def programme_list(request):
             "page_obj": page_obj,
             "query": query,
             "can_create": can_create,
+            "can_record": can_record,
             "show_facility": len(facilities) > 1,
         },
     )
