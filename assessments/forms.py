@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.choices import ProgrammeArea, Script
-from rutan.core.forms import DateInput, LiteracyLevelField
+from rutan.core.forms import DateInput, LiteracyLevelField, VersionedFormMixin
 
 from .choices import AssessmentKind, AssessmentStatus, EligibilityKind, SurveyKind
 from .models import FacilitySurvey, SurveyFinding
@@ -17,8 +17,11 @@ class InmateChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.registration_number}){block}"
 
 
-class _InmateForm(forms.Form):
-    """Base of the entry forms: the inmate is chosen from those the user may assess."""
+class _InmateForm(VersionedFormMixin, forms.Form):
+    """Base of the entry forms: the inmate is chosen from those the user may assess.
+
+    An edit of a draft passes the assessment as `record`, so the form carries its version.
+    """
 
     inmate = InmateChoiceField(label=_("WBP"), queryset=None)
 

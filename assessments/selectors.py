@@ -1,6 +1,7 @@
 """Reads of assessments, always through the user's scope; recommendations; worklists."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import django_filters
@@ -450,9 +451,19 @@ def eligibility_worklist(
     return sorted(results, key=lambda r: (r.time_date, r.inmate.name, r.inmate.pk))
 
 
-def sppn_due(*, user, facility: Facility, month: datetime.date, perm: Perm = Perm.ASSESSMENT_VIEW):
+def sppn_due(
+    *,
+    user,
+    facility: Facility,
+    month: datetime.date,
+    perm: Perm = Perm.ASSESSMENT_VIEW,
+    shown: Iterable[int] = (),
+):
     """Inmates still waiting for their SPPN score of `month` at `facility`: sentenced and
-    active there now, admitted by the end of that month, and with no score for it."""
+    active there now, admitted by the end of that month, and with no score for it.
+
+    `shown`: ids a page listed as due; they stay listed once scored by someone else, so that
+    a save over that score is refused rather than dropped without a word."""
     month = month.replace(day=1)
     month_end = month + relativedelta(months=1, days=-1)
     scored = BehaviourScore.objects.filter(inmate=OuterRef("pk"), month=month)
@@ -464,7 +475,7 @@ def sppn_due(*, user, facility: Facility, month: datetime.date, perm: Perm = Per
             legal_status=LegalStatus.NARAPIDANA,
             admission_date__lte=month_end,
         )
-        .filter(~Exists(scored))
+        .filter(~Exists(scored) | Q(pk__in=list(shown)))
         .select_related("facility", "block")
         .order_by("block__name", "name", "id")
     )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rutan.core.concurrency import row_version
 from rutan.core.models import AuditAction, LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.core.scoping import is_national, require, user_can
@@ -365,8 +366,10 @@ def behaviour_scores_save(
 ) -> tuple[int, int]:
     """Save a block's SPPN scores for one month in one go: new rows are created, existing
     ones changed. A row is {"inmate": Inmate, aspect: int, ..., "note": str}; a row whose
-    four aspects are all empty is skipped. Any invalid row: nothing is saved, and the
-    ValidationError maps "<inmate id>" to its messages. Returns (created, changed)."""
+    four aspects are all empty is skipped. A row may carry the "version" of the score the
+    page showed ("" for none): a score saved since by someone else refuses the row with
+    the code "stale". Any invalid row: nothing is saved, and the ValidationError maps
+    "<inmate id>" to its messages. Returns (created, changed)."""
     require(by, Perm.ASSESSMENT_MANAGE, facility)
     month = _check_month(month, facility)
     inmate_ids = [row["inmate"].pk for row in rows]
@@ -390,6 +393,13 @@ def behaviour_scores_save(
             errors[str(inmate.pk)] = [_("Isi keempat nilai atau kosongkan semuanya.")]
             continue
         score = existing.get(inmate.pk)
+        if "version" in row and row["version"] != row_version(score):
+            stale = _(
+                "Nilai ini sudah diubah orang lain sejak Anda membuka halaman; "
+                "berikut nilainya sekarang."
+            )
+            errors[str(inmate.pk)] = [ValidationError(stale, code="stale")]
+            continue
         try:
             if score is None:
                 _save(_new_score(inmate, month, by, row.get("note", ""), values), by)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rutan.core import exports
+from rutan.core.concurrency import STALE_MESSAGE, row_version
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
+from rutan.core.views import save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 from rutan.inmates import selectors as inmate_selectors
@@ -46,6 +48,11 @@ CREATE_PERM = {
     AssessmentKind.LITERASI: Perm.ASSESSMENT_MANAGE,
     AssessmentKind.MINAT: Perm.ASSESSMENT_MANAGE,
     AssessmentKind.KONSELING: Perm.PSYCH_MANAGE,
+}
+UPDATE_SERVICES = {
+    AssessmentKind.PSIKOLOGIS: services.psych_update,
+    AssessmentKind.LITERASI: services.literacy_update,
+    AssessmentKind.MINAT: services.interest_update,
 }
 FINALISE_PERM = {
     AssessmentKind.PSIKOLOGIS: Perm.PSYCH_MANAGE,
@@ -345,57 +352,45 @@ def assessment_detail(request, kind, pk):
 @require_http_methods(["GET", "POST"])
 def assessment_update(request, kind, pk):
     kind = _kind(kind)
-    if kind not in (AssessmentKind.PSIKOLOGIS, AssessmentKind.LITERASI, AssessmentKind.MINAT):
+    if kind not in UPDATE_SERVICES:
         raise Http404
     user = request.user
     record = selectors.assessment_get(user=user, kind=kind, pk=pk)
     if record.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Asesmen yang sudah final tidak dapat diubah."))
         return redirect("assessments:detail", kind=kind, pk=pk)
-    inmates = Inmate.objects.filter(pk=record.inmate_id)
-    initial = {"inmate": record.inmate_id}
-    if kind == AssessmentKind.PSIKOLOGIS:
-        if not can_read_confidential(user, record):
-            raise Http404
-        initial |= {
-            "assessed_on": record.assessed_on,
-            "instrument": record.instrument,
-            "scores": format_scores(record.scores),
-            "recommendation": record.recommendation,
-        }
-        if request.method == "GET":
-            initial |= services.psych_confidential_read(assessment=record, by=user, via="web")
-    elif kind == AssessmentKind.LITERASI:
-        initial |= {f: getattr(record, f) for f in services.LITERACY_FIELDS}
-    else:
-        initial |= {f: getattr(record, f) for f in services.INTEREST_FIELDS if f != "areas"}
-        initial |= {f"area_{n}": a for n, a in enumerate(record.areas, start=1)}
-    form = ENTRY_FORMS[kind](
-        request.POST or None,
-        initial=initial,
-        inmates=inmates,
-        fixed_inmate=record.inmate,
-        can_finalise=False,
-    )
+    if kind == AssessmentKind.PSIKOLOGIS and not can_read_confidential(user, record):
+        raise Http404
+
+    def edit_form(current, data=None):
+        initial = _edit_initial(kind, current)
+        if kind == AssessmentKind.PSIKOLOGIS and data is None:
+            initial |= services.psych_confidential_read(assessment=current, by=user, via="web")
+        return ENTRY_FORMS[kind](
+            data,
+            initial=initial,
+            inmates=Inmate.objects.filter(pk=current.inmate_id),
+            fixed_inmate=current.inmate,
+            can_finalise=False,
+            record=current,
+        )
+
+    form = edit_form(record, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        update = {
-            AssessmentKind.PSIKOLOGIS: lambda d: services.psych_update(
-                assessment=record, by=user, **d
+        update = UPDATE_SERVICES[kind]
+        outcome = save_unless_stale(
+            request,
+            form,
+            record,
+            save=lambda current, data: update(
+                assessment=current, by=user, **_service_data(kind, data)
             ),
-            AssessmentKind.LITERASI: lambda d: services.literacy_update(
-                assessment=record, by=user, **d
-            ),
-            AssessmentKind.MINAT: lambda d: services.interest_update(
-                assessment=record, by=user, **d
-            ),
-        }[kind]
-        try:
-            update(_service_data(kind, form.cleaned_data))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+            fresh_form=edit_form,
+        )
+        if outcome.saved:
             messages.success(request, _("Perubahan disimpan."))
             return redirect("assessments:detail", kind=kind, pk=pk)
+        form, record = outcome.form, outcome.record
     return render(
         request,
         "assessments/assessment_form.html",
@@ -407,6 +402,22 @@ def assessment_update(request, kind, pk):
             "record": record,
         },
     )
+
+
+def _edit_initial(kind: str, record) -> dict:
+    """The entry form's values for a draft, but the confidential ones (read and audited apart)."""
+    initial = {"inmate": record.inmate_id}
+    if kind == AssessmentKind.PSIKOLOGIS:
+        return initial | {
+            "assessed_on": record.assessed_on,
+            "instrument": record.instrument,
+            "scores": format_scores(record.scores),
+            "recommendation": record.recommendation,
+        }
+    if kind == AssessmentKind.LITERASI:
+        return initial | {f: getattr(record, f) for f in services.LITERACY_FIELDS}
+    initial |= {f: getattr(record, f) for f in services.INTEREST_FIELDS if f != "areas"}
+    return initial | {f"area_{n}": a for n, a in enumerate(record.areas, start=1)}
 
 
 @login_required
@@ -452,13 +463,20 @@ def sppn_entry(request):
         source = {"block": first.pk, "month": first.facility.today().strftime("%Y-%m")}
     select = SppnSelectForm(source, blocks=blocks, facilities=facilities)
     rows, errors, month, block, facility, due = [], {}, None, None, None, False
+    posted = request.method == "POST"
+    # The version of each row's score as the page showed it ("" for none): a POST carries it.
+    shown = {
+        int(key[2:]): value
+        for key, value in (request.POST.items() if posted else ())
+        if key.startswith("v-") and key[2:].isdigit()
+    }
     if select.is_valid():
         block, month = select.cleaned_data["block"], select.cleaned_data["month"]
         facility = select.cleaned_data["facility"]
         due = block is None or select.cleaned_data["due"]
         if due:
             inmates = selectors.sppn_due(
-                user=user, facility=facility, month=month, perm=Perm.ASSESSMENT_MANAGE
+                user=user, facility=facility, month=month, perm=Perm.ASSESSMENT_MANAGE, shown=shown
             )
             if block is not None:
                 inmates = inmates.filter(block=block)
@@ -468,7 +486,6 @@ def sppn_entry(request):
         existing = {
             s.inmate_id: s for s in BehaviourScore.objects.filter(inmate__in=inmates, month=month)
         }
-        posted = request.method == "POST"
         for inmate in inmates:
             score = existing.get(inmate.pk)
             values = {
@@ -479,11 +496,14 @@ def sppn_entry(request):
                 )
                 for a in SPPN_ASPECTS
             }
-            rows.append({"inmate": inmate, "values": values, "score": score})
+            version = shown.get(inmate.pk) if posted else row_version(score)
+            rows.append({"inmate": inmate, "values": values, "score": score, "version": version})
         if posted:
             parsed, bad = [], {}
             for row in rows:
                 entry = {"inmate": row["inmate"]}
+                if row["version"] is not None:
+                    entry["version"] = row["version"]
                 for aspect, value in row["values"].items():
                     if value in ("", None):
                         entry[aspect] = None
@@ -500,7 +520,17 @@ def sppn_entry(request):
                     facility=facility, month=month, rows=parsed, by=user
                 )
             except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                if not hasattr(exc, "error_dict"):
+                    exc = ValidationError({"": exc.error_list})
+                errors = exc.message_dict
+                stale = {
+                    int(key)
+                    for key, problems in exc.error_dict.items()
+                    if key.isdigit() and any(p.code == "stale" for p in problems)
+                }
+                if stale:
+                    messages.error(request, STALE_MESSAGE)
+                    _show_current_scores(rows, stale, month)
                 messages.error(request, _("Belum disimpan: periksa baris yang ditandai."))
             else:
                 messages.success(
@@ -525,6 +555,18 @@ def sppn_entry(request):
             "general_errors": errors.get("", []) if isinstance(errors, dict) else [],
         },
     )
+
+
+def _show_current_scores(rows, inmate_ids, month) -> None:
+    """Rows refused as stale show the score stored now, and carry its version."""
+    current = {
+        s.inmate_id: s for s in BehaviourScore.objects.filter(inmate_id__in=inmate_ids, month=month)
+    }
+    for row in rows:
+        if row["inmate"].pk in inmate_ids:
+            score = row["score"] = current.get(row["inmate"].pk)
+            row["values"] = {a: getattr(score, a) if score else "" for a in SPPN_ASPECTS}
+            row["version"] = row_version(score)
 
 
 @login_required

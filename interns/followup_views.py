@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from rutan.core import exports
-from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.views import save_unless_stale
 from rutan.facilities.models import FollowUpItem
 from rutan.facilities.selectors import facility_list
 from rutan.facilities.services import followup_update
@@ -79,32 +78,24 @@ def followup_detail(request, pk):
         Perm.FOLLOWUP_MANAGE,
         pk=pk,
     )
-    form = FollowUpForm(
-        request.POST or None,
-        item=item,
-        initial={
-            "owner": item.owner_id,
-            "due_on": item.due_on,
-            "status": item.status,
-            "resolution": item.resolution,
-        },
-    )
+
+    def followup_form(current, data=None):
+        initial = {f: getattr(current, f) for f in ("due_on", "status", "resolution")}
+        return FollowUpForm(data, item=current, initial=initial | {"owner": current.owner_id})
+
+    form = followup_form(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            followup_update(
-                item=item,
-                by=request.user,
-                status=data["status"],
-                owner=data["owner"],
-                due_on=data["due_on"],
-                resolution=data["resolution"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        outcome = save_unless_stale(
+            request,
+            form,
+            item,
+            save=lambda current, data: followup_update(item=current, by=request.user, **data),
+            fresh_form=followup_form,
+        )
+        if outcome.saved:
             messages.success(request, _("Tindak lanjut disimpan."))
             return redirect("interns:followup_detail", pk=pk)
+        form, item = outcome.form, outcome.record
     source_log = None
     if item.source_type == ActivityLog._meta.label_lower and item.source_id.isdigit():
         source_log = selectors.log_list(user=request.user).filter(pk=int(item.source_id)).first()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Session
-from rutan.core.forms import DateInput
+from rutan.core.forms import DateInput, VersionedFormMixin
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Block, Facility, FollowUpSource, FollowUpStatus
@@ -41,7 +41,7 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
-class ActivityLogForm(forms.ModelForm):
+class ActivityLogForm(VersionedFormMixin, forms.ModelForm):
     """The phone form. Everything is optional for a draft; submission checks completeness."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -167,7 +167,7 @@ class BulkApproveForm(forms.Form):
         self.fields["logs"].queryset = queryset
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MonthlyEvaluation
         fields = ["discipline", "initiative", "competence", "teamwork", "comment"]
@@ -279,7 +279,7 @@ def _staff_of(user):
     return qs.exclude(memberships__role="intern").distinct().order_by("full_name", "username")
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedFormMixin, forms.Form):
     owner = forms.ModelChoiceField(
         label=_("Penanggung jawab"), queryset=get_user_model().objects.none(), required=False
     )
@@ -293,7 +293,7 @@ class FollowUpForm(forms.Form):
     )
 
     def __init__(self, *args, item, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=item, **kwargs)
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, memberships__facility=item.facility_id)

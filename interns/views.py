@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -14,9 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rutan.core import exports as list_exports
+from rutan.core.concurrency import lock_current, row_version
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.views import save_unless_stale
 from rutan.facilities.selectors import facility_list
 
 from . import exports, selectors, services
@@ -166,6 +169,7 @@ def _save_log(request, intern, form, log):
                 None,
                 _("Draf tersimpan, tetapi belum dapat diajukan: lengkapi isian yang ditandai."),
             )
+            form.carry_version(log)
             return None
         messages.success(request, _("Catatan kegiatan diajukan ke mentor."))
     else:
@@ -205,9 +209,16 @@ def log_edit(request, pk):
     intern = log.intern
     form = ActivityLogForm(request.POST or None, request.FILES or None, instance=log, intern=intern)
     if request.method == "POST" and form.is_valid():
-        saved = _save_log(request, intern, form, log)
-        if saved is not None:
-            return redirect("interns:log_detail", pk=saved.pk)
+        outcome = save_unless_stale(
+            request,
+            form,
+            log,
+            save=lambda current, data: _save_log(request, intern, form, current),
+            fresh_form=lambda current: ActivityLogForm(instance=current, intern=intern),
+        )
+        if outcome.result is not None:
+            return redirect("interns:log_detail", pk=outcome.result.pk)
+        form, log = outcome.form, outcome.record
     return render(request, "interns/log_form.html", {"form": form, "intern": intern, "log": log})
 
 
@@ -216,7 +227,9 @@ def log_edit(request, pk):
 def log_autosave(request):
     """htmx: keep the draft on the server as the intern types. Photos are not sent here.
 
-    Only the fields that are valid so far are saved; the reply is a short status line.
+    Only the fields that are valid so far are saved; the reply is a short status line and,
+    for a saved log, its new version, so that the form's next save is not taken as stale.
+    A save over a change made elsewhere (another device) is refused like the form's.
     """
     intern = _own_intern(request)
     log = None
@@ -225,26 +238,42 @@ def log_autosave(request):
     form = ActivityLogForm(request.POST, instance=log or ActivityLog(intern=intern), intern=intern)
     form.is_valid()
     data = form.log_data() if hasattr(form, "cleaned_data") else {}
-    status = 200
+    status, version = 200, ""
     try:
         if log is None and "client_key" not in form.cleaned_data:
             raise ValidationError(_("Formulir tidak lengkap; muat ulang halaman."))
-        services.log_save_draft(
-            intern=intern,
-            by=request.user,
-            log=log,
-            client_key=None if log else form.cleaned_data["client_key"],
-            data=data,
-        )
-        message = _("Draf tersimpan otomatis pukul %(t)s.") % {
-            "t": _local_time(timezone.now(), intern)
-        }
-        if form.errors:
-            message += " " + _("Sebagian isian belum valid dan belum tersimpan.")
+        with transaction.atomic():
+            stale = log is not None and lock_current(log, form.cleaned_data.get("version", ""))[1]
+            if not stale:
+                saved = services.log_save_draft(
+                    intern=intern,
+                    by=request.user,
+                    log=log,
+                    client_key=None if log else form.cleaned_data["client_key"],
+                    data=data,
+                )
+        if stale:
+            message = _(
+                "Draf tidak disimpan: catatan ini sudah diubah di tempat lain. Muat ulang "
+                "halaman untuk melihat isinya sekarang."
+            )
+            status = 200 if request.htmx else 409
+        else:
+            version = row_version(saved) if log is not None else ""
+            message = _("Draf tersimpan otomatis pukul %(t)s.") % {
+                "t": _local_time(timezone.now(), intern)
+            }
+            if form.errors:
+                message += " " + _("Sebagian isian belum valid dan belum tersimpan.")
     except ValidationError as exc:
         message = _("Draf belum tersimpan: %(e)s") % {"e": " ".join(exc.messages)}
         status = 200 if request.htmx else 400
-    return render(request, "interns/_autosave_status.html", {"message": message}, status=status)
+    return render(
+        request,
+        "interns/_autosave_status.html",
+        {"message": message, "version": version},
+        status=status,
+    )
 
 
 @login_required
@@ -476,14 +505,22 @@ def evaluation(request, pk, year, month):
     existing = intern.evaluations.filter(month=month_start).first()
     form = EvaluationForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        try:
-            services.evaluation_save(intern=intern, month=month_start, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        outcome = save_unless_stale(
+            request,
+            form,
+            existing,
+            save=lambda current, data: services.evaluation_save(
+                intern=intern,
+                month=month_start,
+                by=request.user,
+                **{k: data[k] for k in form.Meta.fields},
+            ),
+            fresh_form=lambda current: EvaluationForm(instance=current),
+        )
+        if outcome.saved:
             messages.success(request, _("Evaluasi bulanan disimpan."))
             return redirect("interns:intern_detail", pk=pk)
+        form = outcome.form
     return render(
         request,
         "interns/evaluation_form.html",

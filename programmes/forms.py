@@ -124,11 +124,19 @@ class GenerateForm(forms.Form):
     date_to = forms.DateField(label=_("Sampai tanggal"), widget=DateInput())
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "start_time", "end_time", "location", "topic"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
+
+
+class RegisterForm(VersionedFormMixin, forms.Form):
+    """A session's register. Its rows (one reason and note per enrolment) are read from the
+    post; the form carries the session's version and the errors of the save."""
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, record=session, **kwargs)
 
 
 class CancelForm(forms.Form):

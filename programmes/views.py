@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rutan.core import exports
 from rutan.core.choices import Pillar
-from rutan.core.concurrency import STALE_MESSAGE, is_stale
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.views import save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import facility_list, today_by_timezone
 
@@ -36,6 +35,7 @@ from .forms import (
     ProgrammeFilterForm,
     ProgrammeForm,
     ProgrammeStatusForm,
+    RegisterForm,
     RevokeForm,
     SessionForm,
     SessionsTodayFilterForm,
@@ -244,24 +244,19 @@ def programme_update(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
     form = ProgrammeForm(request.POST or None, instance=programme, facility=programme.facility)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        with transaction.atomic():
-            original = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-            stale = is_stale(original, version)
-            if not stale:
-                try:
-                    services.programme_update(programme=original, by=request.user, **data)
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    messages.success(request, _("Program disimpan."))
-                    return redirect("programmes:detail", pk=pk)
-        if stale:
-            messages.error(request, STALE_MESSAGE)
-            original.refresh_from_db()
-            programme = original
-            form = ProgrammeForm(instance=original, facility=original.facility)
+        outcome = save_unless_stale(
+            request,
+            form,
+            programme,
+            save=lambda current, data: services.programme_update(
+                programme=current, by=request.user, **data
+            ),
+            fresh_form=lambda current: ProgrammeForm(instance=current, facility=current.facility),
+        )
+        if outcome.saved:
+            messages.success(request, _("Program disimpan."))
+            return redirect("programmes:detail", pk=pk)
+        form, programme = outcome.form, outcome.record
     return render(
         request,
         "programmes/programme_form.html",
@@ -435,25 +430,33 @@ def session_register(request, pk):
         return _attendance_export(request, fmt, programme, session)
     can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
     today = programme.facility.today()
-    errors = []
+    form = RegisterForm(request.POST or None, session=session)
+    rows = _register_rows(session, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_record:
             raise Http404
-        rows = _register_rows(session, request.POST)
+        form.is_valid()
         absences = {row.enrolment.pk: (row.value, row.note_value) for row in rows if row.value}
-        try:
-            services.attendance_record(session=session, absences=absences, by=request.user)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
+        outcome = save_unless_stale(
+            request,
+            form,
+            session,
+            save=lambda current, data: services.attendance_record(
+                session=current, absences=absences, by=request.user
+            ),
+            fresh_form=lambda current: RegisterForm(session=current),
+        )
+        if outcome.saved:
             messages.success(
                 request,
                 _("Presensi disimpan: %(present)d hadir, %(absent)d tidak hadir.")
                 % {"present": len(rows) - len(absences), "absent": len(absences)},
             )
             return redirect("programmes:session_register", pk=pk)
-    else:
-        rows = _register_rows(session)
+        form = outcome.form
+        if outcome.stale:
+            session = outcome.record
+            rows = _register_rows(session)
     history = selectors.attendance_history(session=session) if session.attendance_taken_at else []
     names = {row.enrolment.pk: row.enrolment.inmate.name for row in rows}
     for version in history:
@@ -466,7 +469,7 @@ def session_register(request, pk):
             "programme": programme,
             "rows": rows,
             "reasons": AbsenceReason.choices,
-            "errors": errors,
+            "form": form,
             "can_record": can_record and not session.is_cancelled and session.date <= today,
             "is_future": session.date > today,
             "history": history,
@@ -480,14 +483,30 @@ def session_register(request, pk):
 def session_update(request, pk):
     session = selectors.session_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
     form = SessionForm(request.POST or None, instance=session)
-    original = selectors.session_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-    return _action(
+    done_url = reverse("programmes:session_register", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        outcome = save_unless_stale(
+            request,
+            form,
+            session,
+            save=lambda current, data: services.session_update(
+                session=current, by=request.user, **data
+            ),
+            fresh_form=lambda current: SessionForm(instance=current),
+        )
+        if outcome.saved:
+            messages.success(request, _("Sesi disimpan."))
+            return redirect(done_url)
+        form = outcome.form
+    return render(
         request,
-        form,
-        perform=lambda d: services.session_update(session=original, by=request.user, **d),
-        success=_("Sesi disimpan."),
-        done_url=reverse("programmes:session_register", args=[pk]),
-        context={"title": _("Ubah sesi"), "programme": session.programme},
+        "programmes/action_form.html",
+        {
+            "form": form,
+            "cancel_url": done_url,
+            "title": _("Ubah sesi"),
+            "programme": session.programme,
+        },
     )
 
 

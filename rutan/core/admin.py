@@ -1,13 +1,16 @@
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.db import router, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, services
+from .concurrency import STALE_MESSAGE, lock_current
 from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
@@ -22,7 +25,27 @@ class ScopedFacilityListFilter(admin.RelatedFieldListFilter):
         return choices if ids is None else [(pk, label) for pk, label in choices if pk in ids]
 
 
-class ScopedAdminMixin:
+class VersionedAdminMixin:
+    """A change form saved over someone else's change since it was opened is refused.
+
+    The form carries the row's version (templates/admin/change_form.html); the row is read
+    again under a lock and the save runs in the same transaction. A stale save writes
+    nothing and the change form opens again on the values stored now.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        version = request.POST.get("version", "") if request.method == "POST" else ""
+        if not version or object_id is None or "_saveasnew" in request.POST:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and lock_current(obj, version)[1]:
+                self.message_user(request, STALE_MESSAGE, messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class ScopedAdminMixin(VersionedAdminMixin):
     """Admin whose changelist, forms and permissions go through the role scope.
 
     `view_perm` guards reading, `manage_perm` adding and changing; deleting is never offered

@@ -9,6 +9,11 @@ STALE_MESSAGE = _(
 )
 
 
+def row_version(obj) -> str:
+    """The version of a saved row as forms carry it: its `updated_at` (empty when unsaved)."""
+    return obj.updated_at.isoformat() if obj is not None and obj.pk else ""
+
+
 def locked_version(obj) -> str:
     """The row's current version, locking it until the transaction ends (call inside one)."""
     updated_at = (
@@ -21,6 +26,14 @@ def locked_version(obj) -> str:
     return updated_at.isoformat()
 
 
+def lock_current(obj, version: str):
+    """The row of `obj` as stored now, locked until the transaction ends, and whether it is
+    newer than `version`, the one a form showed (empty: not checked). Call inside a transaction.
+    """
+    current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    return current, bool(version) and row_version(current) != version
+
+
 def etag(pk, version: str) -> str:
     """A weak tag: the representation also holds values computed on today's date."""
     return f'W/"{pk}-{version}"'
@@ -30,11 +43,3 @@ def if_match_passes(header: str, current: str) -> bool:
     """Whether an If-Match header names the current tag; weak and strong forms compare alike."""
     tags = parse_etags(header)
     return "*" in tags or current.removeprefix("W/") in {t.removeprefix("W/") for t in tags}
-
-
-def is_stale(obj, version: str) -> bool:
-    """Whether a form saw an older version of `obj` than the stored one (empty: not checked).
-
-    Call inside a transaction: the row stays locked until the write is done.
-    """
-    return bool(version) and locked_version(obj) != version

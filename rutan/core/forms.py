@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from .concurrency import row_version
 from .models import LiteracyLevel
 
 
@@ -17,18 +18,24 @@ class DateInput(forms.DateInput):
 class VersionedFormMixin:
     """An edit form that carries the version of the row it shows, as a hidden `version`.
 
-    The view compares it with `rutan.core.concurrency.is_stale` and refuses a save made over
-    someone else's change.
+    The row is the model form's instance, or `record` for a plain form that edits one.
+    The view saves through `rutan.core.views.save_unless_stale`, which refuses a save
+    made over someone else's change.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        record = record if record is not None else getattr(self, "instance", None)
+        if version := row_version(record):
             self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput,
-                required=False,
-                initial=self.instance.updated_at.isoformat(),
+                widget=forms.HiddenInput, required=False, initial=version
             )
+
+    def carry_version(self, record) -> None:
+        """Shown again after this request saved `record` in part: carry its new version."""
+        if self.is_bound and "version" in self.fields:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = row_version(record)
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

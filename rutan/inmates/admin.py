@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.admin import ScopedAdminMixin
+from rutan.core.admin import ScopedAdminMixin, VersionedAdminMixin
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, is_national
@@ -298,7 +298,7 @@ class StageRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class NationalRuleAdmin(admin.ModelAdmin):
+class NationalRuleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Rules of law kept as data: anyone on staff reads them, the directorate changes them.
 
     A change is audited; where the rule enters the stored dates (`recomputes`), every

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from rutan.core import exports, panels
-from rutan.core.concurrency import STALE_MESSAGE, is_stale
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.views import save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 
@@ -139,24 +138,19 @@ def inmate_update(request, pk):
     inmate = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
     form = InmateForm(request.POST or None, instance=inmate, facility=inmate.facility)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        with transaction.atomic():
-            original = selectors.inmate_get(user=request.user, pk=pk, perm=Perm.INMATE_MANAGE)
-            stale = is_stale(original, version)
-            if not stale:
-                try:
-                    services.inmate_update(inmate=original, by=request.user, **data)
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    messages.success(request, _("Data WBP disimpan."))
-                    return redirect("inmates:detail", pk=pk)
-        if stale:
-            messages.error(request, STALE_MESSAGE)
-            original.refresh_from_db()
-            inmate = original
-            form = InmateForm(instance=original, facility=original.facility)
+        outcome = save_unless_stale(
+            request,
+            form,
+            inmate,
+            save=lambda current, data: services.inmate_update(
+                inmate=current, by=request.user, **data
+            ),
+            fresh_form=lambda current: InmateForm(instance=current, facility=current.facility),
+        )
+        if outcome.saved:
+            messages.success(request, _("Data WBP disimpan."))
+            return redirect("inmates:detail", pk=pk)
+        form, inmate = outcome.form, outcome.record
     return render(
         request,
         "inmates/inmate_form.html",

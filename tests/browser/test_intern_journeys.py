@@ -1,3 +1,7 @@
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from interns import services
 from interns.models import ActivityLog, LogReview
 
 from .conftest import check_page, login, shoot
@@ -89,3 +93,26 @@ def test_intern_log_returned_resubmitted_and_approved(phone, page, intern, mento
     assert "Disetujui" in phone.content()
     check_page(phone)
     shoot(phone, "journey-intern-log-360")
+
+
+def test_autosave_hands_the_edit_form_its_new_version(phone, intern):
+    """After the draft saves itself, the form's own save is not taken for someone else's."""
+    log = services.log_save_draft(
+        intern=intern,
+        by=intern.user,
+        data={"log_type": "konseling", "description": "Konseling kelompok di Blok B."},
+    )
+    login(phone, "magang")
+    phone.goto(phone.base_url + reverse("interns:log_edit", args=[log.pk]))
+    version = phone.locator("#id_version")
+    shown = version.input_value()
+    phone.get_by_label("Tempat", exact=True).fill("Aula serbaguna")
+    expect(phone.locator("#autosave-status")).to_contain_text("Draf tersimpan otomatis")
+    expect(version).not_to_have_value(shown)
+    check_page(phone)
+    phone.get_by_role("button", name="Simpan draf").click()
+    phone.wait_for_load_state()
+    assert "Draf tersimpan." in phone.content()
+    assert "sudah diubah orang lain" not in phone.content()
+    log.refresh_from_db()
+    assert log.place == "Aula serbaguna"

@@ -1,0 +1,47 @@
+"""Helpers of the HTML views that several apps share."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .concurrency import STALE_MESSAGE, lock_current
+from .forms import add_service_errors
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `save_unless_stale` did, and the form and record a page shows when not saved."""
+
+    form: Any
+    record: Any
+    saved: bool = False
+    stale: bool = False
+    result: Any = None
+
+
+def save_unless_stale(request, form, record, *, save, fresh_form) -> Saved:
+    """Save a valid edit form through `save(current, data)` unless `record` changed since
+    the form was shown.
+
+    The row is read again under a lock and the service runs in the same transaction, so no
+    one writes in between. A stale save writes nothing: the page says STALE_MESSAGE and
+    `fresh_form(current)` shows what is stored now, with its version, for the user to redo
+    their change. A ValidationError from the service lands on the form, nothing written.
+    `data` is the form's cleaned data without the version. `record` None (the form makes
+    a new row) saves without a check.
+    """
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    version = form.cleaned_data.get("version", "")
+    try:
+        with transaction.atomic():
+            current, stale = lock_current(record, version) if record is not None else (None, False)
+            if not stale:
+                return Saved(form, current, saved=True, result=save(current, data))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return Saved(form, record)
+    messages.error(request, STALE_MESSAGE)
+    return Saved(fresh_form(current), current, stale=True)
