@@ -54,12 +54,16 @@ def test_a_user_over_the_rate_gets_429_with_the_error_shape(monkeypatch, kepala)
     assert [api.get("/api/v1/facilities/").status_code for _ in range(2)] == [200, 200]
     response = api.get("/api/v1/facilities/")
     assert response.status_code == 429
-    assert set(response.json()) == {"detail"} and int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled" and set(response.json()) == {"detail", "code"}
+    assert int(response["Retry-After"]) > 0
     cache.clear()
 
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
-REFRESH = "uv run --frozen python manage.py spectacular --lang en --file docs/openapi.yaml"
+REFRESH = (
+    "DJANGO_SETTINGS_MODULE=rutan.settings.test "
+    "uv run --frozen python manage.py spectacular --lang en --file docs/openapi.yaml"
+)
 
 
 def test_schema_snapshot_is_current(tmp_path):
