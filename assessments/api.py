@@ -73,6 +73,14 @@ class PsychologicalSerializer(_AssessmentSerializer):
         read_only_fields = [*READ_ONLY, "by_intern"]
 
 
+class PsychologicalDetailSerializer(PsychologicalSerializer):
+    """The answer for one record (schema only): `findings` and `notes` are in it for a
+    psychologist or facility head of its facility, absent for everyone else."""
+
+    findings = serializers.CharField(required=False, help_text="Confidential; audited read.")
+    notes = serializers.CharField(required=False, help_text="Confidential; audited read.")
+
+
 class LiteracySerializer(_AssessmentSerializer):
     inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
     level = CodeRelatedField(
@@ -164,6 +172,7 @@ class PsychologicalViewSet(_AssessmentViewSet):
     kind = AssessmentKind.PSIKOLOGIS
     create_service = staticmethod(services.psych_create)
 
+    @extend_schema(responses=PsychologicalDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         assessment = self.get_object()
         body = self.get_serializer(assessment).data
