@@ -9,7 +9,12 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import (
+    CalendarDateField,
+    CodeRelatedField,
+    ConcurrencyMixin,
+    QuerySerializer,
+)
 from rutan.core.choices import ProgrammeArea
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
@@ -68,9 +73,17 @@ class PsychologicalSerializer(_AssessmentSerializer):
         read_only_fields = [*READ_ONLY, "by_intern"]
 
 
+class PsychologicalDetailSerializer(PsychologicalSerializer):
+    """The answer for one record (schema only): `findings` and `notes` are in it for a
+    psychologist or facility head of its facility, absent for everyone else."""
+
+    findings = serializers.CharField(required=False, help_text="Confidential; audited read.")
+    notes = serializers.CharField(required=False, help_text="Confidential; audited read.")
+
+
 class LiteracySerializer(_AssessmentSerializer):
     inmate = _InmateField(Perm.ASSESSMENT_MANAGE)
-    level = serializers.SlugRelatedField(
+    level = CodeRelatedField(
         slug_field="code",
         queryset=LiteracyLevel.objects.all(),
         help_text=_("Kode tingkat dari aksara yang sama, mis. paket_b (Latin), quran_iqra."),
@@ -159,6 +172,7 @@ class PsychologicalViewSet(_AssessmentViewSet):
     kind = AssessmentKind.PSIKOLOGIS
     create_service = staticmethod(services.psych_create)
 
+    @extend_schema(responses=PsychologicalDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         assessment = self.get_object()
         body = self.get_serializer(assessment).data
@@ -252,6 +266,22 @@ class SuggestionSerializer(serializers.Serializer):
         return [{"id": p.pk, "title": p.title, "status": p.status} for p in obj.programmes]
 
 
+class EligibilityQuerySerializer(QuerySerializer):
+    kind = serializers.ChoiceField(
+        choices=EligibilityKind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="One right; absent or blank: every right.",
+        error_messages={"invalid_choice": _("Jenis hak tidak dikenal.")},
+    )
+    on = CalendarDateField(required=False, help_text="Judge on this date (default: today).")
+
+
+KIND_PARAMETER = OpenApiParameter(
+    "kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=EligibilityKind.values
+)
+
+
 class InmateRecommendationsView(APIView):
     """Ranked programme suggestions for an inmate, each with its reason."""
 
@@ -267,23 +297,15 @@ class InmateEligibilityView(APIView):
     """Eligibility for each right (or `?kind=`), every rule with pass/fail and reason."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=EligibilityKind.values),
-            OpenApiParameter("on", OpenApiTypes.DATE),
-        ],
-        responses=EligibilitySerializer(many=True),
+        parameters=[EligibilityQuerySerializer], responses=EligibilitySerializer(many=True)
     )
     def get(self, request, pk):
         inmate = _inmate(request, pk)
-        on = (
-            serializers.DateField().to_internal_value(request.query_params["on"])
-            if (request.query_params.get("on"))
-            else inmate.facility.today()
-        )
-        kind = request.query_params.get("kind")
+        query = EligibilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        on = query.validated_data.get("on") or inmate.facility.today()
+        kind = query.validated_data.get("kind")
         if kind:
-            if kind not in EligibilityKind.values:
-                raise serializers.ValidationError({"kind": _("Jenis hak tidak dikenal.")})
             results = [eligibility.evaluate(inmate=inmate, kind=kind, on=on)]
         else:
             results = eligibility.evaluate_all(inmate=inmate, on=on)
@@ -294,7 +316,11 @@ class InmateRightStepView(APIView):
     """Record that one step of proposing a right is done (`services.right_step_done`); the
     answer is the right's eligibility with its checklist."""
 
-    @extend_schema(request=StepDoneSerializer, responses=EligibilitySerializer)
+    @extend_schema(
+        parameters=[KIND_PARAMETER],
+        request=StepDoneSerializer,
+        responses={201: EligibilitySerializer},
+    )
     def post(self, request, pk, kind):
         inmate = _inmate(request, pk)
         if kind not in EligibilityKind.values:

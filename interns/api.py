@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from assessments.models import LiteracyAssessment, PsychologicalAssessment
@@ -119,7 +119,7 @@ class ActivityLogViewSet(
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
         if intern is None:
-            raise NotFound(_("Hanya peserta magang yang dapat mencatat kegiatan."))
+            raise PermissionDenied(_("Hanya peserta magang yang dapat mencatat kegiatan."))
         return intern
 
     def perform_create(self, serializer):
@@ -187,10 +187,10 @@ class AttendanceViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
         if intern is None:
-            raise NotFound(_("Hanya peserta magang yang dapat mencatat kehadiran."))
+            raise PermissionDenied(_("Hanya peserta magang yang dapat mencatat kehadiran."))
         return intern
 
-    @extend_schema(request=None, responses=AttendanceSerializer)
+    @extend_schema(request=None, responses={201: AttendanceSerializer})
     @action(detail=False, methods=["post"], url_path="check-in")
     def check_in(self, request):
         record = services.attendance_check_in(intern=self._own(), by=request.user)

@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from rutan.core.filters import apply, id_filter, int_filter
+from rutan.core.filters import apply, bool_filter, id_filter, int_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
 from rutan.facilities.selectors import on_local_today
@@ -180,8 +180,8 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_expiring_within",
         help_text="Active, ending within this many days (facility date)",
     )
-    in_force = django_filters.BooleanFilter(
-        method="filter_in_force", help_text="In force today (facility date)"
+    in_force = bool_filter(
+        method="filter_in_force", help_text="In force today (facility date); true/false or 1/0"
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.models import Agreement
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import CodeRelatedField, ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
@@ -50,15 +50,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     eligible_stages = serializers.ListField(
         child=serializers.ChoiceField(choices=CoachingStage.choices), required=False
     )
-    min_literacy_level = serializers.SlugRelatedField(
+    min_literacy_level = CodeRelatedField(
         slug_field="code",
         queryset=LiteracyLevel.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("Kode tingkat literasi minimal; aksaranya ada di min_literacy_script."),
     )
+    # No default: a default is skipped in a PATCH answer, and the field would be missing.
     min_literacy_script = serializers.CharField(
-        source="min_literacy_level.script", read_only=True, allow_null=True, default=None
+        source="min_literacy_level.script", read_only=True, allow_null=True
     )
     active_count = serializers.IntegerField(read_only=True, required=False)
     waitlist_count = serializers.IntegerField(read_only=True, required=False)
@@ -109,19 +110,23 @@ class ProgrammeViewSet(
             user=self.request.user, filters=list_params(self), perm=perm
         )
 
+    def _counted(self, programme: Programme) -> Programme:
+        """The programme as the list shows it, with its active and waiting counts."""
+        return selectors.programme_list(user=self.request.user).get(pk=programme.pk)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         facility = data.pop("facility")
-        serializer.instance = services.programme_create(
-            facility=facility, by=self.request.user, **data
-        )
+        programme = services.programme_create(facility=facility, by=self.request.user, **data)
+        serializer.instance = self._counted(programme)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("facility", None)
-        serializer.instance = services.programme_update(
+        programme = services.programme_update(
             programme=serializer.instance, by=self.request.user, **data
         )
+        serializer.instance = self._counted(programme)
 
     @extend_schema(request=ProgrammeStatusSerializer, responses=ProgrammeSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -133,7 +138,9 @@ class ProgrammeViewSet(
         programme = services.programme_set_status(
             programme=programme, status=body.validated_data["status"], by=request.user
         )
-        return Response(ProgrammeSerializer(programme, context={"request": request}).data)
+        return Response(
+            ProgrammeSerializer(self._counted(programme), context={"request": request}).data
+        )
 
     @extend_schema(request=SessionGenerateSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="generate-sessions")
@@ -447,7 +454,8 @@ class CertificateViewSet(
 
 class ProductSerializer(serializers.ModelSerializer):
     programme = ScopedPrimaryKeyField(model=Programme, perm=Perm.PROGRAMME_MANAGE)
-    total_value = serializers.DecimalField(max_digits=16, decimal_places=0, read_only=True)
+    # Up to 14 digits of unit value times a quantity of up to 10 digits.
+    total_value = serializers.DecimalField(max_digits=24, decimal_places=0, read_only=True)
 
     class Meta:
         model = Product

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from interns.api import ActivityLogViewSet, AttendanceViewSet
@@ -18,6 +17,7 @@ from programmes.api import (
     SessionAttendanceViewSet,
     SessionViewSet,
 )
+from rutan.accounts.api import TokenObtainView
 from rutan.facilities.api import FacilityViewSet
 from rutan.imports.api import DataImportViewSet
 from rutan.inmates.api import InmateViewSet
@@ -45,7 +45,7 @@ router.register("intern-logs", ActivityLogViewSet, basename="intern-log")
 router.register("intern-attendance", AttendanceViewSet, basename="intern-attendance")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("", include(router.urls)),
     path("", include("assessments.api_urls")),
 ]

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from rutan.core.views import ApiDocsView
+
+handler404 = "rutan.core.views.page_not_found"
 
 urlpatterns = [
     path("", include("rutan.dashboard.urls")),
@@ -16,5 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("rutan.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", login_required(ApiDocsView.as_view(url_name="api-schema")), name="api-docs"),
 ]

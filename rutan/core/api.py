@@ -1,21 +1,63 @@
-"""What every endpoint shares: one mapping of Django's exceptions to DRF responses, and
-optimistic concurrency (ETag / If-Match) for every viewset."""
+"""What every endpoint shares: one error shape for every refusal, its documentation in the
+schema, and optimistic concurrency (ETag / If-Match) for every viewset."""
 
-from django.core.exceptions import PermissionDenied
+import re
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy
+from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import etag, if_match_passes, locked_version
+from .filters import REPEATED_MESSAGE
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+INVALID_MESSAGE = gettext_lazy("Data yang dikirim tidak valid; lihat pesan untuk setiap isian.")
+# The input formats of `REST_FRAMEWORK["TIME_INPUT_FORMATS"]` (strptime: 9:05 passes too).
+TIME_PATTERN = r"^(2[0-3]|[01]?\d):[0-5]?\d(:[0-5]?\d(\.\d{1,6})?)?$"
+CALENDAR_DATE_PATTERN = r"^(19|2[01])\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def _field_errors(errors):
+    """Every field's messages as a list, nested objects as objects; Django's `__all__` is
+    DRF's `non_field_errors`."""
+    if isinstance(errors, dict):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): _field_errors(value)
+            for key, value in errors.items()
+        }
+    if isinstance(errors, list):
+        return [_field_errors(item) if isinstance(item, dict | list) else item for item in errors]
+    return [errors]
+
+
+def error_body(exc: exceptions.APIException) -> dict:
+    """The one shape of every refusal: `detail` and `code`, plus `errors` per field on a 400."""
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail
+        if not isinstance(errors, dict):
+            errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
+        errors = _field_errors(errors)
+        general = errors.get(api_settings.NON_FIELD_ERRORS_KEY)
+        if len(errors) == 1 and isinstance(general, list) and general:
+            detail = " ".join(str(message) for message in general)
+        else:
+            detail = str(INVALID_MESSAGE)
+        return {"detail": detail, "code": "invalid", "errors": errors}
+    detail = exc.detail
+    if isinstance(detail, list | dict):  # an APIException raised with a structure
+        return {"detail": str(INVALID_MESSAGE), "code": exc.default_code, "errors": detail}
+    return {"detail": str(detail), "code": getattr(detail, "code", exc.default_code)}
 
 
 def exception_handler(exc, context):
@@ -25,7 +67,47 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(exc)
+    return response
+
+
+class QuerySerializer(serializers.Serializer):
+    """A view's query parameters; each is given at most once."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            repeated = {n: [REPEATED_MESSAGE] for n in self.fields if len(data.getlist(n)) > 1}
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "maxLength": 40})
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row named by its code (a slug of at most 40 characters, such as a literacy level's):
+    anything else is refused before the database is asked."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 40 or not SLUG_RE.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": CALENDAR_DATE_PATTERN})
+class CalendarDateField(serializers.DateField):
+    """A date between 1900 and 2199: sentence arithmetic from it stays inside the calendar."""
+
+    default_error_messages = {
+        "out_of_range": gettext_lazy("Tanggal harus antara tahun 1900 dan 2199."),
+    }
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        if not 1900 <= value.year <= 2199:
+            self.fail("out_of_range")
+        return value
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -38,21 +120,97 @@ class PreconditionFailed(exceptions.APIException):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """Every refusal (400, 401, 403, 404, 412, 429 …) has this shape."""
+
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")
+    code = serializers.CharField(
+        help_text="A stable code: invalid, not_authenticated, authentication_failed, "
+        "permission_denied, not_found, precondition_failed, throttled …"
+    )
+    errors = serializers.DictField(
+        required=False,
+        help_text="On a 400 only: each field (non_field_errors for the whole request) with "
+        "its messages; a nested object's fields nest the same way.",
+    )
+
+    class Meta:
+        ref_name = "Error"
 
 
-class ConcurrencySchema(AutoSchema):
-    """Documents the ETag of detail responses, If-Match on detail writes and their 412."""
+ERROR_RESPONSES = {
+    "400": "Invalid input: `errors` gives each field's messages.",
+    "401": "No credentials, or an unknown token.",
+    "403": "Your role may not do this (or a session request without its CSRF token).",
+    "404": "Not found in your scope (or a page past the last one).",
+    "412": "The object changed since the If-Match tag.",
+    "429": "Too many requests: wait for the seconds in Retry-After.",
+}
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """What DRF writes and reads for `field`: at least one digit, at most its whole and decimal
+    digits, a sign only when negative values are allowed."""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    whole = r"0" if field.max_whole_digits == 0 else rf"\d{{1,{field.max_whole_digits}}}"
+    fraction = rf"(\.\d{{1,{field.decimal_places}}})?" if field.decimal_places else ""
+    return rf"^{sign}{whole}{fraction}$"
+
+
+def _model_field(field):
+    """The model field behind a ModelSerializer's field, if any."""
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+
+
+class ApiSchema(AutoSchema):
+    """Documents the error answers of every operation in one shape (`Error`), the ETag of
+    detail responses, and If-Match on the detail writes of viewsets with its 412; fields are
+    described as DRF writes and reads them (blank choices, times, decimals)."""
+
+    def _is_viewset_action(self) -> bool:
+        """An action besides `list` answers unpaginated and applies no list filters."""
+        return getattr(self.view, "action", "list") != "list"
+
+    def get_filter_backends(self):
+        return [] if self._is_viewset_action() else super().get_filter_backends()
+
+    def _get_paginator(self):
+        return None if self._is_viewset_action() else super()._get_paginator()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.ChoiceField) and field.read_only:
+            # ModelSerializer drops allow_blank from read-only fields; the answer still has "".
+            model_field = _model_field(field)
+            if model_field is not None and model_field.blank:
+                field.allow_blank = True
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema is None or has_override(field, "field"):
+            return schema
+        if isinstance(field, serializers.DecimalField) and schema.get("format") == "decimal":
+            schema["pattern"] = decimal_pattern(field)
+        elif isinstance(field, serializers.TimeField):
+            # A facility's wall-clock time, without offset: not JSON Schema's "time".
+            schema.update(format="partial-time", pattern=TIME_PATTERN, example="09:30:00")
+        return schema
 
     def _is_detail(self) -> bool:
         return bool(getattr(self.view, "detail", False))
 
     def _is_detail_write(self) -> bool:
-        return self._is_detail() and self.method in WRITE_METHODS
+        return (
+            isinstance(self.view, ConcurrencyMixin)
+            and self._is_detail()
+            and self.method in WRITE_METHODS
+        )
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self._is_detail():
+        if isinstance(self.view, ConcurrencyMixin) and self._is_detail():
             parameters.append(
                 OpenApiParameter(
                     "ETag",
@@ -78,12 +236,33 @@ class ConcurrencySchema(AutoSchema):
             )
         return parameters
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def _error_codes(self, parameters) -> list[str]:
+        query = {p["name"] for p in parameters if p["in"] == "query"}
+        codes = ["401", "403", "429"]
+        if self.method in WRITE_METHODS or query:
+            codes.append("400")
+        if "{" in self.path or "page" in query:
+            codes.append("404")
         if self._is_detail_write():
-            responses["412"] = self._get_response_for_code(ErrorSerializer, "412")
-            responses["412"]["description"] = "The object changed since the If-Match tag."
-        return responses
+            codes.append("412")
+        return sorted(codes)
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        for parameter in operation.get("parameters", []):
+            # Filters, DRF's query serializers and its paginator (page 1) read `?name=` as
+            # "not given".
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        responses = operation["responses"]
+        for code in self._error_codes(operation.get("parameters", [])):
+            response = self._get_response_for_code(ErrorSerializer, code)
+            response["description"] = ERROR_RESPONSES[code]
+            responses.setdefault(code, response)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
 
 
 class ConcurrencyMixin:
@@ -94,8 +273,6 @@ class ConcurrencyMixin:
     check locks the row, so a concurrent writer waits and then sees the new version. A write
     without If-Match is not checked, for clients written before this header.
     """
-
-    schema = ConcurrencySchema()
 
     def _checks_if_match(self, request) -> bool:
         return bool(

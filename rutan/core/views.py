@@ -1,4 +1,5 @@
-"""Helpers of the HTML views that several apps share."""
+"""Views and view helpers the apps share: saving an edit form unless it is stale, the API's
+documentation, and the answer to an unknown API URL."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -6,7 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import JsonResponse
+from django.views.defaults import page_not_found as html_page_not_found
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 
+from .api import error_body
 from .concurrency import STALE_MESSAGE, lock_current
 from .forms import add_service_errors
 
@@ -45,3 +51,17 @@ def save_unless_stale(request, form, record, *, save, fresh_form) -> Saved:
         return Saved(form, record)
     messages.error(request, STALE_MESSAGE)
     return Saved(fresh_form(current), current, stale=True)
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI under the site's Content-Security-Policy: the page has no inline script or
+    style; its start-up script is a second request to this view (`?script`)."""
+
+    template_name = "api/swagger_ui.html"
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    """An unknown URL under /api/ answers in the API's error shape; pages get the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(NotFound()), status=404)
+    return html_page_not_found(request, exception, template_name)

@@ -1,7 +1,7 @@
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rutan.core.roles import Perm
 from rutan.facilities.models import Facility, RegionalOffice
 
 from . import selectors, services
-from .models import ReportLanguage, ReportRun, ReportScope, ReportStatus
+from .models import PERIOD_PATTERN, ReportLanguage, ReportRun, ReportScope, ReportStatus
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
@@ -55,7 +55,9 @@ class ReportRequestSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ReportScope.choices)
     facility = serializers.IntegerField(required=False)
     regional_office = serializers.IntegerField(required=False)
-    period = serializers.CharField(max_length=7)
+    period = extend_schema_field({"type": "string", "pattern": PERIOD_PATTERN})(
+        serializers.CharField(max_length=7, help_text="Month of the report, YYYY-MM")
+    )
     language = serializers.ChoiceField(
         choices=ReportLanguage.choices, default=ReportLanguage.INDONESIAN
     )

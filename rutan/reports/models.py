@@ -13,6 +13,8 @@ from rutan.core.models import TimeStampedModel
 from rutan.facilities.models import Facility, RegionalOffice
 
 PERIOD_RE = re.compile(r"^(?P<year>20\d\d)-(?P<month>0[1-9]|1[0-2])$")
+# The same for JSON Schema, whose regular expressions have no (?P<name>…) groups.
+PERIOD_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"
 
 
 class ReportScope(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 
 from rutan.accounts.models import Membership
 from rutan.core.filters import apply
@@ -19,7 +20,7 @@ from rutan.facilities.models import Facility, RegionalOffice
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage
 
 from . import charts, metrics, sections
-from .models import PERIOD_RE, ReportKind, ReportRun, ReportScope, ReportStatus
+from .models import PERIOD_PATTERN, PERIOD_RE, ReportKind, ReportRun, ReportScope, ReportStatus
 from .periods import parse_period, previous_period
 
 
@@ -46,14 +47,16 @@ def region_ids_for(user, perm: Perm) -> frozenset[int] | None:
 
 
 class ReportRunFilter(django_filters.FilterSet):
-    period = django_filters.CharFilter(
-        max_length=7,
-        validators=[
-            RegexValidator(
-                PERIOD_RE, gettext_lazy("Periode harus berbentuk TTTT-BB, mis. 2026-10.")
-            )
-        ],
-        help_text="Month of the report, YYYY-MM",
+    period = extend_schema_field({"type": "string", "pattern": PERIOD_PATTERN})(
+        django_filters.CharFilter(
+            max_length=7,
+            validators=[
+                RegexValidator(
+                    PERIOD_RE, gettext_lazy("Periode harus berbentuk TTTT-BB, mis. 2026-10.")
+                )
+            ],
+            help_text="Month of the report, YYYY-MM",
+        )
     )
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
     scope = django_filters.ChoiceFilter(choices=ReportScope.choices)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -155,19 +156,24 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "rutan.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rutan.core.api.ApiSchema",
     "EXCEPTION_HANDLER": "rutan.core.api.exception_handler",
-    # Per user (session or token: a token belongs to one user) and per address when anonymous.
+    # Wall-clock times as the schema documents them (rutan.core.api.TIME_PATTERN); DRF's
+    # default ISO 8601 parser also takes and silently drops a UTC offset.
+    "TIME_INPUT_FORMATS": ["%H:%M:%S.%f", "%H:%M:%S", "%H:%M"],
+    # Per user (session or token), per API token and per address when anonymous.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "rutan.core.throttling.TokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/minute"),
         "user": env("API_THROTTLE_USER", default="3000/hour"),
+        "token": env("API_THROTTLE_TOKEN", default="1000/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -176,11 +182,21 @@ SPECTACULAR_SETTINGS = {
     "partners, interns and reports. Every list is limited to the caller's facilities. "
     "A detail response carries an ETag: send it back as If-Match when changing the object "
     "(412 when someone changed it since; without If-Match the write is not checked). "
-    "Requests are limited per user and per anonymous address (429 with Retry-After).",
+    "Requests are limited per user (session or token), per API token and per anonymous "
+    "address: over a limit the answer is 429 with Retry-After. Every refusal (400, 401, 403, "
+    "404, 412, 429) is one shape, Error: `detail` to read, a stable `code`, and on a 400 "
+    "`errors` with each field's messages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "GET_LIB_DOC_EXCLUDES": "rutan.core.api.schema_doc_excludes",
+    # Swagger UI and Redoc come from the project's static files (drf-spectacular-sidecar):
+    # the Content-Security-Policy allows no other origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -155,7 +155,7 @@ def test_bad_filter_is_a_400_in_indonesian(api, kepala, url, field, message):
     api.force_authenticate(kepala)
     response = api.get(url)
     assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
+    assert message in " ".join(response.json()["errors"][field])
 
 
 def test_literacy_filters_are_documented(api, kepala):

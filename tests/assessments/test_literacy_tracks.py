@@ -285,7 +285,7 @@ def test_api_level_per_script(reader, pembina, django_assert_max_num_queries):
     }
     response = api.post("/api/v1/assessments/literacy/", body, format="json")
     assert response.status_code == 400
-    assert "bukan aksara Arab / Al-Qur'an" in response.json()["level"][0]
+    assert "bukan aksara Arab / Al-Qur'an" in response.json()["errors"]["level"][0]
     assert not LiteracyAssessment.objects.exists()
     response = api.post(
         "/api/v1/assessments/literacy/", body | {"level": "quran_iqra"}, format="json"

@@ -189,7 +189,7 @@ def test_api_shows_steps_and_marks_one(client, pembina, napi):
         {"step": "sidang_tpp", "done_on": (TODAY() + DAY).isoformat()},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "done_on" in bad.json()
+    assert bad.status_code == 400 and "done_on" in bad.json()["errors"]
     assert (
         client.post(
             f"/api/v1/inmates/{napi.pk}/rights/bogus/steps/",

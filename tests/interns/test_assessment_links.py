@@ -282,7 +282,7 @@ def test_api_shows_and_checks_the_assessment_ids(intern, make_intern, women, day
 
     response = api.post("/api/v1/intern-logs/", payload, format="json")
     assert response.status_code == 400
-    assert response.json()["psych_assessment"] == [NOT_OFFERED]
+    assert response.json()["errors"]["psych_assessment"] == [NOT_OFFERED]
     assert not ActivityLog.objects.exists()
 
     response = api.post(
@@ -296,6 +296,6 @@ def test_api_shows_and_checks_the_assessment_ids(intern, make_intern, women, day
     pk = body["id"]
     response = api.patch(f"/api/v1/intern-logs/{pk}/", {"log_type": "konseling"}, format="json")
     assert response.status_code == 400
-    assert "psych_assessment" in response.json()
+    assert "psych_assessment" in response.json()["errors"]
     assert ActivityLog.objects.get(pk=pk).log_type == "asesmen_psikologis"
     assert api.get(f"/api/v1/intern-logs/{pk}/").json()["psych_assessment"] == own.pk

@@ -235,5 +235,5 @@ def test_api_creates_a_family_guarantee(client, kepala, balikpapan, make_inmate)
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "nik" in bad.json()
+    assert bad.status_code == 400 and "nik" in bad.json()["errors"]
     assert Guarantee.objects.count() == 1

@@ -211,7 +211,7 @@ def test_api_bad_filter_is_a_400_in_indonesian(api, kepala, url, field):
     api.force_authenticate(kepala)
     response = api.get(url)
     assert response.status_code == 400
-    message = " ".join(response.json()[field])
+    message = " ".join(response.json()["errors"][field])
     assert any(word in message for word in ("Masukkan", "Pastikan", "Pilih")), message
 
 

@@ -66,7 +66,7 @@ def test_enrol_refuses_out_of_scope_inmate(api, programme, pembina, ruteng, make
         {"programme": programme.pk, "inmate": make_inmate(ruteng).pk},
         format="json",
     )
-    assert response.status_code == 400 and "inmate" in response.json()
+    assert response.status_code == 400 and "inmate" in response.json()["errors"]
 
 
 def test_attendance_bulk_per_session(api, programme, pembina, balikpapan, make_inmate, today):
@@ -229,7 +229,7 @@ def test_bad_filter_is_a_400_in_indonesian(api, pembina, url, field):
     api.force_authenticate(pembina)
     response = api.get(url)
     assert response.status_code == 400
-    message = " ".join(response.json()[field])
+    message = " ".join(response.json()["errors"][field])
     assert any(word in message for word in ("Masukkan", "Pastikan", "Pilih")), message
 
 

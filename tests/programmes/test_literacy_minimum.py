@@ -31,7 +31,7 @@ def test_api_names_the_minimum_by_code_and_script(pembina, balikpapan, today):
     bad = api.post(
         "/api/v1/programmes/", body | {"title": "Lain", "min_literacy_level": "x"}, format="json"
     )
-    assert bad.status_code == 400 and "min_literacy_level" in bad.json()
+    assert bad.status_code == 400 and "min_literacy_level" in bad.json()["errors"]
     open_to_all = api.post(
         "/api/v1/programmes/",
         body | {"title": "Terbuka", "min_literacy_level": None},

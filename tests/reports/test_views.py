@@ -238,5 +238,5 @@ def test_api_create_list_detail_download(
 def test_api_report_filters_refuse_bad_values(client, kepala, query, field):
     client.force_login(kepala)
     response = client.get(f"/api/v1/reports/?{query}")
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
     assert client.get("/api/v1/reports/?period=2026-10&status=done").status_code == 200
