@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -5,7 +6,6 @@ from rest_framework.response import Response
 
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
-from rutan.core.scoping import get_scoped_or_404
 from rutan.facilities.models import Facility
 
 from . import engine, selectors, services
@@ -77,14 +77,24 @@ class DataImportViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets.Generi
         self.check_object_permissions(self.request, data_import)
         return data_import
 
-    @extend_schema(request=DataImportUploadSerializer, responses={201: DataImportSerializer})
+    @extend_schema(
+        request={"multipart/form-data": DataImportUploadSerializer},
+        responses={201: DataImportSerializer},
+    )
     def create(self, request):
         upload = DataImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         kind = engine.kind_get(upload.validated_data["kind"])
-        facility = get_scoped_or_404(
-            Facility.objects.all(), request.user, kind.perm, pk=upload.validated_data["facility"]
+        facility = (
+            Facility.objects.for_user(request.user, kind.perm)
+            .filter(pk=upload.validated_data["facility"])
+            .first()
         )
+        if facility is None:
+            # Another facility's id reads like an unknown one: no hint of what exists elsewhere.
+            raise serializers.ValidationError(
+                {"facility": [_("Tidak ada UPT ini yang dapat Anda impor datanya.")]}
+            )
         data_import = services.import_create(
             kind=kind.name, facility=facility, by=request.user, file=upload.validated_data["file"]
         )

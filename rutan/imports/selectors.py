@@ -11,7 +11,8 @@ from .models import DataImport, ImportStatus
 
 
 class DataImportFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=lambda: [(k, k) for k in sorted(KINDS)])
+    # The kinds are registered when the apps are ready, before any URL (hence this) loads.
+    kind = django_filters.ChoiceFilter(choices=[(k, k) for k in sorted(KINDS)])
     facility = id_filter()
     status = django_filters.ChoiceFilter(choices=ImportStatus.choices)
 

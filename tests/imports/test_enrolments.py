@@ -247,7 +247,7 @@ def test_other_facilities_and_roles_cannot_import(
             },
             format="multipart",
         )
-        assert refused.status_code == 404
+        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
         client.force_login(outsider)
         assert client.get(f"/impor/enrolments/upt/{balikpapan.pk}/").status_code == 404
         with pytest.raises(ValidationError):

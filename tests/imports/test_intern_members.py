@@ -282,7 +282,7 @@ def test_api_and_other_facility(
             {"kind": "intern_members", "facility": balikpapan.pk, "file": csv_file([row("x")])},
             format="multipart",
         )
-        assert refused.status_code == 404
+        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
     assert not Intern.objects.exists() and mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):

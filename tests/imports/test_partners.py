@@ -247,7 +247,7 @@ def test_api_and_other_facility(
             {"kind": "partners", "facility": balikpapan.pk, "file": csv_file([row("X")])},
             format="multipart",
         )
-        assert refused.status_code == 404
+        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
     assert Partner.objects.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -375,7 +375,7 @@ def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina)
             {"kind": "register", "facility": balikpapan.pk, "file": csv_file([row(2)])},
             format="multipart",
         )
-        assert refused.status_code == 404
+        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
     assert Inmate.objects.count() == 0
 
 
