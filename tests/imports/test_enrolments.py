@@ -21,11 +21,6 @@ D = datetime.timedelta
 FORMULA = "=cmd|' /C calc'!A0"
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def barbershop(balikpapan, kepala):
     return programme(balikpapan, kepala, capacity=3)

@@ -27,8 +27,7 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def site_url(settings):
     settings.SITE_URL = "https://rutan.example"
 
 

@@ -39,11 +39,6 @@ HEADER = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 def row(n: int, **overrides) -> dict:
     data = {
         "registration_number": f"AI.{n:05d}/2026",

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 HEADER = ["registration_number", "kind", "decree_number", "decree_date", "months", "days"]
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 def test_preview_writes_nothing_then_confirm_adds_grants_and_release_moves(
     balikpapan, registrasi, make_inmate
 ):

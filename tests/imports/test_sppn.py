@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 FORMULA = "=cmd|' /C calc'!A0"
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def months(balikpapan):
     current = balikpapan.today().replace(day=1)
