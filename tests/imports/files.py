@@ -5,6 +5,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from rutan.imports import services
 
@@ -47,3 +48,19 @@ def run(kind, facility, by, upload):
     previewed = preview(kind, facility, by, upload)
     counts = dict(previewed.counts)
     return counts, confirm(previewed, by)
+
+
+def assert_outsiders_refused(data_import, kind, facility, outsiders, upload):
+    """Users without the kind's perm at the facility: the import is a 404 to them and a new
+    upload for that facility a 400 on the facility field (nothing tells what exists)."""
+    for outsider in outsiders:
+        api = APIClient()
+        api.force_authenticate(outsider)
+        assert api.get(f"/api/v1/imports/{data_import}/").status_code == 404
+        assert api.post(f"/api/v1/imports/{data_import}/confirm/").status_code == 404
+        refused = api.post(
+            "/api/v1/imports/",
+            {"kind": kind, "facility": facility.pk, "file": upload()},
+            format="multipart",
+        )
+        assert refused.status_code == 400 and "facility" in refused.json()["errors"]

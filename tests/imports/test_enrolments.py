@@ -228,21 +228,15 @@ def test_other_facilities_and_roles_cannot_import(
     balikpapan, pembina, registrasi, kepala_ruteng, barbershop, men, client
 ):
     data_import = preview(balikpapan, pembina, files.csv_file([row("BI.001/2025")]))
-    for outsider in (kepala_ruteng, registrasi):
-        api = APIClient()
-        api.force_authenticate(outsider)
-        assert api.get(f"/api/v1/imports/{data_import.pk}/").status_code == 404
-        assert api.post(f"/api/v1/imports/{data_import.pk}/confirm/").status_code == 404
-        refused = api.post(
-            "/api/v1/imports/",
-            {
-                "kind": "enrolments",
-                "facility": balikpapan.pk,
-                "file": files.csv_file([row("BI.002/2025")]),
-            },
-            format="multipart",
-        )
-        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
+    outsiders = (kepala_ruteng, registrasi)
+    files.assert_outsiders_refused(
+        data_import.pk,
+        "enrolments",
+        balikpapan,
+        outsiders,
+        lambda: files.csv_file([row("BI.002/2025")]),
+    )
+    for outsider in outsiders:
         client.force_login(outsider)
         assert client.get(f"/impor/enrolments/upt/{balikpapan.pk}/").status_code == 404
         with pytest.raises(ValidationError):

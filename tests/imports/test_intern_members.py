@@ -271,17 +271,13 @@ def test_api_and_other_facility(
     assert body["errors"][0]["line"] == 3 and body["errors"][0]["column"] == "batch"
 
     # The mentor reviews logs but does not add participants (INTERN_MANAGE), like on the page.
-    for outsider in (kepala_ruteng, mentor):
-        other = APIClient()
-        other.force_authenticate(outsider)
-        assert other.get(f"/api/v1/imports/{pk}/").status_code == 404
-        assert other.post(f"/api/v1/imports/{pk}/confirm/").status_code == 404
-        refused = other.post(
-            "/api/v1/imports/",
-            {"kind": "intern_members", "facility": balikpapan.pk, "file": csv_file([row("x")])},
-            format="multipart",
-        )
-        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
+    files.assert_outsiders_refused(
+        pk,
+        "intern_members",
+        balikpapan,
+        (kepala_ruteng, mentor),
+        lambda: csv_file([row("x")]),
+    )
     assert not Intern.objects.exists() and mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -232,17 +232,13 @@ def test_api_and_other_facility(
     assert body["status"] == "previewed" and body["counts"]["create"] == 1
     assert body["errors"][0]["line"] == 3 and body["errors"][0]["column"] == "partner_type"
 
-    for outsider in (kepala_ruteng, pembina):
-        other = APIClient()
-        other.force_authenticate(outsider)
-        assert other.get(f"/api/v1/imports/{pk}/").status_code == 404
-        assert other.post(f"/api/v1/imports/{pk}/confirm/").status_code == 404
-        refused = other.post(
-            "/api/v1/imports/",
-            {"kind": "partners", "facility": balikpapan.pk, "file": csv_file([row("X")])},
-            format="multipart",
-        )
-        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
+    files.assert_outsiders_refused(
+        pk,
+        "partners",
+        balikpapan,
+        (kepala_ruteng, pembina),
+        lambda: csv_file([row("X")]),
+    )
     assert Partner.objects.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):

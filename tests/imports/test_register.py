@@ -360,17 +360,13 @@ def test_api_preview_status_and_confirm(balikpapan, registrasi, django_capture_o
 
 def test_other_facility_gets_404(balikpapan, registrasi, kepala_ruteng, pembina):
     register_import = preview(balikpapan, registrasi, csv_file([row(1)]))
-    for outsider in (kepala_ruteng, pembina):
-        api = APIClient()
-        api.force_authenticate(outsider)
-        assert api.get(f"/api/v1/imports/{register_import.pk}/").status_code == 404
-        assert api.post(f"/api/v1/imports/{register_import.pk}/confirm/").status_code == 404
-        refused = api.post(
-            "/api/v1/imports/",
-            {"kind": "register", "facility": balikpapan.pk, "file": csv_file([row(2)])},
-            format="multipart",
-        )
-        assert refused.status_code == 400 and "facility" in refused.json()["errors"]
+    files.assert_outsiders_refused(
+        register_import.pk,
+        "register",
+        balikpapan,
+        (kepala_ruteng, pembina),
+        lambda: csv_file([row(2)]),
+    )
     assert Inmate.objects.count() == 0
 
 
