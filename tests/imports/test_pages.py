@@ -1,8 +1,12 @@
 """The import hub: what a user may import into a facility, and nothing outside their scope."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from rutan.imports import engine
+from tests.imports import files
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +38,19 @@ def test_templates_hold_every_column_of_the_kind(client, kepala):
     for kind in engine.KINDS.values():
         body = client.get(f"/impor/{kind.name}/templat.csv").content.decode("utf-8-sig")
         assert body.strip().split(",") == kind.column_names
+
+
+def test_api_list_keeps_a_fixed_number_of_queries(balikpapan, registrasi, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    api = APIClient()
+    api.force_authenticate(registrasi)
+
+    def listed(n):
+        while len(api.get("/api/v1/imports/").json()["results"]) < n:
+            files.preview("register", balikpapan, registrasi, files.csv_file([{"name": "x"}]))
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get("/api/v1/imports/?kind=register").json()
+        assert len(body["results"]) == n
+        return len(queries)
+
+    assert listed(2) == listed(6)
