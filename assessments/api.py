@@ -322,7 +322,7 @@ class InmateRightStepView(APIView):
         responses={201: EligibilitySerializer},
     )
     def post(self, request, pk, kind):
-        inmate = _inmate(request, pk)
+        inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_MANAGE)
         if kind not in EligibilityKind.values:
             raise serializers.ValidationError({"kind": _("Jenis hak tidak dikenal.")})
         data = StepDoneSerializer(data=request.data)

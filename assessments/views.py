@@ -228,6 +228,8 @@ def inmate_assessments(request, pk):
 def recommendation_enrol(request, pk):
     """One-click enrolment of an inmate in a suggested programme (programmes service)."""
     inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+    if not user_can(request.user, Perm.PROGRAMME_MANAGE, inmate.facility_id):
+        raise Http404
     enrol = selectors.enrolment_service()
     Programme = selectors.programme_model()
     if enrol is None or Programme is None:
@@ -356,11 +358,19 @@ def assessment_update(request, kind, pk):
         raise Http404
     user = request.user
     record = selectors.assessment_get(user=user, kind=kind, pk=pk)
+    # Someone who may not edit the record learns nothing, not even that it is final.
+    if kind == AssessmentKind.PSIKOLOGIS:
+        may_edit = can_read_confidential(user, record) and (
+            user_can(user, Perm.PSYCH_MANAGE, record.inmate.facility_id)
+            or record.assessor_id == user.pk
+        )
+    else:
+        may_edit = user_can(user, FINALISE_PERM[kind], record.inmate.facility_id)
+    if not may_edit:
+        raise Http404
     if record.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Asesmen yang sudah final tidak dapat diubah."))
         return redirect("assessments:detail", kind=kind, pk=pk)
-    if kind == AssessmentKind.PSIKOLOGIS and not can_read_confidential(user, record):
-        raise Http404
 
     def edit_form(current, data=None):
         initial = _edit_initial(kind, current)
@@ -427,6 +437,8 @@ def assessment_finalise(request, kind, pk):
     if kind not in FINALISE_PERM:
         raise Http404
     record = selectors.assessment_get(user=request.user, kind=kind, pk=pk)
+    if not user_can(request.user, FINALISE_PERM[kind], record.inmate.facility_id):
+        raise Http404
     try:
         if kind == AssessmentKind.PSIKOLOGIS:
             services.psych_finalise(assessment=record, by=request.user)

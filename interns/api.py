@@ -1,5 +1,6 @@
 """REST API for intern logs and attendance. An intern's token sees only their own records."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,8 @@ from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
+from rutan.core.roles import Perm
+from rutan.core.scoping import user_can
 from rutan.facilities.models import Block
 
 from . import selectors, services
@@ -116,6 +119,13 @@ class ActivityLogViewSet(
             user=self.request.user, filters=list_params(self)
         ).prefetch_related("photos")
 
+    def _reviewable(self):
+        # Someone who may read a log but not review it learns nothing more: not found.
+        log = self.get_object()
+        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+            raise Http404
+        return log
+
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
         if intern is None:
@@ -146,9 +156,9 @@ class ActivityLogViewSet(
     @extend_schema(request=ReviewInputSerializer, responses=ActivityLogSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        log = self._reviewable()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        log = self.get_object()
         return self._respond(
             services.log_approve(log=log, by=request.user, comment=data.validated_data["comment"])
         )
@@ -156,9 +166,9 @@ class ActivityLogViewSet(
     @extend_schema(request=ReviewInputSerializer, responses=ActivityLogSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
+        log = self._reviewable()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        log = self.get_object()
         return self._respond(
             services.log_return(log=log, by=request.user, comment=data.validated_data["comment"])
         )
@@ -183,6 +193,13 @@ class AttendanceViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.attendance_list(user=self.request.user).order_by("-on", "id")
+
+    def _reviewable(self):
+        # Someone who may read a log but not review it learns nothing more: not found.
+        log = self.get_object()
+        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+            raise Http404
+        return log
 
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
