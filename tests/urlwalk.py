@@ -35,7 +35,8 @@ def api_operations() -> set[tuple[str, str]]:
             continue
         actions = getattr(callback, "actions", None)
         if actions:
-            operations |= {(name, method) for method in actions}
+            # DRF adds "head" to a viewset's actions once it has answered a GET.
+            operations |= {(name, method) for method in actions if method != "head"}
             continue
         view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
         methods = [

@@ -408,3 +408,149 @@ def api_entries():
     for (name, method), entry in API.items():
         for one in entry if isinstance(entry, list) else [entry]:
             yield name, method, one
+
+
+# The Django admin. A role reaches it only with ADMIN_SITE (directorate, facility head,
+# registry); then each model as below. NATIONAL: the directorate only; SUPERUSER: the
+# technical operator only (no role of DESIGN.md). Deleting is never offered.
+NATIONAL = "national"
+SUPERUSER = "superuser"
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    view: tuple = ()
+    manage: tuple = ()
+    # The world record shown on change/history pages; "shared:<label>" for national data
+    # without a facility (one row for both sides).
+    record: str = ""
+    add: bool = False
+    history: bool = False
+    # Extra admin URLs: (URL name suffix[/literal argument], "view" | "manage", needs the record).
+    extra: tuple[tuple[str, str, bool], ...] = ()
+    also: tuple[Perm, ...] = ()
+
+    def allowed(self, role: Role | None, side: str, need: str, scoped: bool) -> bool:
+        if role is None:
+            return False
+        held = ROLE_PERMS[role]
+        if P.ADMIN_SITE not in held:
+            return False
+        perms = self.view if need == "view" else self.manage
+        if not perms or SUPERUSER in perms:
+            return False
+        if NATIONAL in perms:
+            return role == Role.NATIONAL_ADMIN
+        if scoped and side == "other" and role != Role.NATIONAL_ADMIN:
+            return False
+        return bool(held & set(perms)) and set(self.also) <= held
+
+
+def a(view=(), manage=(), **kw) -> AdminEntry:
+    return AdminEntry(view=tuple(view), manage=tuple(manage), **kw)
+
+
+ADMIN_ONLY = (SUPERUSER,)
+ADMIN: dict[str, AdminEntry] = {
+    "auth.group": a(ADMIN_ONLY, ADMIN_ONLY),
+    "authtoken.tokenproxy": a(ADMIN_ONLY, ADMIN_ONLY),
+    "django_celery_beat.periodictask": a(ADMIN_ONLY, ADMIN_ONLY),
+    "django_celery_beat.clockedschedule": a(ADMIN_ONLY, ADMIN_ONLY),
+    "django_celery_beat.crontabschedule": a(ADMIN_ONLY, ADMIN_ONLY),
+    "django_celery_beat.solarschedule": a(ADMIN_ONLY, ADMIN_ONLY),
+    "django_celery_beat.intervalschedule": a(ADMIN_ONLY, ADMIN_ONLY),
+    "axes.accessattempt": a(ADMIN_ONLY, ADMIN_ONLY),
+    "axes.accesslog": a(ADMIN_ONLY, ADMIN_ONLY),
+    "axes.accessfailurelog": a(ADMIN_ONLY, ADMIN_ONLY),
+    "core.auditentry": a([P.AUDIT_VIEW], record="audit", extra=(("export/csv", "view", False),)),
+    "core.jobrun": a([P.AUDIT_VIEW], record="jobrun"),
+    "core.literacylevel": a(
+        [P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW], [NATIONAL], record="shared:literacylevel", add=True
+    ),
+    "facilities.regionaloffice": a([P.FACILITY_VIEW], ADMIN_ONLY, record="region"),
+    "facilities.facility": a([P.FACILITY_VIEW], ADMIN_ONLY, record="facility"),
+    "facilities.block": a([P.FACILITY_VIEW], [P.INMATE_MANAGE], record="block", add=True),
+    "facilities.followupitem": a(
+        [P.FACILITY_VIEW], [P.FOLLOWUP_MANAGE], record="followup", add=True
+    ),
+    "accounts.user": a(
+        [NATIONAL],
+        [NATIONAL],
+        record="user",
+        add=True,
+        extra=(("password_change", "manage", True),),
+    ),
+    "inmates.inmate": a([P.INMATE_VIEW], [P.INMATE_MANAGE], record="inmate", add=True),
+    "inmates.disciplinaryentry": a(
+        [P.DISCIPLINE_VIEW], [P.DISCIPLINE_MANAGE], record="discipline", add=True
+    ),
+    "inmates.stagerule": a(
+        [P.FACILITY_VIEW], [P.STAGE_RULES_MANAGE], record="shared:stagerule", add=True
+    ),
+    "inmates.detentioncredit": a(
+        [P.ADMIN_SITE], [NATIONAL], record="shared:detentioncredit", add=True
+    ),
+    "inmates.warrantlimit": a([P.ADMIN_SITE], [NATIONAL], record="shared:warrantlimit", add=True),
+    "inmates.registerrule": a([P.ADMIN_SITE], [NATIONAL], record="shared:registerrule", add=True),
+    "inmates.reckoningsetting": a(
+        [P.ADMIN_SITE], [NATIONAL], record="shared:reckoningsetting", add=True
+    ),
+    "reports.reportrun": a(ADMIN_ONLY, ADMIN_ONLY, record="report"),
+    "programmes.programme": a(
+        [P.PROGRAMME_VIEW], [P.PROGRAMME_MANAGE], record="programme", add=True
+    ),
+    "programmes.session": a([P.PROGRAMME_VIEW], record="session"),
+    "programmes.enrolment": a([P.PROGRAMME_VIEW], record="enrolment"),
+    "programmes.enrolmentevent": a([P.PROGRAMME_VIEW], record="enrolmentevent"),
+    "programmes.attendance": a([P.PROGRAMME_VIEW], record="attendance", history=True),
+    "programmes.evaluation": a([P.PROGRAMME_VIEW], record="evaluation"),
+    "programmes.certificate": a([P.PROGRAMME_VIEW], record="certificate"),
+    "programmes.product": a([P.PROGRAMME_VIEW], [P.PROGRAMME_MANAGE], record="product", add=True),
+    "programmes.assimilationplacement": a([P.PROGRAMME_VIEW], record="placement"),
+    "assessments.psychologicalassessment": a([P.ASSESSMENT_VIEW], record="psych"),
+    "assessments.literacyassessment": a([P.ASSESSMENT_VIEW], record="literacy"),
+    "assessments.interestassessment": a([P.ASSESSMENT_VIEW], record="interest"),
+    "assessments.behaviourscore": a([P.ASSESSMENT_VIEW], record="behaviour"),
+    "assessments.counsellingsession": a([P.ASSESSMENT_VIEW], record="counselling"),
+    "assessments.facilitysurvey": a([P.FACILITY_VIEW], record="survey"),
+    "assessments.eligibilityrule": a(
+        [P.ASSESSMENT_VIEW], [P.STAGE_RULES_MANAGE], record="shared:eligibilityrule", add=True
+    ),
+    "assessments.rightproposal": a([P.ASSESSMENT_VIEW], record="proposal"),
+    "partners.partner": a(
+        [P.PARTNER_VIEW], [P.PARTNER_MANAGE], record="partner", add=True, history=True
+    ),
+    "partners.agreement": a(
+        [P.PARTNER_VIEW],
+        [P.PARTNER_MANAGE],
+        record="agreement",
+        add=True,
+        history=True,
+        extra=(
+            ("activate", "manage", True),
+            ("terminate", "manage", True),
+            ("renew", "manage", True),
+            ("import", "manage", False),
+            ("process_import", "manage", False),
+            ("export", "view", False),
+        ),
+    ),
+    "partners.contribution": a(
+        [P.PARTNER_VIEW],
+        [P.PARTNER_MANAGE],
+        record="contribution",
+        add=True,
+        extra=(("export", "view", False),),
+    ),
+    "partners.guarantee": a(
+        [P.PARTNER_VIEW],
+        [P.PARTNER_MANAGE],
+        also=(P.INMATE_VIEW,),
+        record="guarantee",
+        add=True,
+        history=True,
+        extra=(("revoke", "manage", True),),
+    ),
+    "interns.batch": a([P.INTERN_VIEW], [P.INTERN_MANAGE], record="batch", add=True),
+    "interns.intern": a([P.INTERN_VIEW], [P.INTERN_MANAGE], record="intern", add=True),
+}

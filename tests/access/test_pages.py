@@ -6,7 +6,16 @@ from django.urls import reverse
 
 from rutan.core.roles import Role
 from tests.access.matrix import PAGES, ROLES, page_entries
-from tests.access.walk import check, post_data, request, sides, url_args
+from tests.access.walk import (
+    check,
+    missing_args,
+    post_data,
+    request,
+    same_refusal,
+    sides,
+    url_args,
+)
+from tests.access.world import OTHER
 from tests.urlwalk import page_url_names
 
 
@@ -44,6 +53,10 @@ def test_pages_answer_as_the_matrix_says(world, role, db):
                 else None,
                 leak_check=not entry.public and role not in (None, Role.NATIONAL_ADMIN),
             )
+            if not problem and side == OTHER and response.status_code == 404:
+                missing_url = reverse(name, args=missing_args(entry, world))
+                missing = request(client, entry.method, missing_url, post_data(entry, world, side))
+                problem = same_refusal(response, missing, url, missing_url)
             if problem:
                 wrong.append(
                     f"{entry.method.upper()} {url} ({name} {entry.variant} {side}): {problem}"

@@ -1,7 +1,9 @@
 """Ask for every URL as one role, on own and other records, and list what differs from the
 matrix."""
 
+import difflib
 import operator
+import re
 
 from django.db import transaction
 from django.test import Client
@@ -41,6 +43,8 @@ def request(client: Client, method: str, url: str, data=None, **extra):
     with transaction.atomic():
         response = getattr(client, method)(url, data or {}, **extra)
         transaction.set_rollback(True)
+    # A redirect's flash message is not carried to the next, unrelated request.
+    client.cookies.pop("messages", None)
     return response
 
 
@@ -63,3 +67,32 @@ def check(response, *, expected: set[int], anonymous_login: str | None, leak_che
 
 def sides(entry: Entry):
     return (OWN, OTHER) if entry.args and any(not a.startswith("=") for a in entry.args) else (OWN,)
+
+
+MISSING_PK = 987654321
+
+
+def missing_args(entry: Entry, world: World) -> list:
+    """The other side's URL arguments with every record id replaced by one that no row has."""
+    return [
+        MISSING_PK if isinstance(value, int) and not arg.startswith("=") else value
+        for arg, value in zip(entry.args, url_args(entry, world, OTHER), strict=True)
+    ]
+
+
+def same_refusal(refused, missing, url: str, missing_url: str) -> str:
+    """'' when a refusal of an existing record reads exactly as that of a missing one."""
+    if refused.status_code != missing.status_code:
+        return f"{refused.status_code} here but {missing.status_code} for a missing id"
+    body = _stable(refused.content.decode("utf-8", "replace").replace(url, ""))
+    other = _stable(missing.content.decode("utf-8", "replace").replace(missing_url, ""))
+    if body == other:
+        return ""
+    diff = difflib.unified_diff(body.splitlines(), other.splitlines(), lineterm="", n=0)
+    return "the refusal differs from that of a missing id: " + " | ".join(list(diff)[2:6])
+
+
+def _stable(html: str) -> str:
+    # Per-response tokens (CSRF, CSP nonce) are not part of what the answer tells.
+    html = re.sub(r'(value|content)="[A-Za-z0-9]{32,}"', r'\1=""', html)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)

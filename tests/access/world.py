@@ -89,7 +89,11 @@ def _facility(code, name, region):
 
 def _records(facility, head, psychologist, mentor, intern_user, admin, tag) -> dict:
     today = facility.today()
-    o: dict = {"facility": facility, "block": facility.blocks.get(name="Blok A")}
+    o: dict = {
+        "facility": facility,
+        "region": facility.regional_office,
+        "block": facility.blocks.get(name="Blok A"),
+    }
     inmate = register_inmate(
         facility,
         admin,
@@ -142,6 +146,7 @@ def _records(facility, head, psychologist, mentor, intern_user, admin, tag) -> d
         programme=programme, inmate=inmate, by=admin, requested_on=today - D(days=30)
     )
     o["enrolment"] = enrolment
+    o["enrolmentevent"] = enrolment.events.first()
     session = programmes.session_create(
         programme=programme,
         by=admin,
@@ -381,4 +386,6 @@ def build_world() -> World:
         admin,
         "Zulu",
     )
+    own_objects["user"] = users[Role.REGISTRY_OFFICER]
+    other_objects["user"] = other_users[Role.FACILITY_HEAD]
     return World(own=Side_(own, own_objects), other=Side_(other, other_objects), users=users)
