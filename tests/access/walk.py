@@ -8,6 +8,7 @@ import re
 from django.db import transaction
 from django.test import Client
 
+from rutan.core.roles import Role
 from tests.access.matrix import Entry
 from tests.access.world import OTHER, OWN, World
 
@@ -70,6 +71,9 @@ def sides(entry: Entry):
 
 
 MISSING_PK = 987654321
+# The pen test's two accounts: another facility's head and an intern. Their refusals of
+# existing records are compared with those of missing ones (twice the requests: not for all).
+ATTACKERS = (Role.FACILITY_HEAD, Role.INTERN)
 
 
 def missing_args(entry: Entry, world: World) -> list:
