@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.scoping import is_national
+from rutan.core.admin import NationalAdminMixin
 
 from .models import Membership, User
 
@@ -15,8 +15,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    """Accounts and their memberships: managed by directorate staff only."""
+class UserAdmin(NationalAdminMixin, BaseUserAdmin):
+    """Accounts and their memberships: managed by directorate staff only.
+
+    An account is never deleted (its audit rows keep who acted): it is deactivated by
+    clearing "active", which ends its sign-in at once.
+    """
 
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
@@ -25,18 +29,3 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Rutan"), {"fields": ["full_name", "phone"]}),
     ]
-
-    def has_module_permission(self, request):
-        return is_national(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_national(request.user)
-
-    def has_add_permission(self, request):
-        return is_national(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_national(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
