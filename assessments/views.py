@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -262,6 +264,7 @@ def _create_service(kind):
 def _service_data(kind, data: dict) -> dict:
     data = dict(data)
     data.pop("inmate", None)
+    data.pop("registration_number", None)
     if kind == AssessmentKind.MINAT:
         data = {k: v for k, v in data.items() if not k.startswith("area_")}
     return data
@@ -275,15 +278,25 @@ def assessment_create(request, kind):
         raise Http404
     user = request.user
     perm = CREATE_PERM[kind]
-    inmates = Inmate.objects.for_user(user, perm).filter(status="active").order_by("name", "id")
+    if not selectors.assessment_inmates(user=user, perm=perm).exists():
+        raise Http404
+    # An intern is shown no register: only inmates they assessed, or one found by number.
+    shown = selectors.assessment_inmates_shown(user=user, perm=perm).order_by("name", "id")
     fixed = None
     if wbp := request.GET.get("wbp"):
-        fixed = get_scoped_or_404(Inmate.objects.all(), user, perm, pk=wbp)
-    if not inmates.exists():
-        raise Http404
+        fixed = get_scoped_or_404(shown, user, perm, pk=wbp)
+    find_by_number = None
+    if not selectors.lists_inmates(user=user, perm=perm):
+        find_by_number = functools.partial(
+            selectors.assessment_inmate_by_number, user=user, perm=perm
+        )
     can_finalise = kind != AssessmentKind.PSIKOLOGIS or user_can(user, Perm.PSYCH_MANAGE)
     form = ENTRY_FORMS[kind](
-        request.POST or None, inmates=inmates, fixed_inmate=fixed, can_finalise=can_finalise
+        request.POST or None,
+        inmates=shown,
+        fixed_inmate=fixed,
+        can_finalise=can_finalise,
+        find_by_number=find_by_number,
     )
     if request.method == "POST" and form.is_valid():
         inmate = form.cleaned_data["inmate"]
