@@ -47,21 +47,51 @@ class PhotoSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(reverse("interns:photo", args=[obj.pk]))
 
 
+NOT_LINKABLE = _(
+    "Asesmen ini tidak dapat Anda kaitkan: pilih dari daftar asesmen yang tersedia untuk Anda."
+)
+
+
+class _InternPick(serializers.PrimaryKeyRelatedField):
+    """A block, session or assessment among the calling intern's own (`mine(intern)`); any
+    other id — of another facility, not offered, or none at all — gets the one `message`."""
+
+    def __init__(self, *, mine, message, **kwargs):
+        self.mine = mine
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs["error_messages"] = {"does_not_exist": message, "incorrect_type": message}
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        intern = selectors.intern_for_user(user=self.context["request"].user)
+        return self.queryset.none() if intern is None else self.mine(intern)
+
+
 class ActivityLogSerializer(serializers.ModelSerializer):
     intern = serializers.PrimaryKeyRelatedField(read_only=True)
     intern_name = serializers.CharField(source="intern.user.__str__", read_only=True)
-    block = serializers.PrimaryKeyRelatedField(
-        queryset=Block.objects.all(), allow_null=True, required=False
+    block = _InternPick(
+        queryset=Block.objects.all(),
+        mine=lambda intern: Block.objects.filter(facility=intern.facility_id),
+        message=_("Blok tidak ada di UPT ini."),
     )
-    session = serializers.PrimaryKeyRelatedField(
-        queryset=Session.objects.all(), allow_null=True, required=False
+    session = _InternPick(
+        queryset=Session.objects.all(),
+        mine=lambda intern: Session.objects.filter(programme__facility=intern.facility_id),
+        message=_("Sesi program tidak ada di UPT ini."),
     )
-    # Any id is accepted here: the service refuses, in Indonesian, what the intern may not link.
-    psych_assessment = serializers.PrimaryKeyRelatedField(
-        queryset=PsychologicalAssessment.objects.all(), allow_null=True, required=False
+    psych_assessment = _InternPick(
+        queryset=PsychologicalAssessment.objects.all(),
+        mine=lambda intern: selectors.linkable_assessments(intern=intern, field="psych_assessment"),
+        message=NOT_LINKABLE,
     )
-    literacy_assessment = serializers.PrimaryKeyRelatedField(
-        queryset=LiteracyAssessment.objects.all(), allow_null=True, required=False
+    literacy_assessment = _InternPick(
+        queryset=LiteracyAssessment.objects.all(),
+        mine=lambda intern: selectors.linkable_assessments(
+            intern=intern, field="literacy_assessment"
+        ),
+        message=NOT_LINKABLE,
     )
     log_type = serializers.ChoiceField(choices=LogType.choices, allow_blank=True, required=False)
     photos = PhotoSerializer(many=True, read_only=True)

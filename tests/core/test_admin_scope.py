@@ -348,3 +348,86 @@ def test_library_admins_are_for_superusers_only(client, national_admin):
     national_admin.is_superuser = True
     national_admin.save()
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+
+
+def _errors(response, field):
+    assert response.status_code == 400, response.content
+    return response.json()["errors"][field]
+
+
+def test_api_ids_of_another_facility_read_like_unknown_ones(registrasi, balikpapan, ruteng):
+    from rest_framework.test import APIClient
+
+    from tests.factories import identity_data, warrant
+    from tests.inmates.test_api import _json
+
+    api = APIClient()
+    api.force_authenticate(registrasi)
+    payload = {**_json(identity_data()), "detention": _json(warrant())}
+    answers = {}
+    for label, facility, block in (
+        ("elsewhere", ruteng.pk, ruteng.blocks.first().pk),
+        ("nowhere", int(MISSING), int(MISSING)),
+    ):
+        facility_error = _errors(
+            api.post("/api/v1/inmates/", {**payload, "facility": facility}, format="json"),
+            "facility",
+        )
+        block_error = _errors(
+            api.post(
+                "/api/v1/inmates/",
+                {**payload, "facility": balikpapan.pk, "block": block},
+                format="json",
+            ),
+            "block",
+        )
+        answers[label] = [
+            str(m).replace(str(facility), "#").replace(str(block), "#")
+            for m in [*facility_error, *block_error]
+        ]
+    assert answers["elsewhere"] == answers["nowhere"]
+
+
+def test_intern_log_api_names_no_block_or_assessment_elsewhere(
+    magang, balikpapan, ruteng, make_inmate, today
+):
+    from rest_framework.test import APIClient
+
+    from assessments import services as assessment_services
+    from interns.models import Batch, Intern
+
+    batch = Batch.objects.create(
+        facility=balikpapan,
+        name="Magang Nasional Batch III",
+        start_on=today - datetime.timedelta(days=30),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    Intern.objects.create(batch=batch, user=magang, campus="Unmul", study_programme="Psikologi")
+    psikolog_ruteng = member(Role.PSYCHOLOGIST, facility=ruteng, username="psikolog_ruteng")
+    theirs = assessment_services.psych_create(
+        inmate=make_inmate(ruteng),
+        by=psikolog_ruteng,
+        assessed_on=today,
+        instrument="SRQ-20",
+        findings="Rahasia",
+    )
+    api = APIClient()
+    api.force_authenticate(magang)
+    base = {"log_type": "asesmen_psikologis", "hours": "1", "description": "Asesmen."}
+    answers = {}
+    for label, block, assessment in (
+        ("elsewhere", ruteng.blocks.first().pk, theirs.pk),
+        ("nowhere", int(MISSING), int(MISSING)),
+    ):
+        answers[label] = [
+            _errors(
+                api.post("/api/v1/intern-logs/", {**base, "block": block}, format="json"), "block"
+            ),
+            _errors(
+                api.post(
+                    "/api/v1/intern-logs/", {**base, "psych_assessment": assessment}, format="json"
+                ),
+                "psych_assessment",
+            ),
+        ]
+    assert answers["elsewhere"] == answers["nowhere"]
