@@ -431,3 +431,62 @@ def test_intern_log_api_names_no_block_or_assessment_elsewhere(
             ),
         ]
     assert answers["elsewhere"] == answers["nowhere"]
+
+
+def _form_data(response) -> dict:
+    """The values a change form page would post back unchanged (fields and formsets)."""
+    data = {}
+    context = response.context
+    forms = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(n): management[n].value() for n in management.fields})
+        forms += formset.forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or field.disabled:
+                continue
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif isinstance(value, datetime.datetime):
+                local = timezone.localtime(value)
+                data[form.add_prefix(name) + "_0"] = local.date().isoformat()
+                data[form.add_prefix(name) + "_1"] = local.time().strftime("%H:%M:%S")
+            else:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def test_deactivating_and_a_membership_grant_are_audited(client, national_admin, kepala, ruteng):
+    from rutan.accounts.models import Membership
+    from rutan.core.models import AuditEntry
+
+    client.force_login(national_admin)
+    url = reverse("admin:accounts_user_change", args=[kepala.pk])
+    data = _form_data(client.get(url))
+    data.pop("is_active")
+    data.update(
+        {
+            "memberships-TOTAL_FORMS": int(data["memberships-TOTAL_FORMS"]) + 1,
+            "memberships-1-role": Role.FACILITY_HEAD,
+            "memberships-1-facility": ruteng.pk,
+            "memberships-1-user": kepala.pk,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    kepala.refresh_from_db()
+    assert not kepala.is_active and User.objects.filter(pk=kepala.pk).exists()
+    account = AuditEntry.objects.get(object_type="accounts.user", object_id=str(kepala.pk))
+    assert (account.actor, account.action, account.via) == (national_admin, "update", "admin")
+    assert account.before == {"is_active": True} and account.after == {"is_active": False}
+    grant = Membership.objects.get(user=kepala, facility=ruteng)
+    entry = AuditEntry.objects.get(object_type="accounts.membership", object_id=str(grant.pk))
+    assert (entry.action, entry.facility_id, entry.after["role"]) == (
+        "create",
+        ruteng.pk,
+        "facility_head",
+    )
