@@ -124,7 +124,7 @@ def test_the_api_treats_a_released_inmate_as_unknown(magang, register):
     assert not PsychologicalAssessment.objects.exists()
 
 
-def test_the_interns_log_form_lists_no_inmate(client, magang, register, balikpapan):
+def test_no_page_of_the_intern_lists_an_inmate(client, magang, register, balikpapan):
     from interns.models import Batch, Intern
 
     batch = Batch.objects.create(
@@ -135,7 +135,15 @@ def test_the_interns_log_form_lists_no_inmate(client, magang, register, balikpap
     )
     Intern.objects.create(batch=batch, user=magang, campus="Unmul", study_programme="Psikologi")
     client.force_login(magang)
-    for name in ("interns:home", "interns:log_create", "interns:attendance"):
-        html = client.get(reverse(name)).content.decode()
+    for name in (
+        "interns:home",
+        "interns:log_create",
+        "interns:attendance",
+        "assessments:list",
+        "assessments:survey_list",
+        "interns:followup_list",
+        "dashboard:home",
+    ):
+        html = client.get(reverse(name), follow=True).content.decode()
         for inmate in register["active"]:
             assert inmate.name not in html and inmate.registration_number not in html, name
