@@ -4,9 +4,14 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import (
+    NotRelationField,
+    flatten_fieldsets,
+    get_fields_from_path,
+    unquote,
+)
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import router, transaction
 from django.db.models import Q
 from django.http import (
@@ -25,13 +30,32 @@ from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
 
-class ScopedFacilityListFilter(admin.RelatedFieldListFilter):
-    """A facility filter that offers only the facilities the user may see."""
+class ScopedRelatedListFilter(admin.RelatedFieldListFilter):
+    """A filter on a relation (facility, batch, programme…) that offers only the rows the
+    user may reach: the choices would otherwise name every facility's records."""
 
     def field_choices(self, field, request, model_admin):
-        ids = facility_ids_for(request.user, model_admin.view_perm)
-        choices = super().field_choices(field, request, model_admin)
-        return choices if ids is None else [(pk, label) for pk, label in choices if pk in ids]
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        reachable = field.related_model._default_manager.for_user(
+            request.user, model_admin.view_perm
+        )
+        return field.get_choices(
+            include_blank=False,
+            ordering=ordering,
+            limit_choices_to={"pk__in": reachable.values("pk")},
+        )
+
+
+def _scoped_relation(model, entry) -> bool:
+    """Whether a list_filter entry names a relation to a model with a scope."""
+    if not isinstance(entry, str):
+        return False
+    try:
+        field = get_fields_from_path(model, entry)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+    related = getattr(field, "related_model", None)
+    return related is not None and hasattr(related._default_manager.all(), "for_user")
 
 
 class VersionedAdminMixin:
@@ -131,11 +155,8 @@ class ScopedAdminMixin(VersionedAdminMixin):
         return super().render_history_view(request, template, context, **kwargs)
 
     def get_list_filter(self, request):
-        # Facility filters would otherwise list every facility's name in the country.
         return [
-            (entry, ScopedFacilityListFilter)
-            if isinstance(entry, str) and entry.split("__")[-1] == "facility"
-            else entry
+            (entry, ScopedRelatedListFilter) if _scoped_relation(self.model, entry) else entry
             for entry in super().get_list_filter(request)
         ]
 
@@ -227,10 +248,6 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
             return super().get(request, *args, **kwargs)
         except PermissionDenied as exc:
             raise Http404 from exc
-
-
-def _autocomplete_view(request):
-    return ScopedAutocompleteJsonView.as_view(admin_site=admin.site)(request)
 
 
 def guard_library_admins(site=admin.site) -> None:
@@ -391,11 +408,5 @@ class LiteracyLevelAdmin(NationalAdminMixin, admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-admin.site.site_header = _("Rutan — administrasi")
-admin.site.site_title = _("Rutan")
-admin.site.index_title = _("Administrasi")
-
 # Admins of the libraries listed before rutan.core in INSTALLED_APPS are registered by now.
 guard_library_admins()
-# The default site belongs to django.contrib.admin's app config; only its autocomplete changes.
-admin.site.autocomplete_view = _autocomplete_view

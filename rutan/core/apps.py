@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class CoreConfig(AppConfig):
     name = "rutan.core"
     label = "core"
     verbose_name = _("Inti")
+
+
+class RutanAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's site (rutan.core.adminsite)."""
+
+    # Named in INSTALLED_APPS; CoreConfig stays this module's default.
+    default = False
+    default_site = "rutan.core.adminsite.RutanAdminSite"

@@ -552,5 +552,6 @@ ADMIN: dict[str, AdminEntry] = {
         extra=(("revoke", "manage", True),),
     ),
     "interns.batch": a([P.INTERN_VIEW], [P.INTERN_MANAGE], record="batch", add=True),
-    "interns.intern": a([P.INTERN_VIEW], [P.INTERN_MANAGE], record="intern", add=True),
+    # Interns are added on the staff page (it opens the account and mails the link).
+    "interns.intern": a([P.INTERN_VIEW], [P.INTERN_MANAGE], record="intern"),
 }

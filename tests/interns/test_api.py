@@ -46,7 +46,8 @@ def test_create_submit_and_review_via_api(intern, mentor):
     assert response.json()["status"] == "draft"
     response = api.post(f"/api/v1/intern-logs/{pk}/submit/")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
-    assert api.post(f"/api/v1/intern-logs/{pk}/approve/").status_code == 400
+    # The intern may read the log but not review it: not found, as for a stranger.
+    assert api.post(f"/api/v1/intern-logs/{pk}/approve/").status_code == 404
 
     mentor_api = _client(mentor)
     response = mentor_api.post(f"/api/v1/intern-logs/{pk}/return/", {"comment": ""})

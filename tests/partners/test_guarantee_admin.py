@@ -115,7 +115,8 @@ def test_revoke_is_scoped(client, kepala_ruteng, make_guarantee, skb):
 
 def test_read_only_staff_cannot_revoke(client, balikpapan, make_guarantee):
     guarantee = make_guarantee()
-    reader = member(Role.PROGRAMME_OFFICER, facility=balikpapan, staff=True)
+    # The registry uses the admin and reads partners, but does not manage them.
+    reader = member(Role.REGISTRY_OFFICER, facility=balikpapan, staff=True)
     client.force_login(reader)
     changelist = client.get(reverse(CHANGELIST))
     assert changelist.status_code == 200
