@@ -174,6 +174,7 @@ class PsychologicalViewSet(_AssessmentViewSet):
     serializer_class = PsychologicalSerializer
     kind = AssessmentKind.PSIKOLOGIS
     create_service = staticmethod(services.psych_create)
+    audit_retrieve = False  # audited below, once: the confidential read or the plain one
 
     @extend_schema(responses=PsychologicalDetailSerializer)
     def retrieve(self, request, *args, **kwargs):

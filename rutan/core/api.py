@@ -388,11 +388,17 @@ class ReadAuditMixin:
         )
         return response
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        if self.audit_retrieve:
-            self.audit_read(self._audited_object)
-        return response
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Not a `retrieve` of its own: that would add a detail route to list-only viewsets.
+        obj = getattr(self, "_audited_object", None)
+        if (
+            self.audit_retrieve
+            and getattr(self, "action", None) == "retrieve"
+            and obj is not None
+            and status.is_success(response.status_code)
+        ):
+            self.audit_read(obj)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def audit_read(self, obj) -> None:
         facility_id = loaded_facility_id(obj)

@@ -368,3 +368,33 @@ class ReadAuditTests(TestCase):
         entry = self._one_read("magang", f"/magang/kegiatan/{self.own_log.pk}/")[1]
         self.assertEqual(entry.object_id, str(self.own_log.pk))
         self.assertEqual(entry.facility_id, self.bpp.pk)
+
+
+def test_every_viewset_of_personal_data_audits_its_reads():
+    from assessments.api_urls import router as assessments_router
+    from rutan.api_urls import router
+    from rutan.core.api import ReadAuditMixin
+
+    audited = {
+        prefix
+        for prefix, viewset, _basename in [*router.registry, *assessments_router.registry]
+        if issubclass(viewset, ReadAuditMixin)
+    }
+    # Not personal: facilities, programmes, sessions, products, agreements, contributions;
+    # reports audit their download (the file holds the personal data).
+    assert audited == {
+        "inmates",
+        "imports",
+        "enrolments",
+        "attendance",
+        "certificates",
+        "assimilation-placements",
+        "partners",
+        "guarantees",
+        "intern-logs",
+        "intern-attendance",
+        "assessments/psychological",
+        "assessments/literacy",
+        "assessments/interest",
+        "assessments/behaviour",
+    }
