@@ -14,11 +14,13 @@ from rutan.core.api import (
     CodeRelatedField,
     ConcurrencyMixin,
     QuerySerializer,
+    ReadAuditMixin,
 )
 from rutan.core.choices import ProgrammeArea
 from rutan.core.filters import SelectorFilterBackend, list_params
-from rutan.core.models import LiteracyLevel
+from rutan.core.models import AuditAction, LiteracyLevel
 from rutan.core.roles import Perm
+from rutan.core.services import audit_filters, audit_record
 from rutan.inmates import selectors as inmate_selectors
 
 from . import eligibility, selectors, services
@@ -142,6 +144,7 @@ class BehaviourSerializer(serializers.ModelSerializer):
 
 
 class _AssessmentViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -171,6 +174,7 @@ class PsychologicalViewSet(_AssessmentViewSet):
     serializer_class = PsychologicalSerializer
     kind = AssessmentKind.PSIKOLOGIS
     create_service = staticmethod(services.psych_create)
+    audit_retrieve = False  # audited below, once: the confidential read or the plain one
 
     @extend_schema(responses=PsychologicalDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
@@ -180,6 +184,8 @@ class PsychologicalViewSet(_AssessmentViewSet):
             body |= services.psych_confidential_read(
                 assessment=assessment, by=request.user, via="api"
             )
+        else:  # the confidential read audits itself
+            self.audit_read(assessment)
         return Response(body)
 
 
@@ -208,6 +214,19 @@ class BehaviourViewSet(_AssessmentViewSet):
 
 def _inmate(request, pk):
     return inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+
+
+def _audit_inmate_read(request, inmate, read: str) -> None:
+    """One READ entry of the inmate: what was read about them and with which parameters."""
+    filters = audit_filters(request.query_params)
+    filters.pop("page")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.READ,
+        instance=inmate,
+        after={"read": read, "filters": filters, "ids": [inmate.pk]},
+        via="api",
+    )
 
 
 class RuleSerializer(serializers.Serializer):
@@ -288,9 +307,9 @@ class InmateRecommendationsView(APIView):
     @extend_schema(responses=SuggestionSerializer(many=True))
     def get(self, request, pk):
         inmate = _inmate(request, pk)
-        return Response(
-            SuggestionSerializer(selectors.recommendations(inmate=inmate), many=True).data
-        )
+        body = SuggestionSerializer(selectors.recommendations(inmate=inmate), many=True).data
+        _audit_inmate_read(request, inmate, "recommendations")
+        return Response(body)
 
 
 class InmateEligibilityView(APIView):
@@ -309,7 +328,9 @@ class InmateEligibilityView(APIView):
             results = [eligibility.evaluate(inmate=inmate, kind=kind, on=on)]
         else:
             results = eligibility.evaluate_all(inmate=inmate, on=on)
-        return Response(EligibilitySerializer(results, many=True).data)
+        body = EligibilitySerializer(results, many=True).data
+        _audit_inmate_read(request, inmate, "eligibility")
+        return Response(body)
 
 
 class InmateRightStepView(APIView):

@@ -18,7 +18,7 @@ from rutan.core.concurrency import STALE_MESSAGE, row_version
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
-from rutan.core.views import save_unless_stale
+from rutan.core.views import audit_detail, audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 from rutan.inmates import selectors as inmate_selectors
@@ -156,7 +156,8 @@ def assessment_list(request):
             filters={**filters, "kind": kind},
             facility_id=exports.audit_facility_id(filters, facilities),
         )
-    page = Paginator(records, PAGE_SIZE)
+    page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_page(request, model=records.model, rows=page_obj)
     return render(
         request,
         "assessments/assessment_list.html",
@@ -165,7 +166,7 @@ def assessment_list(request):
             "kind": kind,
             "kind_label": AssessmentKind(kind).label,
             "kinds": [(k, AssessmentKind(k).label) for k in visible_kinds],
-            "page_obj": page.get_page(request.GET.get("page")),
+            "page_obj": page_obj,
             "query": _query(request),
             "show_facility": len(facilities) > 1,
             "can_create": kind in CREATE_PERM and user_can(user, CREATE_PERM[kind]),
@@ -333,6 +334,8 @@ def assessment_detail(request, kind, pk):
             confidential = {
                 "notes": services.counselling_notes_read(session=record, by=user, via="web")
             }
+    if confidential is None:  # a confidential read has audited itself
+        audit_detail(request, record)
     facility = record.inmate.facility
     is_draft = getattr(record, "status", None) == AssessmentStatus.DRAFT
     can_edit = is_draft and (
@@ -523,6 +526,8 @@ def sppn_entry(request):
             }
             version = shown.get(inmate.pk) if posted else row_version(score)
             rows.append({"inmate": inmate, "values": values, "score": score, "version": version})
+        if not posted:
+            audit_page(request, model=Inmate, rows=inmates)
         if posted:
             parsed, bad = [], {}
             for row in rows:
@@ -644,14 +649,15 @@ def eligibility_worklist(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         results = []
-    page = Paginator(results, PAGE_SIZE)
+    page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_page(request, model=Inmate, rows=[result.inmate for result in page_obj])
     return render(
         request,
         "assessments/worklist.html",
         {
             "form": form,
             "kind_label": EligibilityKind(kind).label,
-            "page_obj": page.get_page(request.GET.get("page")),
+            "page_obj": page_obj,
             "query": _query(request),
             "show_facility": len(facilities) > 1,
             "within": within,

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
@@ -125,6 +125,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class ActivityLogViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -213,7 +214,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttendanceViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class AttendanceViewSet(ReadAuditMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Daily attendance: an intern's own, or their facility's for mentors.
 
     `check_in` and `check_out` record the caller's own arrival and departure now.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from rutan.core import exports
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
-from rutan.core.views import save_unless_stale
+from rutan.core.views import audit_detail, audit_page, save_unless_stale
 from rutan.facilities.models import FollowUpItem
 from rutan.facilities.selectors import facility_list
 from rutan.facilities.services import followup_update
@@ -62,6 +62,7 @@ def followup_list(request):
             ),
         )
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_page(request, model=FollowUpItem, rows=page_obj)
     return render(
         request,
         "interns/followup_list.html",
@@ -84,6 +85,8 @@ def followup_detail(request, pk):
         return FollowUpForm(data, item=current, initial=initial | {"owner": current.owner_id})
 
     form = followup_form(item, request.POST or None)
+    if request.method == "GET":
+        audit_detail(request, item)
     if request.method == "POST" and form.is_valid():
         outcome = save_unless_stale(
             request,

@@ -12,13 +12,12 @@ import django_filters
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 
 from assessments import selectors as assessment_selectors
 from assessments.choices import AssessmentKind
 from rutan.core.filters import apply, id_filter
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for, user_can
+from rutan.core.scoping import facility_ids_for, not_found, user_can
 from rutan.facilities.models import FollowUpItem, FollowUpStatus
 
 from .models import (
@@ -111,7 +110,7 @@ def intern_get(*, user, pk, perm: Perm = Perm.INTERN_VIEW) -> Intern:
     try:
         return qs.get(pk=pk)
     except (Intern.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise not_found(Intern, pk) from exc
 
 
 class LogFilter(django_filters.FilterSet):
@@ -160,7 +159,7 @@ def log_get(*, user, pk) -> ActivityLog:
     try:
         return qs.get(pk=pk)
     except (ActivityLog.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise not_found(ActivityLog, pk) from exc
 
 
 # The assessments app's kind of each assessment a log may link to (see ASSESSMENT_LINKS).
@@ -220,7 +219,7 @@ def own_log_get(*, user, pk) -> ActivityLog:
             .get(pk=pk)
         )
     except (ActivityLog.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise not_found(ActivityLog, pk) from exc
 
 
 def photo_get(*, user, pk) -> LogPhoto:
@@ -228,7 +227,7 @@ def photo_get(*, user, pk) -> LogPhoto:
     try:
         return LogPhoto.objects.select_related("log").get(pk=pk, log__in=logs)
     except (LogPhoto.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise not_found(LogPhoto, pk) from exc
 
 
 def logs_awaiting_review(*, user, facility=None) -> QuerySet:

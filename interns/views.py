@@ -19,7 +19,7 @@ from rutan.core.concurrency import lock_current, row_version
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
-from rutan.core.views import save_unless_stale
+from rutan.core.views import audit_detail, audit_file, audit_page, save_unless_stale
 from rutan.facilities.selectors import facility_list
 
 from . import exports, selectors, services
@@ -33,7 +33,7 @@ from .forms import (
     ReviewForm,
     ReviewQueueFilterForm,
 )
-from .models import ActivityLog, Batch, LogStatus
+from .models import ActivityLog, Batch, Intern, LogStatus
 
 PAGE_SIZE = 25
 
@@ -106,6 +106,7 @@ def home(request):
             return list_exports.invalid_filters_response(request, filter_form)
         return _logs_export(request, fmt, logs, intern=intern, filters=filters)
     page_obj, query = _page(request, logs)
+    audit_page(request, model=ActivityLog, rows=page_obj, within={"intern": intern.pk})
     return render(
         request,
         "interns/home.html",
@@ -279,6 +280,7 @@ def log_autosave(request):
 @login_required
 def log_detail(request, pk):
     log = selectors.log_get(user=request.user, pk=pk)
+    audit_detail(request, log)
     own = log.intern.user_id == request.user.pk
     can_review = log.awaiting_review and user_can(
         request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id
@@ -359,6 +361,7 @@ def review_queue(request):
             messages.success(request, _("%(n)s catatan disetujui.") % {"n": count})
             return redirect(request.get_full_path())
     page_obj, query = _page(request, queue)
+    audit_page(request, model=ActivityLog, rows=page_obj)
     return render(
         request,
         "interns/review_queue.html",
@@ -381,6 +384,7 @@ def photo(request, pk):
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
+    audit_file(request, item, file=f"foto-{item.pk}.jpg")
     return response
 
 
@@ -397,6 +401,7 @@ def intern_list(request):
     mine = request.GET.get("mine") == "1"
     interns = selectors.intern_list(user=request.user, filters={"batch": batch, "mine": mine})
     page_obj, query = _page(request, interns)
+    audit_page(request, model=Intern, rows=page_obj)
     manageable = [b for b in batches if user_can(request.user, Perm.INTERN_MANAGE, b.facility_id)]
     return render(
         request,
@@ -471,6 +476,7 @@ def intern_detail(request, pk):
     if fmt := list_exports.requested_format(request):
         return _logs_export(request, fmt, logs, intern=intern, filters={})
     page_obj, query = _page(request, logs)
+    audit_page(request, model=ActivityLog, rows=page_obj, within={"intern": intern.pk})
     start = max(intern.batch.start_on, today - datetime.timedelta(days=30))
     return render(
         request,
@@ -564,6 +570,7 @@ def logbook_export(request, pk, fmt):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    audit_file(request, intern, file=f"{name}.{fmt}")
     return response
 
 

@@ -2,7 +2,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.roles import Perm
 from rutan.inmates.models import Inmate
@@ -115,7 +115,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PartnerViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class PartnerViewSet(ReadAuditMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Partners of the caller's facilities, with their contacts."""
 
     serializer_class = PartnerSerializer
@@ -208,6 +208,7 @@ class GuaranteeSerializer(serializers.ModelSerializer):
 
 
 class GuaranteeViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -14,6 +14,7 @@ from rutan.core import exports
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
+from rutan.core.views import audit_detail, audit_file
 from rutan.facilities.selectors import facility_list
 from rutan.inmates import selectors as inmate_selectors
 
@@ -123,6 +124,7 @@ def agreement_list(request):
 def partner_detail(request, pk):
     partner = selectors.partner_get(user=request.user, pk=pk)
     agreements = selectors.agreement_list(user=request.user, filters={"partner": partner.pk})
+    audit_detail(request, partner)  # its contacts are people
     return render(
         request,
         "partners/partner_detail.html",
@@ -155,7 +157,7 @@ def agreement_detail(request, pk):
     )
 
 
-def _pdf_response(field, name: str) -> FileResponse:
+def _pdf_response(request, instance, field, name: str) -> FileResponse:
     if not field:
         raise Http404
     try:
@@ -167,6 +169,7 @@ def _pdf_response(field, name: str) -> FileResponse:
         handle, as_attachment=True, filename=f"{safe}.pdf", content_type="application/pdf"
     )
     response["Cache-Control"] = "private, no-store"
+    audit_file(request, instance, file=f"{safe}.pdf")
     return response
 
 
@@ -174,7 +177,9 @@ def _pdf_response(field, name: str) -> FileResponse:
 def agreement_document(request, pk):
     """The signed agreement, only for users who may see the agreement (else 404)."""
     agreement = selectors.agreement_get(user=request.user, pk=pk)
-    return _pdf_response(agreement.document, f"{agreement.kind}-{agreement.number}")
+    return _pdf_response(
+        request, agreement, agreement.document, f"{agreement.kind}-{agreement.number}"
+    )
 
 
 @login_required
@@ -183,7 +188,7 @@ def guarantee_letter(request, pk):
     guarantee = selectors.guarantee_get(user=request.user, pk=pk)
     if not user_can(request.user, Perm.PARTNER_VIEW, guarantee.inmate.facility):
         raise Http404
-    return _pdf_response(guarantee.letter, f"jaminan-{guarantee.letter_number}")
+    return _pdf_response(request, guarantee, guarantee.letter, f"jaminan-{guarantee.letter_number}")
 
 
 @login_required

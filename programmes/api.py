@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners.models import Agreement
-from rutan.core.api import CodeRelatedField, ConcurrencyMixin
+from rutan.core.api import CodeRelatedField, ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
@@ -280,6 +280,7 @@ class EnrolmentEvaluationSerializer(serializers.Serializer):
 
 
 class EnrolmentViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -377,7 +378,9 @@ class AttendanceRegisterSerializer(serializers.Serializer):
         "the roster is present unless listed in `absences` with a reason code.",
     ),
 )
-class SessionAttendanceViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class SessionAttendanceViewSet(
+    ReadAuditMixin, ConcurrencyMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Attendance per session and enrolment; written in bulk per session."""
 
     serializer_class = SessionAttendanceSerializer
@@ -429,6 +432,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -541,6 +545,7 @@ class AssimilationEndSerializer(serializers.Serializer):
 
 
 class AssimilationPlacementViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -14,9 +14,10 @@ from rutan.core.choices import Pillar
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
-from rutan.core.views import save_unless_stale
+from rutan.core.views import audit_detail, audit_file, audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import facility_list, today_by_timezone
+from rutan.inmates.models import Inmate
 
 from . import charts, eligibility, selectors, services
 from .certificates import certificate_pdf
@@ -42,7 +43,7 @@ from .forms import (
     SlotForm,
     WithdrawForm,
 )
-from .models import Certificate, ScheduleSlot
+from .models import AssimilationPlacement, Certificate, Enrolment, ScheduleSlot
 
 PAGE_SIZE = 25
 
@@ -192,6 +193,14 @@ def programme_detail(request, pk):
         )
     today = programme.facility.today()
     roster = list(selectors.programme_roster(programme=programme))
+    waitlist = list(selectors.programme_waitlist(programme=programme))
+    audit_page(
+        request,
+        model=Enrolment,
+        rows=roster + waitlist,
+        within={"programme": programme.pk},
+        facility_id=programme.facility_id,
+    )
     series = selectors.programme_attendance_series(programme=programme)
     user = request.user
     return render(
@@ -203,7 +212,7 @@ def programme_detail(request, pk):
             "slots": list(programme.slots.all()),
             "roster": roster,
             "active_count": sum(1 for e in roster if e.status == EnrolmentStatus.ACTIVE),
-            "waitlist": list(selectors.programme_waitlist(programme=programme)),
+            "waitlist": waitlist,
             "upcoming": list(selectors.sessions_upcoming(programme=programme, on=today)),
             "recent": list(selectors.sessions_recent(programme=programme, on=today)),
             "products": list(programme.products.order_by("-made_on", "-id")[:20]),
@@ -460,6 +469,13 @@ def session_register(request, pk):
             session = outcome.record
             rows = _register_rows(session)
     history = selectors.attendance_history(session=session) if session.attendance_taken_at else []
+    audit_page(
+        request,
+        model=Enrolment,
+        rows=[row.enrolment for row in rows],
+        within={"session": session.pk},
+        facility_id=programme.facility_id,
+    )
     names = {row.enrolment.pk: row.enrolment.inmate.name for row in rows}
     for version in history:
         version.person = names.get(version.enrolment_id, "—")
@@ -595,6 +611,13 @@ def enrol_bulk(request, pk):
                 )
                 return redirect("programmes:detail", pk=pk)
     page_obj, query = _page(request, candidates)
+    audit_page(
+        request,
+        model=Inmate,
+        rows=page_obj,
+        within={"programme": programme.pk},
+        facility_id=programme.facility_id,
+    )
     return render(
         request,
         "programmes/enrol_bulk.html",
@@ -619,6 +642,7 @@ def enrolment_detail(request, pk):
         if {"pre", "post"} <= set(evaluations)
         else None
     )
+    audit_detail(request, enrolment)
     return render(
         request,
         "programmes/enrolment_detail.html",
@@ -734,6 +758,7 @@ def certificate_download(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = certificate.number.replace("/", "-")
     response["Content-Disposition"] = f'inline; filename="sertifikat-{filename}.pdf"'
+    audit_file(request, certificate, file=f"sertifikat-{filename}.pdf")
     return response
 
 
@@ -804,6 +829,7 @@ def assimilation_list(request):
     page_obj, query = _page(
         request, selectors.assimilation_list(user=request.user, filters=filters)
     )
+    audit_page(request, model=AssimilationPlacement, rows=page_obj)
     return render(
         request,
         "programmes/assimilation_list.html",
@@ -852,6 +878,7 @@ def assimilation_create(request):
 def assimilation_detail(request, pk):
     placement = selectors.assimilation_get(user=request.user, pk=pk)
     logs = list(placement.logs.select_related("checked_out_by", "checked_in_by")[:60])
+    audit_detail(request, placement)
     return render(
         request,
         "programmes/assimilation_detail.html",

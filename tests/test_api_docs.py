@@ -4,7 +4,10 @@ from urllib.parse import urlsplit
 
 import html5lib
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.urls import reverse
+
+from rutan.core.models import AuditAction, AuditEntry
 
 DOCS = "/api/docs/"
 
@@ -16,12 +19,16 @@ def _assets(html: str) -> list[str]:
     ]
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client):
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    cache.clear()  # the refusal's dedupe window
     response = client.get(DOCS)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert client.get(f"{DOCS}?script").status_code == 302
     assert client.get("/api/schema/").status_code in (401, 403)
+    # The refused API request is an audited attempt (no actor: anonymous).
+    refused = AuditEntry.objects.get(action=AuditAction.DENIED)
+    assert refused.actor is None and refused.after["path"] == "/api/schema/"
 
 
 def test_the_page_loads_only_the_projects_own_files(client, kepala):

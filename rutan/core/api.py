@@ -19,6 +19,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import etag, if_match_passes, locked_version
 from .filters import REPEATED_MESSAGE
+from .models import AuditAction
+from .scoping import ScopedNotFound, loaded_facility_id
+from .services import audit_list_read, audit_record
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 INVALID_MESSAGE = gettext_lazy("Data yang dikirim tidak valid; lihat pesan untuk setiap isian.")
@@ -60,7 +63,41 @@ def error_body(exc: exceptions.APIException) -> dict:
     return {"detail": str(detail), "code": getattr(detail, "code", exc.default_code)}
 
 
+REFUSALS = (
+    Http404,
+    PermissionDenied,
+    exceptions.NotFound,
+    exceptions.PermissionDenied,
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+)
+
+
+def _refused_target(exc, view) -> dict:
+    """What a refused API request asked for: the model and id a ScopedNotFound names, else
+    the viewset's model and the id in the URL."""
+    if isinstance(exc, ScopedNotFound) and exc.model is not None:
+        return {"model": exc.model, "object_id": exc.object_id}
+    kwargs = getattr(view, "kwargs", None) or {}
+    object_id = kwargs.get(getattr(view, "lookup_url_kwarg", None) or "pk", kwargs.get("pk", ""))
+    model = None
+    if hasattr(view, "get_queryset"):
+        try:
+            model = view.get_queryset().model
+        except Exception:  # an anonymous caller may not get as far as a queryset
+            model = getattr(getattr(view, "queryset", None), "model", None)
+    if model is None:
+        match = getattr(getattr(view, "request", None), "resolver_match", None)
+        return {"object_type": getattr(match, "view_name", ""), "object_id": object_id}
+    return {"model": model, "object_id": object_id}
+
+
 def exception_handler(exc, context):
+    request = context.get("request")
+    if isinstance(exc, REFUSALS) and request is not None:
+        # Written by AccessAuditMiddleware once the answer is made, outside any transaction
+        # this handler marks for rollback.
+        request._request.rutan_refused = _refused_target(exc, context.get("view"))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -312,8 +349,70 @@ class ConcurrencyMixin:
         return response
 
 
+def _row_facility_id(rows) -> int | None:
+    """The one facility of the rows shown, when each row carries it and they share it."""
+    ids = {loaded_facility_id(row) for row in rows}
+    return ids.pop() if len(ids) == 1 else None
+
+
+class ReadAuditMixin:
+    """Audits the reads of a viewset of personal data, once per request and without a
+    further read: a list writes one READ entry with its filters and the ids of the page it
+    answers (`audit_list_read`), a retrieve one READ entry of the object.
+
+    A viewset that audits its retrieve itself sets `audit_retrieve = False`.
+    """
+
+    audit_retrieve = True
+
+    def get_serializer(self, *args, **kwargs):
+        if getattr(self, "action", None) == "list" and kwargs.get("many") and args:
+            self._audited_rows = args[0]
+        return super().get_serializer(*args, **kwargs)
+
+    def get_object(self):
+        obj = super().get_object()
+        self._audited_object = obj
+        return obj
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = list(getattr(self, "_audited_rows", None) or [])
+        audit_list_read(
+            actor=request.user,
+            model=self.get_serializer_class().Meta.model,
+            filters=request.query_params,
+            ids=[row.pk for row in rows],
+            facility_id=_row_facility_id(rows),
+            via="api",
+        )
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Not a `retrieve` of its own: that would add a detail route to list-only viewsets.
+        obj = getattr(self, "_audited_object", None)
+        if (
+            self.audit_retrieve
+            and getattr(self, "action", None) == "retrieve"
+            and obj is not None
+            and status.is_success(response.status_code)
+        ):
+            self.audit_read(obj)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def audit_read(self, obj) -> None:
+        facility_id = loaded_facility_id(obj)
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.READ,
+            instance=obj,
+            facility_id=facility_id,
+            via="api",
+        )
+
+
 def schema_doc_excludes():
     """Classes whose docstring never describes an endpoint: the schema skips them."""
     from drf_spectacular.plumbing import get_lib_doc_excludes
 
-    return [ConcurrencyMixin, *get_lib_doc_excludes()]
+    return [ConcurrencyMixin, ReadAuditMixin, *get_lib_doc_excludes()]

@@ -1,7 +1,18 @@
+import hashlib
+import logging
 import zoneinfo
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404
 from django.utils import timezone
+
+from .scoping import ScopedNotFound, object_facility_id
+from .services import audit_denied
+
+logger = logging.getLogger(__name__)
 
 
 class FacilityTimezoneMiddleware:
@@ -28,3 +39,72 @@ class FacilityTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def refused_target(request, exception=None) -> dict:
+    """What a refused request asked for: the model and id a ScopedNotFound names, else the
+    admin's model and object id, else the URL's name and its `pk`."""
+    if isinstance(exception, ScopedNotFound) and exception.model is not None:
+        return {"model": exception.model, "object_id": exception.object_id}
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return {"object_type": "", "object_id": ""}
+    model_admin = getattr(match.func, "model_admin", None)
+    if model_admin is not None:
+        return {"model": model_admin.model, "object_id": match.kwargs.get("object_id", "")}
+    return {"object_type": match.view_name, "object_id": match.kwargs.get("pk", "")}
+
+
+def record_refused(request, status: int) -> None:
+    """Write the DENIED entry of a refused request once, unless the same caller asked for the
+    same path with the same method within AUDIT_DENIED_DEDUPE_SECONDS (a scan of one URL
+    cannot flood the log; each other id or path is still one entry)."""
+    target = getattr(request, "rutan_refused", None)
+    if target is None:
+        return
+    user = getattr(request, "user", None)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    address = request.META.get("REMOTE_ADDR", "")
+    window = settings.AUDIT_DENIED_DEDUPE_SECONDS
+    key = f"audit-denied:{actor.pk if actor else address}:{request.method}:{request.path}"
+    if window and not cache.add(hashlib.sha256(key.encode()).hexdigest(), 1, timeout=window):
+        return
+    model = target.get("model")
+    object_id = target.get("object_id") or ""
+    via = "api" if request.path.startswith("/api/") else target.get("via", "web")
+    if getattr(getattr(request.resolver_match, "func", None), "model_admin", None):
+        via = "admin"
+    audit_denied(
+        actor=actor,
+        object_type=model._meta.label_lower if model is not None else target["object_type"],
+        object_id=object_id,
+        path=request.path,
+        via=via,
+        facility_id=object_facility_id(model, object_id) if model and object_id else None,
+        status=status,
+        method=request.method,
+        address=address,
+    )
+
+
+class AccessAuditMiddleware:
+    """Audit every refused attempt once, after the answer is made (outside the view's
+    transaction, so a rolled-back view still leaves its trace): a 404 or 403 raised by a page
+    or admin view, and what the API's exception handler marks (its 401, 403 and 404).
+    URLs that match no route are not recorded: they name no record."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "rutan_refused", None) is not None:
+            try:
+                record_refused(request, response.status_code)
+            except DatabaseError:
+                logger.exception("Could not audit the refused request to %s", request.path)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404 | PermissionDenied):
+            request.rutan_refused = refused_target(request, exception)

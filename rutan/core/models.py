@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     READ = "read", _("baca")
     TRANSFER = "transfer", _("pindah")
     RELEASE = "release", _("bebas")
+    DENIED = "denied", _("ditolak")
 
 
 class AuditEntry(models.Model):

@@ -5,7 +5,7 @@ Every list, detail, form, admin changelist and API endpoint narrows its queryset
 """
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -100,12 +100,65 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{path}__in": ids})
 
 
+class ScopedNotFound(Http404):
+    """The answer to an object asked for outside the user's scope or that does not exist: one
+    404 for both. It names what was asked, so that the attempt is audited (the access-audit
+    middleware and the API's exception handler record it as a refused attempt)."""
+
+    def __init__(self, model: type[models.Model] | None = None, object_id=""):
+        super().__init__()
+        self.model = model
+        self.object_id = "" if object_id is None else str(object_id)[:64]
+
+
+def not_found(model: type[models.Model], object_id="") -> ScopedNotFound:
+    """The 404 to raise for `model` #`object_id`: `raise not_found(Inmate, pk)`."""
+    return ScopedNotFound(model, object_id)
+
+
 def get_scoped_or_404(queryset, user, perm: Perm, **lookup):
-    """Return the one object matching `lookup` inside the user's scope, or raise Http404."""
+    """Return the one object matching `lookup` inside the user's scope, or raise a 404
+    (ScopedNotFound) that names the model and the id asked for."""
     try:
         return queryset.for_user(user, perm).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
+        raise ScopedNotFound(queryset.model, object_id) from exc
+
+
+def loaded_facility_id(obj) -> int | None:
+    """The facility of `obj` along its `scope_path`, from what is already loaded (no query):
+    None when a step of the path is not in memory."""
+    path = getattr(type(obj), "scope_path", "facility")
+    if path == "pk":
+        return obj.pk
+    *steps, last = path.split("__")
+    for name in steps:
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if not field.is_relation or not field.is_cached(obj):
+            return None
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+def object_facility_id(model: type[models.Model], object_id) -> int | None:
+    """The facility of `model` #`object_id` whatever the scope, None when there is no such
+    row or it belongs to no one facility. For the audit of a refused attempt only: the answer
+    is never shown to the one who asked."""
+    path = getattr(model, "scope_path", "facility")
+    if path == "facilities":
+        return None
+    try:
+        if path != "pk":
+            model._meta.get_field(path.split("__")[0])
+        return model._default_manager.filter(pk=object_id).values_list(path, flat=True).first()
+    except (FieldDoesNotExist, ValueError, TypeError, ValidationError):
+        return None
 
 
 def is_national(user) -> bool:

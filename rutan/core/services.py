@@ -70,6 +70,113 @@ def audit_record(
     )
 
 
+# Query parameters that only say how a list is shown, not which records: left out of the
+# audit of a list read (the page number is kept on its own).
+LIST_NOISE = frozenset({"page", "page_size", "format", "csrfmiddlewaretoken", "_"})
+FILTER_VALUE_MAX = 200
+
+
+def audit_filters(params) -> dict:
+    """The filters of a list request as its audit entry keeps them: every non-empty query
+    parameter except LIST_NOISE (repeated ones as a list), each value cut at 200 characters,
+    and `page` (a number, 1 when absent or not a number)."""
+    getlist = getattr(params, "getlist", None)
+    kept: dict = {}
+    for name in params:
+        values = getlist(name) if getlist else [params[name]]
+        values = [str(_plain(v))[:FILTER_VALUE_MAX] for v in values if v not in ("", None)]
+        if name in LIST_NOISE or not values:
+            continue
+        kept[str(name)[:FILTER_VALUE_MAX]] = values[0] if len(values) == 1 else values
+    page = params.get("page") if hasattr(params, "get") else None
+    kept["page"] = int(page) if str(page or "").isdigit() and int(page) > 0 else 1
+    return kept
+
+
+def audit_list_read(
+    *,
+    actor,
+    model: type[models.Model],
+    filters: dict,
+    ids: list,
+    facility_id: int | None = None,
+    via: str = "",
+) -> AuditEntry:
+    """Audit one page of a list of personal data: one READ entry without object id whose
+    `after` holds the filters asked for (`audit_filters`: query parameters, the page number
+    as `page`) and the ids of the rows shown on that page, in order.
+
+    `filters` may be a request's QueryDict (it goes through `audit_filters`) or a dict of
+    already cleaned filters (model instances become ids). The caller passes the ids it
+    already holds, so this adds one INSERT and no read.
+    """
+    kept = audit_filters(filters)
+    page = kept.pop("page")
+    return audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        instance=model,
+        after={"filters": kept, "page": page, "ids": [_plain(pk) for pk in ids]},
+        facility_id=facility_id,
+        via=via,
+    )
+
+
+def audit_download(
+    *,
+    actor,
+    instance: models.Model,
+    file: str = "",
+    facility_id: int | None = None,
+    via: str = "",
+) -> AuditEntry:
+    """Audit the download of a file about `instance` (a certificate, an agreement, a letter, a
+    logbook, a report): one READ entry whose `after` names the file."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        instance=instance,
+        after={"download": file[:FILTER_VALUE_MAX]},
+        facility_id=facility_id,
+        via=via,
+    )
+
+
+def audit_denied(
+    *,
+    actor,
+    object_type: str,
+    object_id="",
+    path: str,
+    via: str,
+    facility_id: int | None = None,
+    status: int = 404,
+    method: str = "GET",
+    address: str = "",
+) -> AuditEntry:
+    """Audit a refused attempt (a 404 outside the scope, a 401 or 403): one DENIED entry
+    with what was asked for (`object_type` a model label such as "inmates.inmate", or the
+    URL's name when the model is not known; `object_id` when the URL named one), the path,
+    method, answer status and the caller's address in `after`. `facility_id` is the facility
+    of the object when it exists (for that facility's head to find the attempt), else None.
+    Anonymous callers are recorded with no actor."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction.DENIED,
+        object_type=str(object_type)[:100],
+        object_id=str(object_id or "")[:64],
+        object_repr="",
+        facility_id=facility_id,
+        after={
+            "path": path[:FILTER_VALUE_MAX],
+            "method": method[:10],
+            "status": status,
+            "address": address[:64],
+        },
+        via=via[:20],
+    )
+
+
 def job_kinds_register(choices: Iterable[tuple[str, str]]) -> None:
     """Give job kinds their labels, e.g. `job_kinds_register(MyJob.choices)` in ready()."""
     JOB_KIND_LABELS.update(choices)

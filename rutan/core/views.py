@@ -1,5 +1,5 @@
-"""Views and view helpers the apps share: saving an edit form unless it is stale, the API's
-documentation, and the answer to an unknown API URL."""
+"""Views and view helpers the apps share: saving an edit form unless it is stale, the audit
+of a list page, the API's documentation, and the answer to an unknown API URL."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +15,9 @@ from rest_framework.exceptions import NotFound
 from .api import error_body
 from .concurrency import STALE_MESSAGE, lock_current
 from .forms import add_service_errors
+from .models import AuditAction
+from .scoping import loaded_facility_id
+from .services import audit_download, audit_list_read, audit_record
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,53 @@ def save_unless_stale(request, form, record, *, save, fresh_form) -> Saved:
         return Saved(form, record)
     messages.error(request, STALE_MESSAGE)
     return Saved(fresh_form(current), current, stale=True)
+
+
+def audit_page(request, *, model, rows, ids=None, within=None, facility_id=None, via="web") -> None:
+    """Audit one list page of personal data shown to `request.user` (`audit_list_read`): its
+    query parameters, plus `within` (what the URL names, e.g. `{"programme": 7}`), and the
+    ids of `rows` (a Page or the rows the template shows; they are read once here and the
+    template reuses them), or `ids` when the rows are not records of `model`. The facility
+    is the one all rows share when it is loaded, else `facility_id`."""
+    rows = list(rows)
+    params = request.GET.copy()
+    for name, value in (within or {}).items():
+        params[name] = str(value)
+    if ids is None:
+        ids = [row.pk for row in rows]
+        if facility_id is None:
+            facilities = {loaded_facility_id(row) for row in rows}
+            facility_id = facilities.pop() if len(facilities) == 1 else None
+    audit_list_read(
+        actor=request.user,
+        model=model,
+        filters=params,
+        ids=ids,
+        facility_id=facility_id,
+        via=via,
+    )
+
+
+def audit_detail(request, instance, *, via="web") -> None:
+    """Audit the read of one personal record shown to `request.user` (one READ entry)."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.READ,
+        instance=instance,
+        facility_id=loaded_facility_id(instance),
+        via=via,
+    )
+
+
+def audit_file(request, instance, *, file: str) -> None:
+    """Audit the download of a file about `instance` (`audit_download`)."""
+    audit_download(
+        actor=request.user,
+        instance=instance,
+        file=file,
+        facility_id=loaded_facility_id(instance),
+        via="download",
+    )
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

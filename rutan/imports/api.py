@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.facilities.models import Facility
 
@@ -59,7 +59,9 @@ class ColumnMappingSerializer(serializers.Serializer):
     )
 
 
-class DataImportViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class DataImportViewSet(
+    ReadAuditMixin, ConcurrencyMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Bulk import: POST a CSV/XLSX file with its kind and facility to preview it (nothing is
     written), GET it for status, progress, counts and errors, POST `mapping/` to map its
     columns, POST `confirm/` to write the good rows."""
@@ -102,7 +104,9 @@ class DataImportViewSet(ConcurrencyMixin, mixins.ListModelMixin, viewsets.Generi
         return Response(DataImportSerializer(data_import).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
-        return Response(DataImportSerializer(self.get_object()).data)
+        data_import = self.get_object()
+        self.audit_read(data_import)
+        return Response(DataImportSerializer(data_import).data)
 
     @extend_schema(request=ColumnMappingSerializer, responses={200: DataImportSerializer})
     @action(detail=True, methods=["post"])

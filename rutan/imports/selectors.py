@@ -1,9 +1,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from rutan.core.filters import apply, id_filter
-from rutan.core.scoping import facility_ids_for
+from rutan.core.scoping import facility_ids_for, not_found
 from rutan.facilities.models import Facility
 
 from .engine import KINDS
@@ -44,7 +43,7 @@ def import_get(*, user, pk) -> DataImport:
     try:
         return import_visible(user=user).select_related("facility", "created_by").get(pk=pk)
     except (DataImport.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
-        raise Http404 from exc
+        raise not_found(DataImport, pk) from exc
 
 
 def import_list(*, user, facility: Facility, kind: str | None = None) -> QuerySet[DataImport]:

@@ -9,11 +9,12 @@ from django_htmx.http import HttpResponseClientRefresh
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404
+from rutan.core.views import audit_detail, audit_page
 from rutan.facilities.models import Facility
 
 from . import engine, selectors, services
 from .forms import ColumnMappingForm, ImportUploadForm
-from .models import ImportStatus
+from .models import DataImport, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,14 +35,12 @@ def import_index(request, facility_pk):
     kinds = engine.kinds_for(request.user, facility)
     if not kinds:
         raise Http404
+    recent = list(selectors.import_list(user=request.user, facility=facility)[:20])
+    audit_page(request, model=DataImport, rows=recent, facility_id=facility.pk)
     return render(
         request,
         "imports/index.html",
-        {
-            "facility": facility,
-            "kinds": kinds,
-            "recent": selectors.import_list(user=request.user, facility=facility)[:20],
-        },
+        {"facility": facility, "kinds": kinds, "recent": recent},
     )
 
 
@@ -107,6 +106,7 @@ def _detail_context(data_import) -> dict:
 @require_http_methods(["GET"])
 def import_detail(request, pk):
     data_import = selectors.import_get(user=request.user, pk=pk)
+    audit_detail(request, data_import)
     return render(request, "imports/detail.html", _detail_context(data_import))
 
 

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rutan.core.api import ConcurrencyMixin
+from rutan.core.api import ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend
 from rutan.core.roles import Perm
 from rutan.facilities.models import Block, Facility
@@ -141,6 +141,7 @@ class InmateSerializer(serializers.ModelSerializer):
 
 
 class InmateViewSet(
+    ReadAuditMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -153,6 +154,7 @@ class InmateViewSet(
     serializer_class = InmateSerializer
     filterset_class = selectors.InmateFilter
     filter_backends = [SelectorFilterBackend]
+    audit_retrieve = False  # `inmate_record_read` audits it
 
     def get_queryset(self):
         filters = self.request.query_params if self.action == "list" else {"status": "all"}

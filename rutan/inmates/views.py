@@ -13,7 +13,7 @@ from rutan.core import exports, panels
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import get_scoped_or_404, user_can
-from rutan.core.views import save_unless_stale
+from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 
@@ -32,7 +32,7 @@ from .forms import (
     TransferForm,
     VerdictForm,
 )
-from .models import DetentionPeriod, DisciplinaryEntry, RemisiGrant, Verdict
+from .models import DetentionPeriod, DisciplinaryEntry, Inmate, RemisiGrant, Verdict
 
 PAGE_SIZE = 25
 
@@ -76,6 +76,7 @@ def inmate_list(request):
         return download
     page = Paginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
+    audit_page(request, model=Inmate, rows=page_obj)
     can_create = [f for f in facilities if user_can(request.user, Perm.INMATE_MANAGE, f)]
     return render(
         request,
@@ -356,6 +357,7 @@ def custody_alerts(request):
     filters = form.cleaned_data if form.is_bound else {}
     facility, level = filters.get("facility"), filters.get("level") or ""
     alerts = selectors.custody_alerts(user=request.user, facility=facility, level=level)
+    audit_page(request, model=Inmate, rows=[alert.inmate for alert in alerts])
     return render(
         request,
         "inmates/custody_alerts.html",

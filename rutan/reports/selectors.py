@@ -15,7 +15,7 @@ from rutan.accounts.models import Membership
 from rutan.core.filters import apply
 from rutan.core.models import JobRun
 from rutan.core.roles import Perm, Role
-from rutan.core.scoping import facility_ids_for
+from rutan.core.scoping import facility_ids_for, not_found
 from rutan.facilities.models import Facility, RegionalOffice
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage
 
@@ -80,12 +80,10 @@ def report_run_list(*, user, filters: dict | None = None, perm: Perm = Perm.REPO
 
 
 def report_run_get(*, user, pk, perm: Perm = Perm.REPORT_VIEW) -> ReportRun:
-    from django.http import Http404
-
     try:
         return report_run_list(user=user, perm=perm).get(pk=pk)
     except (ReportRun.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise not_found(ReportRun, pk) from exc
 
 
 def requestable_targets(*, user) -> tuple[QuerySet, QuerySet]:

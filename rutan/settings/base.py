@@ -72,7 +72,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "rutan.core.middleware.FacilityTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rutan.core.middleware.AccessAuditMiddleware",
 ]
+# A refused request (404 out of scope, 401, 403) is audited once per caller, method and path
+# in this many seconds: a script that repeats one URL does not flood the audit log.
+AUDIT_DENIED_DEDUPE_SECONDS = env.int("AUDIT_DENIED_DEDUPE_SECONDS", default=60)
 
 ROOT_URLCONF = "rutan.urls"
 WSGI_APPLICATION = "rutan.wsgi.application"
