@@ -86,6 +86,8 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             due = second_factor_due(request)
+            # Pages shown meanwhile leave out the menus the user cannot use yet.
+            request.second_factor_due = due
             if due is not None and not self._open(request):
                 return self._refuse(request, due)
         return self.get_response(request)

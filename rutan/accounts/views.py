@@ -92,7 +92,6 @@ def second_factor_setup(request):
             "required": second_factor_required(request.user),
             "next": next_url,
         },
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -123,7 +122,6 @@ def second_factor_verify(request):
         request,
         "registration/second_factor_verify.html",
         {"form": form, "next": next_url},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -175,7 +173,6 @@ def second_factor_remove(request):
             "codes_left": backup_codes_left(user),
             "remove_form": form,
         },
-        status=400,
     )
 
 

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "partners, interns and reports. Every list is limited to the caller's facilities. "
     "A detail response carries an ETag: send it back as If-Match when changing the object "
     "(412 when someone changed it since; without If-Match the write is not checked). "
+    "Ask for a token at auth/token/ (password, and the authenticator's code where the account "
+    "uses verification in two steps); it lives API_TOKEN_TTL seconds (8 hours by default). "
     "Requests are limited per user (session or token), per API token and per anonymous "
     "address: over a limit the answer is 429 with Retry-After. Every refusal (400, 401, 403, "
     "404, 412, 429) is one shape, Error: `detail` to read, a stable `code`, and on a 400 "
