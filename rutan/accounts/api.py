@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
@@ -11,6 +12,44 @@ from rest_framework.views import APIView
 
 from .selectors import SecondFactor, second_factor_state
 from .services import api_token_create, second_factor_verify
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Knox's tokens keep the scheme's name and header of the tokens they replaced."""
+
+    target_class = "knox.auth.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token"; the token '
+            "comes from `POST /api/v1/auth/token/` and expires after API_TOKEN_TTL seconds.",
+        }
+
+
+class AuthTokenCredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("nama pengguna"))
+    password = serializers.CharField(
+        label=_("kata sandi"), trim_whitespace=False, style={"input_type": "password"}
+    )
+    otp = serializers.CharField(
+        label=_("kode verifikasi"),
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Kode enam angka dari aplikasi autentikator, atau kode cadangan: wajib bila "
+            "akun memakai verifikasi dua langkah."
+        ),
+    )
+
+
+class AuthTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Token API; hanya ditampilkan sekali ini."))
+    expiry = serializers.DateTimeField(help_text=_("Saat token berhenti berlaku."))
 
 
 class TokenObtainView(APIView):
@@ -26,32 +65,9 @@ class TokenObtainView(APIView):
     # Password guessing is limited per address like any request (and locked out by axes).
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
 
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(label=_("nama pengguna"))
-        password = serializers.CharField(
-            label=_("kata sandi"), trim_whitespace=False, style={"input_type": "password"}
-        )
-        otp = serializers.CharField(
-            label=_("kode verifikasi"),
-            required=False,
-            allow_blank=True,
-            help_text=_(
-                "Kode enam angka dari aplikasi autentikator, atau kode cadangan: wajib bila "
-                "akun memakai verifikasi dua langkah."
-            ),
-        )
-
-    class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField(help_text=_("Token API; hanya ditampilkan sekali ini."))
-        expiry = serializers.DateTimeField(help_text=_("Saat token berhenti berlaku."))
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: OutputSerializer},
-        operation_id="auth_token_create",
-    )
+    @extend_schema(request=AuthTokenCredentialsSerializer, responses={200: AuthTokenSerializer})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = AuthTokenCredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
             request=request,
@@ -83,7 +99,7 @@ class TokenObtainView(APIView):
                 raise serializers.ValidationError({"otp": exc.messages}) from exc
         instance, token = api_token_create(user=user)
         return Response(
-            self.OutputSerializer({"token": token, "expiry": instance.expiry}).data,
+            AuthTokenSerializer({"token": token, "expiry": instance.expiry}).data,
             status=status.HTTP_200_OK,
         )
 
@@ -94,7 +110,7 @@ class TokenLogoutView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout_create")
+    @extend_schema(request=None, responses={204: None})
     def post(self, request):
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
