@@ -20,7 +20,6 @@ from rutan.core.filters import SelectorFilterBackend, list_params
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Perm
 from rutan.inmates import selectors as inmate_selectors
-from rutan.inmates.models import Inmate
 
 from . import eligibility, selectors, services
 from .access import can_read_confidential
@@ -48,14 +47,15 @@ READ_ONLY = ["facility", "assessor", "status", "finalised_at", "finalised_by"]
 
 
 class _InmateField(serializers.PrimaryKeyRelatedField):
-    """An inmate the caller may write assessments for (others are "not found")."""
+    """An active inmate the caller may write assessments for (others are "not found")."""
 
     def __init__(self, perm, **kwargs):
         self.perm = perm
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return Inmate.objects.for_user(self.context["request"].user, self.perm)
+        # A released inmate is "not found" like one of another facility or none at all.
+        return selectors.assessment_inmates(user=self.context["request"].user, perm=self.perm)
 
 
 class _AssessmentSerializer(serializers.ModelSerializer):
@@ -322,7 +322,7 @@ class InmateRightStepView(APIView):
         responses={201: EligibilitySerializer},
     )
     def post(self, request, pk, kind):
-        inmate = _inmate(request, pk)
+        inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_MANAGE)
         if kind not in EligibilityKind.values:
             raise serializers.ValidationError({"kind": _("Jenis hak tidak dikenal.")})
         data = StepDoneSerializer(data=request.data)

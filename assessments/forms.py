@@ -17,22 +17,49 @@ class InmateChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.registration_number}){block}"
 
 
+NUMBER_NOT_FOUND = _("Tidak ada WBP aktif dengan nomor registrasi ini di UPT Anda.")
+
+
 class _InmateForm(VersionedFormMixin, forms.Form):
     """Base of the entry forms: the inmate is chosen from those the user may assess.
 
-    An edit of a draft passes the assessment as `record`, so the form carries its version.
+    With `find_by_number` (for a user who may not read the register, an intern) no inmate
+    is listed: the user types the registration number and
+    `find_by_number(registration_number=...)` returns the one match or None. An edit of a
+    draft passes the assessment as `record`, so the form carries its version.
     """
 
     inmate = InmateChoiceField(label=_("WBP"), queryset=None)
 
-    def __init__(self, *args, inmates, fixed_inmate=None, can_finalise=True, **kwargs):
+    def __init__(
+        self, *args, inmates, fixed_inmate=None, can_finalise=True, find_by_number=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["inmate"].queryset = inmates.select_related("block")
+        self._find_by_number = None
         if fixed_inmate is not None:
             self.fields["inmate"].initial = fixed_inmate.pk
             self.fields["inmate"].widget = forms.HiddenInput()
+        elif find_by_number is not None:
+            self._find_by_number = find_by_number
+            number = forms.CharField(
+                label=_("Nomor registrasi WBP"),
+                max_length=50,
+                help_text=_("Ketik nomor registrasi WBP yang tercantum pada tugas Anda."),
+                error_messages={"required": _("Ketik nomor registrasi WBP.")},
+            )
+            others = {name: f for name, f in self.fields.items() if name != "inmate"}
+            self.fields = {"registration_number": number, **others}
         if "finalise" in self.fields and not can_finalise:
             del self.fields["finalise"]
+
+    def clean_registration_number(self):
+        number = self.cleaned_data["registration_number"]
+        inmate = self._find_by_number(registration_number=number)
+        if inmate is None:
+            raise forms.ValidationError(NUMBER_NOT_FOUND, code="not_found")
+        self.cleaned_data["inmate"] = inmate
+        return number
 
 
 def _date(label):

@@ -159,6 +159,46 @@ def assessment_get(*, user, kind: str, pk) -> object:
     )
 
 
+def assessment_inmates(*, user, perm: Perm) -> QuerySet:
+    """Active inmates a new assessment that needs `perm` may be written for (the service
+    checks the rest); the ones this user may see named are `assessment_inmates_shown`."""
+    return Inmate.objects.for_user(user, perm).filter(status=InmateStatus.ACTIVE)
+
+
+def lists_inmates(*, user, perm: Perm) -> bool:
+    """Whether the user reads the register wherever they hold `perm`, so that a form may list
+    the inmates by name; an intern (drafts, no `inmate_view`) is never shown the register."""
+    register = facility_ids_for(user, Perm.INMATE_VIEW)
+    scope = facility_ids_for(user, perm)
+    return register is None or (scope is not None and scope <= register)
+
+
+def assessment_inmates_shown(*, user, perm: Perm) -> QuerySet:
+    """Of `assessment_inmates`, those the user may see named or open by id (`?wbp=`): every
+    one of a facility whose register the user reads, and those the user assessed before."""
+    inmates = assessment_inmates(user=user, perm=perm)
+    register = facility_ids_for(user, Perm.INMATE_VIEW)
+    if register is None:
+        return inmates
+    assessed = PsychologicalAssessment.objects.filter(assessor=user).values("inmate_id")
+    return inmates.filter(Q(facility__in=register) | Q(pk__in=assessed))
+
+
+def assessment_inmate_by_number(*, user, perm: Perm, registration_number: str) -> Inmate | None:
+    """The one inmate of `assessment_inmates` with exactly this registration number (any
+    case, spaces around ignored), or None: a released inmate, one of another facility and a
+    number nobody has are alike not found."""
+    number = (registration_number or "").strip()
+    if not number:
+        return None
+    found = list(
+        assessment_inmates(user=user, perm=perm)
+        .filter(registration_number__iexact=number)
+        .select_related("block")[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
 def _final(model, inmate):
     return model.objects.filter(inmate=inmate, status=AssessmentStatus.FINAL).order_by(
         "-assessed_on", "-id"

@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -228,6 +230,8 @@ def inmate_assessments(request, pk):
 def recommendation_enrol(request, pk):
     """One-click enrolment of an inmate in a suggested programme (programmes service)."""
     inmate = inmate_selectors.inmate_get(user=request.user, pk=pk, perm=Perm.ASSESSMENT_VIEW)
+    if not user_can(request.user, Perm.PROGRAMME_MANAGE, inmate.facility_id):
+        raise Http404
     enrol = selectors.enrolment_service()
     Programme = selectors.programme_model()
     if enrol is None or Programme is None:
@@ -260,6 +264,7 @@ def _create_service(kind):
 def _service_data(kind, data: dict) -> dict:
     data = dict(data)
     data.pop("inmate", None)
+    data.pop("registration_number", None)
     if kind == AssessmentKind.MINAT:
         data = {k: v for k, v in data.items() if not k.startswith("area_")}
     return data
@@ -273,15 +278,25 @@ def assessment_create(request, kind):
         raise Http404
     user = request.user
     perm = CREATE_PERM[kind]
-    inmates = Inmate.objects.for_user(user, perm).filter(status="active").order_by("name", "id")
+    if not selectors.assessment_inmates(user=user, perm=perm).exists():
+        raise Http404
+    # An intern is shown no register: only inmates they assessed, or one found by number.
+    shown = selectors.assessment_inmates_shown(user=user, perm=perm).order_by("name", "id")
     fixed = None
     if wbp := request.GET.get("wbp"):
-        fixed = get_scoped_or_404(Inmate.objects.all(), user, perm, pk=wbp)
-    if not inmates.exists():
-        raise Http404
+        fixed = get_scoped_or_404(shown, user, perm, pk=wbp)
+    find_by_number = None
+    if not selectors.lists_inmates(user=user, perm=perm):
+        find_by_number = functools.partial(
+            selectors.assessment_inmate_by_number, user=user, perm=perm
+        )
     can_finalise = kind != AssessmentKind.PSIKOLOGIS or user_can(user, Perm.PSYCH_MANAGE)
     form = ENTRY_FORMS[kind](
-        request.POST or None, inmates=inmates, fixed_inmate=fixed, can_finalise=can_finalise
+        request.POST or None,
+        inmates=shown,
+        fixed_inmate=fixed,
+        can_finalise=can_finalise,
+        find_by_number=find_by_number,
     )
     if request.method == "POST" and form.is_valid():
         inmate = form.cleaned_data["inmate"]
@@ -356,11 +371,19 @@ def assessment_update(request, kind, pk):
         raise Http404
     user = request.user
     record = selectors.assessment_get(user=user, kind=kind, pk=pk)
+    # Someone who may not edit the record learns nothing, not even that it is final.
+    if kind == AssessmentKind.PSIKOLOGIS:
+        may_edit = can_read_confidential(user, record) and (
+            user_can(user, Perm.PSYCH_MANAGE, record.inmate.facility_id)
+            or record.assessor_id == user.pk
+        )
+    else:
+        may_edit = user_can(user, FINALISE_PERM[kind], record.inmate.facility_id)
+    if not may_edit:
+        raise Http404
     if record.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Asesmen yang sudah final tidak dapat diubah."))
         return redirect("assessments:detail", kind=kind, pk=pk)
-    if kind == AssessmentKind.PSIKOLOGIS and not can_read_confidential(user, record):
-        raise Http404
 
     def edit_form(current, data=None):
         initial = _edit_initial(kind, current)
@@ -427,6 +450,8 @@ def assessment_finalise(request, kind, pk):
     if kind not in FINALISE_PERM:
         raise Http404
     record = selectors.assessment_get(user=request.user, kind=kind, pk=pk)
+    if not user_can(request.user, FINALISE_PERM[kind], record.inmate.facility_id):
+        raise Http404
     try:
         if kind == AssessmentKind.PSIKOLOGIS:
             services.psych_finalise(assessment=record, by=request.user)

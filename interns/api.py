@@ -1,5 +1,6 @@
 """REST API for intern logs and attendance. An intern's token sees only their own records."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,8 @@ from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
+from rutan.core.roles import Perm
+from rutan.core.scoping import user_can
 from rutan.facilities.models import Block
 
 from . import selectors, services
@@ -44,21 +47,51 @@ class PhotoSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(reverse("interns:photo", args=[obj.pk]))
 
 
+NOT_LINKABLE = _(
+    "Asesmen ini tidak dapat Anda kaitkan: pilih dari daftar asesmen yang tersedia untuk Anda."
+)
+
+
+class _InternPick(serializers.PrimaryKeyRelatedField):
+    """A block, session or assessment among the calling intern's own (`mine(intern)`); any
+    other id — of another facility, not offered, or none at all — gets the one `message`."""
+
+    def __init__(self, *, mine, message, **kwargs):
+        self.mine = mine
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs["error_messages"] = {"does_not_exist": message, "incorrect_type": message}
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        intern = selectors.intern_for_user(user=self.context["request"].user)
+        return self.queryset.none() if intern is None else self.mine(intern)
+
+
 class ActivityLogSerializer(serializers.ModelSerializer):
     intern = serializers.PrimaryKeyRelatedField(read_only=True)
     intern_name = serializers.CharField(source="intern.user.__str__", read_only=True)
-    block = serializers.PrimaryKeyRelatedField(
-        queryset=Block.objects.all(), allow_null=True, required=False
+    block = _InternPick(
+        queryset=Block.objects.all(),
+        mine=lambda intern: Block.objects.filter(facility=intern.facility_id),
+        message=_("Blok tidak ada di UPT ini."),
     )
-    session = serializers.PrimaryKeyRelatedField(
-        queryset=Session.objects.all(), allow_null=True, required=False
+    session = _InternPick(
+        queryset=Session.objects.all(),
+        mine=lambda intern: Session.objects.filter(programme__facility=intern.facility_id),
+        message=_("Sesi program tidak ada di UPT ini."),
     )
-    # Any id is accepted here: the service refuses, in Indonesian, what the intern may not link.
-    psych_assessment = serializers.PrimaryKeyRelatedField(
-        queryset=PsychologicalAssessment.objects.all(), allow_null=True, required=False
+    psych_assessment = _InternPick(
+        queryset=PsychologicalAssessment.objects.all(),
+        mine=lambda intern: selectors.linkable_assessments(intern=intern, field="psych_assessment"),
+        message=NOT_LINKABLE,
     )
-    literacy_assessment = serializers.PrimaryKeyRelatedField(
-        queryset=LiteracyAssessment.objects.all(), allow_null=True, required=False
+    literacy_assessment = _InternPick(
+        queryset=LiteracyAssessment.objects.all(),
+        mine=lambda intern: selectors.linkable_assessments(
+            intern=intern, field="literacy_assessment"
+        ),
+        message=NOT_LINKABLE,
     )
     log_type = serializers.ChoiceField(choices=LogType.choices, allow_blank=True, required=False)
     photos = PhotoSerializer(many=True, read_only=True)
@@ -116,6 +149,13 @@ class ActivityLogViewSet(
             user=self.request.user, filters=list_params(self)
         ).prefetch_related("photos")
 
+    def _reviewable(self):
+        # Someone who may read a log but not review it learns nothing more: not found.
+        log = self.get_object()
+        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+            raise Http404
+        return log
+
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
         if intern is None:
@@ -146,9 +186,9 @@ class ActivityLogViewSet(
     @extend_schema(request=ReviewInputSerializer, responses=ActivityLogSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        log = self._reviewable()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        log = self.get_object()
         return self._respond(
             services.log_approve(log=log, by=request.user, comment=data.validated_data["comment"])
         )
@@ -156,9 +196,9 @@ class ActivityLogViewSet(
     @extend_schema(request=ReviewInputSerializer, responses=ActivityLogSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
+        log = self._reviewable()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        log = self.get_object()
         return self._respond(
             services.log_return(log=log, by=request.user, comment=data.validated_data["comment"])
         )
@@ -183,6 +223,13 @@ class AttendanceViewSet(ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.attendance_list(user=self.request.user).order_by("-on", "id")
+
+    def _reviewable(self):
+        # Someone who may read a log but not review it learns nothing more: not found.
+        log = self.get_object()
+        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+            raise Http404
+        return log
 
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)

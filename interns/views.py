@@ -317,6 +317,8 @@ def log_submit(request, pk):
 @require_POST
 def log_review(request, pk):
     log = selectors.log_get(user=request.user, pk=pk)
+    if not user_can(request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+        raise Http404
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")

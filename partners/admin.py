@@ -57,25 +57,6 @@ class ExpiringFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """History visible to staff who may see the object; never reverted (writes are services)."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def _in_scope_or_404(self, request, object_id):
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 class PartInline(admin.TabularInline):
     """An inline part of a partner or agreement, saved through `services.part_save`."""
 
@@ -207,7 +188,7 @@ def save_parts(request, formset):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ScopedHistoryAdmin):
+class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     view_perm = Perm.PARTNER_VIEW
     manage_perm = Perm.PARTNER_MANAGE
     list_display = ["name", "partner_type", "city", "facility", "is_active"]
@@ -289,7 +270,7 @@ class AgreementImportForm(ImportForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedHistoryAdmin):
+class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     view_perm = Perm.PARTNER_VIEW
     manage_perm = Perm.PARTNER_MANAGE
     scoped_fk_fields = ("facility", "partner")
@@ -757,7 +738,7 @@ class GuaranteeAdminForm(forms.ModelForm):
 
 
 @admin.register(Guarantee)
-class GuaranteeAdmin(ScopedHistoryAdmin):
+class GuaranteeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     view_perm = Perm.INMATE_VIEW
     manage_perm = Perm.PARTNER_MANAGE
     scoped_fk_fields = ("inmate", "partner", "agreement")

@@ -571,30 +571,33 @@ class AssimilationPlacementViewSet(
     @extend_schema(request=AssimilationNoteSerializer, responses=AssimilationLogSerializer)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, pk=None):
+        placement = self.get_object()
         body = AssimilationNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         log = services.assimilation_check_out(
-            placement=self.get_object(), by=request.user, **body.validated_data
+            placement=placement, by=request.user, **body.validated_data
         )
         return Response(AssimilationLogSerializer(log).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AssimilationNoteSerializer, responses=AssimilationLogSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
+        placement = self.get_object()
         body = AssimilationNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         log = services.assimilation_check_in(
-            placement=self.get_object(), by=request.user, **body.validated_data
+            placement=placement, by=request.user, **body.validated_data
         )
         return Response(AssimilationLogSerializer(log).data)
 
     @extend_schema(request=AssimilationEndSerializer, responses=AssimilationPlacementSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
+        placement = self.get_object()
         body = AssimilationEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         placement = services.assimilation_placement_end(
-            placement=self.get_object(), by=request.user, **body.validated_data
+            placement=placement, by=request.user, **body.validated_data
         )
         return Response(
             AssimilationPlacementSerializer(placement, context={"request": request}).data

@@ -385,6 +385,8 @@ def session_list(request):
 def sessions_today(request):
     """Today's sessions, today being the date where each programme's facility is."""
     facilities = facility_list(user=request.user, perm=Perm.ATTENDANCE_RECORD)
+    if not facilities:
+        raise Http404
     form = SessionsTodayFilterForm(request.GET or None, facilities=facilities)
     filters = form.cleaned_data if form.is_valid() else {}
     sessions = list(

@@ -1,12 +1,21 @@
+import functools
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
-from django.urls import path
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, services
@@ -46,18 +55,80 @@ class VersionedAdminMixin:
 
 
 class ScopedAdminMixin(VersionedAdminMixin):
-    """Admin whose changelist, forms and permissions go through the role scope.
+    """The admin's one guard: every view of the admin and of its plugins goes through the scope.
 
-    `view_perm` guards reading, `manage_perm` adding and changing; deleting is never offered
-    (the register keeps history; records end through services).
+    `get_queryset` (narrowed by `scope`) decides which rows the user reaches; `view_perm`
+    guards reading, `manage_perm` adding and changing; deleting is never offered (the register
+    keeps history; records end through services). Every URL the admin class serves — change,
+    delete, history, django-simple-history's history form, import/export, custom buttons —
+    answers 404 for an object outside `get_queryset` (whether it exists elsewhere or not at
+    all) and 404 instead of 403 for a page the user may not use. History is read-only for
+    everyone: the history form never reverts (a POST is refused), so no write bypasses the
+    services and their audit. A test fails for any registered admin not built on this class.
     """
 
     view_perm: Perm = Perm.INMATE_VIEW
     manage_perm: Perm | None = None
     scoped_fk_fields: tuple[str, ...] = ("facility",)
 
+    def scope(self, request, queryset):
+        """Narrow `queryset` to the rows the user may reach (by default through `for_user`)."""
+        return queryset.for_user(request.user, self.view_perm)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user, self.view_perm)
+        return self.scope(request, super().get_queryset(request))
+
+    @property
+    def urls(self):
+        # Wrapped here, not in get_urls: subclasses and plugins prepend their own patterns.
+        patterns = self.get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._guarded(pattern.callback)
+        return patterns
+
+    def _guarded(self, view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not self.admin_site.has_permission(request):
+                return view(request, *args, **kwargs)  # the site sends them to its login
+            # django-simple-history passes the id positionally, the user admin as `id`.
+            object_id = kwargs.get("object_id", kwargs.get("id", args[0] if args else None))
+            if object_id is not None and not self.in_scope(request, object_id):
+                raise Http404
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+
+        return guarded
+
+    def in_scope(self, request, object_id) -> bool:
+        """Whether the object of a URL (quoted id, any text) is one the user may reach."""
+        return self.get_object(request, unquote(object_id)) is not None
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if adminform := context.get("adminform"):
+            # A past version is shown, never offered as a form to save.
+            context["adminform"] = helpers.AdminForm(
+                adminform.form,
+                list(adminform.fieldsets),
+                {},
+                readonly_fields=flatten_fieldsets(adminform.fieldsets),
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
 
     def get_list_filter(self, request):
         # Facility filters would otherwise list every facility's name in the country.
@@ -101,6 +172,80 @@ class ScopedAdminMixin(VersionedAdminMixin):
         return field
 
 
+class NationalAdminMixin(ScopedAdminMixin):
+    """Data without a facility (accounts, national tables): the directorate reaches all of it,
+    everyone else none; a subclass may open reading wider with `can_read`."""
+
+    def can_read(self, request) -> bool:
+        return request.user.is_staff and is_national(request.user)
+
+    def scope(self, request, queryset):
+        return queryset if self.can_read(request) else queryset.none()
+
+    def has_module_permission(self, request):
+        return self.can_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.can_read(request)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_staff and is_national(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_staff and is_national(request.user)
+
+
+class SuperuserAdminMixin(NationalAdminMixin):
+    """Admins that libraries register (groups, tokens, schedules, lockouts): superusers only,
+    with the library's own rights; 404 for everyone else."""
+
+    def can_read(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return self.can_read(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.can_read(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.can_read(request)
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete: answers come from the related model's admin (its scoped
+    `get_queryset`, search fields and view permission); a refused search is 404."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not isinstance(model_admin, ScopedAdminMixin):
+            raise Http404
+        return term, model_admin, source_field, to_field_name
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+
+def _autocomplete_view(request):
+    return ScopedAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+def guard_library_admins(site=admin.site) -> None:
+    """Rebuild every admin a library registered on `site` on `SuperuserAdminMixin`."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ScopedAdminMixin):
+            continue
+        base = type(model_admin)
+        site.unregister(model)
+        site.register(
+            model,
+            type(base.__name__, (SuperuserAdminMixin, base), {"__module__": base.__module__}),
+        )
+
+
 def _json(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -120,7 +265,8 @@ AUDIT_COLUMNS = [
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_perm = Perm.AUDIT_VIEW
     list_display = ["at", "actor", "action", "object_type", "object_repr", "via"]
     list_filter = ["action", "object_type", "via"]
     search_fields = ["object_repr", "object_id", "actor__username"]
@@ -155,25 +301,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
             facility_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None,
         )
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
+    def scope(self, request, queryset):
         ids = facility_ids_for(request.user, Perm.AUDIT_VIEW)
-        return qs if ids is None else qs.filter(facility_id__in=ids)
-
-    def has_module_permission(self, request):
-        return request.user.is_staff and user_can(request.user, Perm.AUDIT_VIEW)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return queryset if ids is None else queryset.filter(facility_id__in=ids)
 
 
 class JobKindFilter(admin.SimpleListFilter):
@@ -188,7 +318,7 @@ class JobKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: rows are written by `services.job_run` as scheduled jobs start and end.
 
     Staff who read the audit trail see runs for their facilities and nationwide jobs.
@@ -217,14 +347,13 @@ class JobRunAdmin(admin.ModelAdmin):
             is_national(request.user) or user_can(request.user, Perm.AUDIT_VIEW)
         )
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if is_national(request.user):
-            return qs
-        ids = facility_ids_for(request.user, Perm.AUDIT_VIEW)
+    def scope(self, request, queryset):
+        if not self._allowed(request):
+            return queryset.none()
+        ids = None if is_national(request.user) else facility_ids_for(request.user, Perm.AUDIT_VIEW)
         if ids is None:
-            return qs
-        return qs.filter(
+            return queryset
+        return queryset.filter(
             Q(facility_id__in=ids) | Q(facility_id__isnull=True, regional_office_id__isnull=True)
         )
 
@@ -234,18 +363,9 @@ class JobRunAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._allowed(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LiteracyLevel)
-class LiteracyLevelAdmin(admin.ModelAdmin):
+class LiteracyLevelAdmin(NationalAdminMixin, admin.ModelAdmin):
     """The literacy tracks are national data: staff who read assessments or programmes see
     them; only the directorate adds or changes a level (through the service, audited)."""
 
@@ -255,26 +375,11 @@ class LiteracyLevelAdmin(admin.ModelAdmin):
     ordering = ["script", "rank"]
     fields = services.LITERACY_LEVEL_FIELDS
 
-    def _can_read(self, request) -> bool:
+    def can_read(self, request) -> bool:
         user = request.user
         return user.is_staff and (
             user_can(user, Perm.ASSESSMENT_VIEW) or user_can(user, Perm.PROGRAMME_VIEW)
         )
-
-    def has_module_permission(self, request):
-        return self._can_read(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._can_read(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_staff and is_national(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         # Assessments, programme minimums, the API and reports refer to these.
@@ -289,3 +394,8 @@ class LiteracyLevelAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Rutan — administrasi")
 admin.site.site_title = _("Rutan")
 admin.site.index_title = _("Administrasi")
+
+# Admins of the libraries listed before rutan.core in INSTALLED_APPS are registered by now.
+guard_library_admins()
+# The default site belongs to django.contrib.admin's app config; only its autocomplete changes.
+admin.site.autocomplete_view = _autocomplete_view

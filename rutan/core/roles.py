@@ -110,3 +110,57 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.INTERN: frozenset({P.FACILITY_VIEW, P.INTERN_LOG_OWN, P.PSYCH_DRAFT, P.SURVEY_MANAGE}),
     Role.PARTNER_LIAISON: frozenset({P.FACILITY_VIEW}),
 }
+
+
+PERM_LABELS: dict[Perm, str] = {
+    P.FACILITY_VIEW: _("melihat UPT, blok, survei fasilitas"),
+    P.INMATE_VIEW: _("melihat register WBP"),
+    P.INMATE_MANAGE: _("mencatat dan mengubah register WBP, penahanan, putusan, remisi"),
+    P.INMATE_MOVE: _("memindahkan blok / UPT, membebaskan WBP"),
+    P.DISCIPLINE_VIEW: _("melihat Register F"),
+    P.DISCIPLINE_MANAGE: _("mencatat Register F"),
+    P.STAGE_RULES_MANAGE: _("mengubah ketentuan tahap dan hak"),
+    P.AUDIT_VIEW: _("membaca catatan audit"),
+    P.FOLLOWUP_MANAGE: _("mengelola tindak lanjut"),
+    P.ADMIN_SITE: _("memakai halaman administrasi"),
+    P.ASSESSMENT_VIEW: _("melihat asesmen"),
+    P.ASSESSMENT_MANAGE: _("mencatat asesmen literasi, minat, SPPN, langkah hak"),
+    P.PSYCH_MANAGE: _("mencatat dan memfinalkan asesmen psikologis, konseling"),
+    P.PSYCH_DRAFT: _("menyusun draf asesmen psikologis"),
+    P.PSYCH_CONFIDENTIAL_VIEW: _("membaca temuan psikologis rahasia"),
+    P.SURVEY_MANAGE: _("mencatat survei fasilitas"),
+    P.REPORT_VIEW: _("melihat dan mengunduh laporan"),
+    P.REPORT_REQUEST: _("meminta laporan"),
+    P.PROGRAMME_VIEW: _("melihat program, sesi, peserta"),
+    P.PROGRAMME_MANAGE: _("mengelola program dan pendaftaran"),
+    P.ATTENDANCE_RECORD: _("mencatat kehadiran"),
+    P.ASSIMILATION_MANAGE: _("mengelola asimilasi"),
+    P.INTERN_LOG_OWN: _("mencatat kegiatan magang sendiri"),
+    P.INTERN_VIEW: _("melihat peserta magang dan catatannya"),
+    P.INTERN_REVIEW: _("meninjau catatan magang"),
+    P.INTERN_MANAGE: _("mengelola peserta magang"),
+    P.PARTNER_VIEW: _("melihat mitra dan perjanjian"),
+    P.PARTNER_MANAGE: _("mengelola mitra, perjanjian, jaminan"),
+}
+
+
+def matrix_markdown() -> str:
+    """The role × permission table as Markdown (docs/permissions.md is this, committed)."""
+    roles = list(Role)
+    lines = [
+        "# Permission matrix",
+        "",
+        "Generated from `rutan/core/roles.py` (`ROLE_PERMS`), the one table that pages, the",
+        "admin, the API and templates consult; `tests/access/` walks every URL, admin view and",
+        "API operation for every role against it. A role acts at the facilities or regional",
+        "office of its membership; everything outside answers 404. Regenerate with",
+        '`python manage.py shell -c "from rutan.core.roles import matrix_markdown; '
+        "print(matrix_markdown(), end='')\" > docs/permissions.md`.",
+        "",
+        "| permission | " + " | ".join(f"`{r.value}`" for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for perm in Perm:
+        marks = " | ".join("✓" if perm in ROLE_PERMS.get(r, ()) else "" for r in roles)
+        lines.append(f"| `{perm.value}` ({PERM_LABELS[perm]}) | {marks} |")
+    return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.admin import ScopedAdminMixin, VersionedAdminMixin
+from rutan.core.admin import NationalAdminMixin, ScopedAdminMixin
 from rutan.core.models import AuditAction
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, is_national
@@ -298,7 +298,7 @@ class StageRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class NationalRuleAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class NationalRuleAdmin(NationalAdminMixin, admin.ModelAdmin):
     """Rules of law kept as data: anyone on staff reads them, the directorate changes them.
 
     A change is audited; where the rule enters the stored dates (`recomputes`), every
@@ -306,20 +306,8 @@ class NationalRuleAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     recomputes = True
 
-    def has_module_permission(self, request):
+    def can_read(self, request) -> bool:
         return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_change_permission(self, request, obj=None):
-        return is_national(request.user)
-
-    def has_add_permission(self, request):
-        return is_national(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         before = model_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.filters import SelectorFilterBackend
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for
 from rutan.facilities.models import Block, Facility
 
 from . import selectors, services
@@ -91,11 +90,17 @@ class RemisiGrantSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "decree_number", "decree_date", "months", "days", "note"]
 
 
+class _ManagedPick(serializers.PrimaryKeyRelatedField):
+    """A facility or block where the caller manages the register."""
+
+    def get_queryset(self):
+        return self.queryset.for_user(self.context["request"].user, Perm.INMATE_MANAGE)
+
+
 class InmateSerializer(serializers.ModelSerializer):
-    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
-    block = serializers.PrimaryKeyRelatedField(
-        queryset=Block.objects.all(), allow_null=True, required=False
-    )
+    # Another facility's id reads like an unknown one (no hint of what exists elsewhere).
+    facility = _ManagedPick(queryset=Facility.objects.all())
+    block = _ManagedPick(queryset=Block.objects.all(), allow_null=True, required=False)
     stage = serializers.SerializerMethodField()
     detention = DetentionPeriodSerializer(
         write_only=True,
@@ -130,9 +135,6 @@ class InmateSerializer(serializers.ModelSerializer):
         return attrs
 
     def validate_facility(self, facility):
-        ids = facility_ids_for(self.context["request"].user, Perm.INMATE_MANAGE)
-        if ids is not None and facility.pk not in ids:
-            raise serializers.ValidationError(_("UPT tidak ditemukan."))
         if self.instance is not None and facility.pk != self.instance.facility_id:
             raise serializers.ValidationError(_("UPT tidak dapat diubah; gunakan pemindahan."))
         return facility

@@ -1,17 +1,20 @@
 from django.contrib import admin
 
+from rutan.core.admin import SuperuserAdminMixin
+
 from .models import ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
-    """Read-only: runs are made and retried through the reports pages and the services."""
+class ReportRunAdmin(SuperuserAdminMixin, admin.ModelAdmin):
+    """Read-only, for superusers: runs are made and retried through the reports pages and the
+    services (which also scope them); staff read reports there."""
 
     list_display = ["__str__", "scope", "status", "progress", "attempts", "finished_at"]
     list_filter = ["status", "scope", "period"]
     readonly_fields = [f.name for f in ReportRun._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -19,6 +22,3 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser

@@ -81,7 +81,7 @@ def test_facility_staff_cannot_change_national_stage_rules(client, kepala):
     response = client.post(
         url, {"stage": "lanjutan", "numerator": 1, "denominator": 4, "legal_basis": "x"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     rule.refresh_from_db()
     assert rule.denominator == 3
 
@@ -146,7 +146,7 @@ def test_custody_rules_are_read_by_staff_and_changed_nationally_with_audit(
     assert "Pasal 22 ayat (5)" in listing
     page = client.get(url)
     assert page.status_code == 200 and 'name="numerator"' not in page.content.decode()
-    assert client.post(url, {"kind": "rumah", "numerator": 1, "denominator": 1}).status_code == 403
+    assert client.post(url, {"kind": "rumah", "numerator": 1, "denominator": 1}).status_code == 404
     client.force_login(national_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
