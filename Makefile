@@ -38,6 +38,7 @@ run: install
 	@echo "Demo logins (password: rutan-demo-2026):"
 	@echo "  kepala (Kepala Rutan Balikpapan)   registrasi (petugas registrasi)   pembina   psikolog"
 	@echo "  mentor   magang (peserta magang)   kanwil (Kanwil Kaltim)   kepala_ruteng   admin"
+	@echo "Two-step verification is not required in this demo (TWO_FACTOR_REQUIRED=true make run to try it)."
 	@echo "Celery runs eagerly inside the web process (CELERY_TASK_ALWAYS_EAGER=true)."
 	@echo ""
 	CELERY_TASK_ALWAYS_EAGER=true $(MANAGE) runserver $(HOST):$(PORT)

@@ -17,7 +17,7 @@ from programmes.api import (
     SessionAttendanceViewSet,
     SessionViewSet,
 )
-from rutan.accounts.api import TokenObtainView
+from rutan.accounts.api import TokenLogoutView, TokenObtainView
 from rutan.facilities.api import FacilityViewSet
 from rutan.imports.api import DataImportViewSet
 from rutan.inmates.api import InmateViewSet
@@ -46,6 +46,7 @@ router.register("intern-attendance", AttendanceViewSet, basename="intern-attenda
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="api-logout"),
     path("", include(router.urls)),
     path("", include("assessments.api_urls")),
 ]

@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 from django.apps import apps
+from django.test.client import ClientMixin
 
 from rutan.core.roles import Role
 from tests.factories import (
@@ -12,6 +13,7 @@ from tests.factories import (
     inmate_data,
     member,
     register_inmate,
+    verified_login,
 )
 
 _numbers = itertools.count(1)
@@ -41,6 +43,16 @@ def _migrated_rows(request):
         return
     for module, func in _DATA_MIGRATIONS:
         getattr(importlib.import_module(module), func)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_verifies(monkeypatch):
+    """`client.force_login(user)` in this suite signs in completely: password and, for a user
+    whose role requires it (TWO_FACTOR_REQUIRED is on in the test settings), the second
+    factor. Tests of the second factor itself sign in with `tests.factories.password_login`
+    (the password only) and enter real codes (tests/accounts/)."""
+
+    monkeypatch.setattr(ClientMixin, "force_login", verified_login)
 
 
 @pytest.fixture

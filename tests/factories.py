@@ -1,9 +1,16 @@
 import datetime
+import time
 
 import factory
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import LiteracyAssessment
 from rutan.accounts.models import Membership, User
+from rutan.accounts.selectors import SecondFactor, second_factor_state
+from rutan.accounts.services import api_token_create
 from rutan.core.models import LiteracyLevel
 from rutan.core.roles import Role
 from rutan.facilities.models import Block, Facility, RegionalOffice
@@ -209,3 +216,48 @@ class LiteracyAssessmentFactory(factory.django.DjangoModelFactory):
     writing_score = 50
     numeracy_score = 50
     status = "final"
+
+
+def authenticator(user):
+    """The user's confirmed authenticator (TOTP device), made on first use."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Ponsel uji", confirmed=True)
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    """The six digits the device's authenticator app shows at `at` (a Unix time); without
+    `at`, the first code not yet used (a code is accepted once, one step early or late)."""
+    if at is None:
+        device.refresh_from_db()
+        step = max(int(time.time() - device.t0) // device.step, device.last_t + 1)
+        at = device.t0 + step * device.step + 1
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at
+    return f"{totp.token():0{device.digits}d}"
+
+
+# Django's own, kept before tests/conftest.py makes `force_login` verify the second factor.
+_force_login = ClientMixin.force_login
+
+
+def password_login(client, user) -> None:
+    """Signed in with the password only: the second factor is still owed where due."""
+    _force_login(client, user)
+
+
+def verified_login(client, user) -> None:
+    """Signed in completely: password and, where the user has or needs one, the code of
+    their authenticator (made for them if they have none yet), as after
+    /akun/dua-langkah/verifikasi/. The suite's `force_login` is this (tests/conftest.py)."""
+    password_login(client, user)
+    if second_factor_state(user) == SecondFactor.OPTIONAL:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+
+
+def api_token(user) -> str:
+    """A new API token of `user` (the secret, as `/api/v1/auth/token/` answers it)."""
+    _instance, token = api_token_create(user=user)
+    return token

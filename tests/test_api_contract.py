@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema_rs import validator_for
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
@@ -18,6 +17,7 @@ from programmes import services as programme_services
 from rutan.api_urls import router
 from rutan.core.api import ConcurrencyMixin
 from rutan.core.throttling import TokenRateThrottle
+from tests.factories import api_token
 
 
 def test_every_viewset_uses_the_concurrency_mixin():
@@ -222,7 +222,7 @@ def test_a_token_over_its_rate_gets_429_even_below_the_users_rate(monkeypatch, k
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "2/minute"})
     cache.clear()
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=kepala).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(kepala)}")
     assert [api.get("/api/v1/facilities/").status_code for _ in range(2)] == [200, 200]
     throttled = api.get("/api/v1/facilities/")
     assert throttled.status_code == 429 and throttled.json()["code"] == "throttled"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from rutan.accounts.models import User
 from rutan.inmates.models import Inmate
+from tests.factories import authenticator, totp_code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,8 +66,12 @@ def test_axes_locks_after_repeated_failures(client, kepala):
 
 
 def test_login_logout_and_password_change(client, kepala):
+    device = authenticator(kepala)
     response = client.post(reverse("login"), {"username": "kepala", "password": "sandi-uji-123"})
     assert response.status_code == 302
+    # A facility head gives the authenticator's code before anything else.
+    assert client.get(reverse("password_change"))["Location"].startswith("/akun/dua-langkah/")
+    client.post(reverse("second_factor_verify"), {"token": totp_code(device)})
     assert "Ganti kata sandi" in client.get(reverse("password_change")).content.decode()
     response = client.post(
         reverse("password_change"),

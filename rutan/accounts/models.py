@@ -26,6 +26,16 @@ class User(AbstractUser):
     def display_name(self):
         return str(self)
 
+    def save(self, *args, **kwargs):
+        # A new password (changed, reset, set by an admin) ends every API token obtained with
+        # the old one; a hash upgraded at sign-in is not a new password.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .services import api_tokens_revoke
+
+            api_tokens_revoke(user=self)
+
 
 class Membership(TimeStampedModel):
     """A user's role at one facility or at one regional office (never both, never neither)."""

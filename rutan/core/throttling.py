@@ -1,8 +1,8 @@
 """Throttles of the API besides DRF's per user and per anonymous address (settings name them;
 this module imports no view, so DRF can load it while it builds APIView)."""
 
+from knox.models import AuthToken
 from rest_framework import throttling
-from rest_framework.authtoken.models import Token
 
 
 class TokenRateThrottle(throttling.SimpleRateThrottle):
@@ -12,6 +12,7 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
     scope = "token"
 
     def get_cache_key(self, request, view):
-        if not isinstance(request.auth, Token):
+        if not isinstance(request.auth, AuthToken):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+        # The digest names the token without its secret.
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.digest}

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,7 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rutan.accounts.middleware.IdleSessionMiddleware",
+    "rutan.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "rutan.core.context_processors.navigation",
+                "rutan.accounts.context_processors.session",
             ],
         },
     },
@@ -126,11 +133,48 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-# Lock a username per address so one office behind a shared IP is not locked out entirely.
+# Lock a username per address so one office behind a shared IP is not locked out entirely,
+# and a stranger elsewhere cannot lock a colleague out at all.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# More failures during a lockout do not push its end back: a lockout lasts the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Reverse proxies in front of Django that append to X-Forwarded-For (nginx: 1). With 0 the
+# header is ignored and REMOTE_ADDR is the client: a client cannot choose its own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "rutan.accounts.addresses.client_ip"
+
+# Second factor (TOTP, django-otp): required for the roles of
+# rutan.accounts.selectors.SECOND_FACTOR_ROLES and superusers when this is on. Off only in
+# this embedded default so that `make run`'s demo logins work; production and tests turn it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Rutan"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# A signed-in session ends after this many seconds without a request (warning shown two
+# minutes before), and at the latest SESSION_COOKIE_AGE after sign-in; closing the browser
+# ends it too.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# Password reset links live an hour and work once; at most this many requests an hour per
+# client address and per e-mail address.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=5)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+
+# API tokens (django-rest-knox: only a SHA-512 digest is stored) live this many seconds
+# (8 hours, a working day), and end earlier on sign-out, password change or reset.
+API_TOKEN_TTL = env.int("API_TOKEN_TTL", default=8 * 60 * 60)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=API_TOKEN_TTL),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -156,7 +200,7 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -168,6 +212,8 @@ REST_FRAMEWORK = {
     # Wall-clock times as the schema documents them (rutan.core.api.TIME_PATTERN); DRF's
     # default ISO 8601 parser also takes and silently drops a UTC offset.
     "TIME_INPUT_FORMATS": ["%H:%M:%S.%f", "%H:%M:%S", "%H:%M"],
+    # The anonymous limit counts per client address, read like the lockout's (above).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # Per user (session or token), per API token and per address when anonymous.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -186,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "partners, interns and reports. Every list is limited to the caller's facilities. "
     "A detail response carries an ETag: send it back as If-Match when changing the object "
     "(412 when someone changed it since; without If-Match the write is not checked). "
+    "Ask for a token at auth/token/ (password, and the authenticator's code where the account "
+    "uses verification in two steps); it lives API_TOKEN_TTL seconds (8 hours by default). "
     "Requests are limited per user (session or token), per API token and per anonymous "
     "address: over a limit the answer is 429 with Retry-After. Every refusal (400, 401, 403, "
     "404, 412, 429) is one shape, Error: `detail` to read, a stable `code`, and on a 400 "

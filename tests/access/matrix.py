@@ -74,6 +74,18 @@ PAGES: dict[str, Entry | list[Entry]] = {
     "logout": e(method="post", public=True, ok=frozenset({302})),
     "password_change": e(),
     "password_change_done": e(),
+    "password_reset": e(public=True),
+    "password_reset_done": e(public=True),
+    "password_reset_confirm": e(args=("=MQ", "=bad-token"), public=True),
+    "password_reset_complete": e(public=True),
+    "second_factor": e(),
+    "second_factor_setup": e(),
+    "second_factor_verify": e(),
+    "second_factor_backup_codes": e(),
+    "second_factor_codes_renew": e(method="post", ok=frozenset({302})),
+    "second_factor_remove": e(method="post", ok=FORM),
+    # Anonymous: 401 for the page's script; signed in: back to the page it came from.
+    "session_keepalive": e(method="post", ok=frozenset({302}), anonymous=401),
     "set_language": e(method="post", public=True, ok=frozenset({302})),
     "inmates:list": e(P.INMATE_VIEW),
     "inmates:create": e(P.INMATE_MANAGE, args=("facility",)),
@@ -272,6 +284,8 @@ BAD_BODY = frozenset({400})
 API: dict[tuple[str, str], Entry | list[Entry]] = {
     ("api-root", "get"): e(anonymous=401),
     ("api-token", "post"): e(public=True, ok=BAD_BODY, anonymous=400),
+    # Ends the token it is called with: a session (the walk's sign-in) is no token.
+    ("api-logout", "post"): e(public=True, ok=frozenset({401}), anonymous=401),
     ("facility-list", "get"): e(P.FACILITY_VIEW, anonymous=401),
     ("facility-detail", "get"): e(P.FACILITY_VIEW, args=("facility",), anonymous=401),
     ("inmate-list", "get"): e(P.INMATE_VIEW, anonymous=401),

@@ -5,10 +5,13 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import html5lib
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import totp_code
 from tests.interns.conftest import batch, intern, mentor  # noqa: F401
 from tests.partners.conftest import make_agreement, sekata  # noqa: F401
 from tests.programmes.conftest import early_inmate, make_programme, today  # noqa: F401
@@ -101,11 +104,27 @@ def phone(browser, live_server):
 
 
 def login(page, username, password=PASSWORD):
+    """Sign in as a person would: the password, then the code of the authenticator where the
+    account has one, or its set-up (scanning is typing the secret's code) where the role
+    requires one."""
     page.goto(page.base_url + "/akun/masuk/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state()
+    path = urlparse(page.url).path
+    if path == "/akun/dua-langkah/verifikasi/":
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.locator("#id_token").fill(totp_code(device))
+        page.get_by_role("button", name="Verifikasi").click()
+        page.wait_for_load_state()
+    elif path == "/akun/dua-langkah/siapkan/":
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+        page.locator("#id_token").fill(totp_code(device))
+        page.get_by_role("button", name="Aktifkan").click()
+        page.wait_for_load_state()
+        page.get_by_role("button", name="Lanjutkan").click()
+        page.wait_for_load_state()
 
 
 def check_page(page):

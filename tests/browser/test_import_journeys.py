@@ -3,11 +3,11 @@
 import io
 
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rutan.core.models import AuditEntry
 from rutan.inmates.models import Inmate
+from tests.factories import api_token
 from tests.imports.test_register import BROKEN, row
 
 from .conftest import check_page, login, shoot
@@ -96,9 +96,9 @@ def test_thousand_row_register_with_broken_rows_then_reimport_export_and_412(
     # Two API clients edit the same inmate: the second, holding the old tag, gets 412.
     inmate = Inmate.objects.get(registration_number=fixed_rows[0]["registration_number"])
     first, second = APIClient(), APIClient()
-    token = Token.objects.create(user=registrasi)
+    token = api_token(registrasi)
     for client in (first, second):
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     url = f"{page.base_url}/api/v1/inmates/{inmate.pk}/"
     tag = first.get(url)["ETag"]
     assert second.get(url)["ETag"] == tag

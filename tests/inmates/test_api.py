@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 
 from rutan.core.models import AuditEntry
 from rutan.inmates.models import Inmate
-from tests.factories import identity_data, warrant
+from tests.factories import authenticator, identity_data, totp_code, warrant
 
 
 @pytest.fixture
@@ -12,8 +12,11 @@ def api():
 
 
 def test_token_auth(api, kepala):
+    code = totp_code(authenticator(kepala))
     response = api.post(
-        "/api/v1/auth/token/", {"username": "kepala", "password": "sandi-uji-123"}, format="json"
+        "/api/v1/auth/token/",
+        {"username": "kepala", "password": "sandi-uji-123", "otp": code},
+        format="json",
     )
     assert response.status_code == 200
     token = response.json()["token"]

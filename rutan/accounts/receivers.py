@@ -1,0 +1,8 @@
+"""Signal receivers, connected in AccountsConfig.ready()."""
+
+from .sessions import session_begin
+
+
+def on_user_logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_begin(request, user)
