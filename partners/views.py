@@ -166,7 +166,6 @@ def _pdf_response(field, name: str) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=f"{safe}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
