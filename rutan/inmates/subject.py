@@ -7,6 +7,8 @@ subject has the right to it, so the export is limited to holders of the audit pe
 the inmate's facility, and the export and every confidential record in it are audited.
 """
 
+import re
+
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -131,6 +133,12 @@ def subject_access_export(*, inmate: Inmate, by) -> dict:
     }
 
 
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})")
+# A value this long gets a line of its own in the PDF; shorter ones go two to a line.
+_SHORT = 38
+
+
 def _text(value) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
@@ -138,22 +146,60 @@ def _text(value) -> str:
         return ", ".join(_text(v) for v in value)
     if value is True or value is False:
         return _("ya") if value else _("tidak")
-    return str(value)
+    text = str(value)
+    if m := _DATE.match(text):
+        return f"{m[3]}-{m[2]}-{m[1]}"
+    if m := _DATETIME.match(text):
+        return f"{m[3]}-{m[2]}-{m[1]} {m[4]}"
+    return text
 
 
-def _rows(section: dict) -> list[list[tuple[str, str]]]:
+def _lines(section: dict, record: dict) -> list[list[tuple[str, str]]]:
+    """A record's label/value pairs as lines of the PDF: short values two to a line."""
+    pairs = [
+        (section["labels"].get(k, k), _text(v))
+        for k, v in record.items()
+        if v not in (None, "", [], {})
+    ]
+    lines, pending = [], []
+    for label, value in pairs:
+        if len(value) > _SHORT:
+            lines.append([(label, value)])
+        else:
+            pending.append((label, value))
+            if len(pending) == 2:
+                lines.append(pending)
+                pending = []
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def _audit_rows(section: dict) -> list[list[str]]:
     return [
         [
-            (section["labels"].get(k, k), _text(v))
-            for k, v in record.items()
-            if v not in (None, "", [], {})
+            _text(e["at"]),
+            e["actor"] or "—",
+            e["action"],
+            f"{e['object_type']} #{e['object_id']}",
+            e["via"] or "—",
+            " → ".join(_text(x) for x in (e["before"], e["after"]) if x),
         ]
-        for record in section["records"]
+        for e in section["records"]
     ]
 
 
 def subject_access_pdf(data: dict) -> bytes:
-    """The export as a readable PDF: one block per record, label beside value."""
-    sections = [s | {"rows": _rows(s)} for s in data["sections"]]
-    html = render_to_string("inmates/subject_access_pdf.html", {"data": data, "sections": sections})
+    """The export as a readable PDF: one block per record, label beside value; the audit
+    entries as one table."""
+    sections = [
+        s | {"audit_rows": _audit_rows(s)}
+        if s["key"] == "audit"
+        else s | {"rows": [_lines(s, r) for r in s["records"]]}
+        for s in data["sections"]
+    ]
+    html = render_to_string(
+        "inmates/subject_access_pdf.html",
+        {"data": data, "sections": sections, "generated_at": _text(data["generated_at"])},
+    )
     return html_to_pdf(html)
