@@ -49,7 +49,6 @@ class PsychologicalAssessmentAdmin(_ReadOnlyAssessmentAdmin):
         "assessor",
         "assessed_on",
         "instrument",
-        "scores",
         "recommendation",
         "status",
         "by_intern",
@@ -68,13 +67,14 @@ class PsychologicalAssessmentAdmin(_ReadOnlyAssessmentAdmin):
             obj.admin_reader = request.user
         return obj
 
-    @admin.display(description=_("Temuan dan catatan (rahasia)"))
+    @admin.display(description=_("Skor, temuan dan catatan (rahasia)"))
     def confidential(self, obj):
         reader = getattr(obj, "admin_reader", None)
         if reader is None or not can_read_confidential(reader, obj):
             return _("Hanya dapat dibaca psikolog dan Kepala UPT.")
         text = services.psych_confidential_read(assessment=obj, by=reader, via="admin")
-        return f"{text['findings']}\n\n{text['notes']}"
+        scores = "; ".join(f"{k}: {v}" for k, v in text["scores"].items())
+        return f"{scores}\n\n{text['findings']}\n\n{text['notes']}"
 
 
 @admin.register(LiteracyAssessment)

@@ -66,6 +66,12 @@ class _AssessmentSerializer(serializers.ModelSerializer):
 
 class PsychologicalSerializer(_AssessmentSerializer):
     inmate = _InmateField(Perm.PSYCH_DRAFT)
+    scores = serializers.DictField(
+        child=serializers.FloatField(),
+        write_only=True,
+        required=False,
+        help_text=_("Skala dan nilainya, mis. stres: 12; rahasia, dibaca hanya per rekaman."),
+    )
     findings = serializers.CharField(write_only=True, required=False, allow_blank=True)
     notes = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
@@ -76,9 +82,12 @@ class PsychologicalSerializer(_AssessmentSerializer):
 
 
 class PsychologicalDetailSerializer(PsychologicalSerializer):
-    """The answer for one record (schema only): `findings` and `notes` are in it for a
-    psychologist or facility head of its facility, absent for everyone else."""
+    """The answer for one record (schema only): `scores`, `findings` and `notes` are in it for
+    a psychologist or facility head of its facility, absent for everyone else."""
 
+    scores = serializers.DictField(
+        child=serializers.FloatField(), required=False, help_text="Confidential; audited read."
+    )
     findings = serializers.CharField(required=False, help_text="Confidential; audited read.")
     notes = serializers.CharField(required=False, help_text="Confidential; audited read.")
 
@@ -168,8 +177,8 @@ class _AssessmentViewSet(
 
 
 class PsychologicalViewSet(_AssessmentViewSet):
-    """Psychological assessments. `findings` and `notes` are write-only here; a single record
-    read by a psychologist or facility head of its facility adds them (audited)."""
+    """Psychological assessments. `scores`, `findings` and `notes` are write-only here; a single
+    record read by a psychologist or facility head of its facility adds them (audited)."""
 
     serializer_class = PsychologicalSerializer
     kind = AssessmentKind.PSIKOLOGIS

@@ -8,6 +8,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from rutan.core import panels, providers
+        from rutan.core import subject as subject_access
 
         from . import eligibility, selectors
         from .selectors import inmate_assessment_summary
@@ -29,3 +30,7 @@ class AssessmentsConfig(AppConfig):
             template="assessments/includes/inmate_assessments.html",
             context=summary,
         )
+
+        from . import subject
+
+        subject_access.register(order=30, collect=subject.collect)

@@ -4,6 +4,7 @@ Several comma-separated keys may be given, newest first: new text is encrypted w
 old text still decrypts with any of them (key rotation).
 """
 
+import json
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -36,3 +37,13 @@ def decrypt(token: str) -> str:
         raise ImproperlyConfigured(
             "A confidential field cannot be decrypted with FIELD_ENCRYPTION_KEY."
         ) from exc
+
+
+def encrypt_json(value) -> str:
+    """Return the Fernet token of a JSON value (an empty value stays '')."""
+    return encrypt(json.dumps(value, ensure_ascii=False)) if value else ""
+
+
+def decrypt_json(token: str, empty=None):
+    """Return the JSON value of a token from `encrypt_json` ('' gives `empty`)."""
+    return json.loads(decrypt(token)) if token else empty

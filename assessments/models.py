@@ -79,12 +79,11 @@ class InmateAssessment(TimeStampedModel):
 
 
 class PsychologicalAssessment(InmateAssessment):
-    """A psychological assessment. Findings and notes are stored encrypted (Fernet) and are
-    read only through `services.psych_confidential_read`, which checks the role and audits."""
+    """A psychological assessment. Scores, findings and notes are stored encrypted (Fernet) and
+    are read only through `services.psych_confidential_read`, which checks the role and audits.
+    """
 
-    scores = models.JSONField(
-        _("skor"), default=dict, blank=True, help_text=_("Skala dan nilainya, mis. stres: 12.")
-    )
+    scores_encrypted = models.TextField(_("skor (terenkripsi)"), blank=True, editable=False)
     findings_encrypted = models.TextField(_("temuan (terenkripsi)"), blank=True, editable=False)
     notes_encrypted = models.TextField(
         _("catatan konseling (terenkripsi)"), blank=True, editable=False
@@ -106,12 +105,6 @@ class PsychologicalAssessment(InmateAssessment):
                 violation_error_message=_("Asesmen final harus ditandatangani."),
             ),
         ]
-
-    def clean(self):
-        if not isinstance(self.scores, dict) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in self.scores.values()
-        ):
-            raise ValidationError({"scores": _("Skor harus berupa pasangan nama skala dan angka.")})
 
 
 class LiteracyAssessment(InmateAssessment):

@@ -41,9 +41,9 @@ from .models import (
     SurveyFinding,
 )
 
-_SECRET_FIELDS = {"findings_encrypted", "notes_encrypted"}
+_SECRET_FIELDS = {"scores_encrypted", "findings_encrypted", "notes_encrypted"}
 
-PSYCH_FIELDS = ["assessed_on", "instrument", "scores", "recommendation"]
+PSYCH_FIELDS = ["assessed_on", "instrument", "recommendation"]
 LITERACY_FIELDS = [
     "assessed_on",
     "instrument",
@@ -126,6 +126,21 @@ def _psych_role(by, facility) -> bool:
     )
 
 
+def _clean_scores(scores) -> dict:
+    """Scale names and numbers ({"stres": 14}); whole numbers are kept as integers."""
+    if scores is None:
+        return {}
+    if not isinstance(scores, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, int | float) and not isinstance(v, bool)
+        for k, v in scores.items()
+    ):
+        raise ValidationError({"scores": _("Skor harus berupa pasangan nama skala dan angka.")})
+    return {
+        k.strip(): int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in scores.items()
+    }
+
+
 @transaction.atomic
 def psych_create(
     *,
@@ -139,7 +154,7 @@ def psych_create(
     recommendation: str = "",
     finalise: bool = False,
 ) -> PsychologicalAssessment:
-    """Record a psychological assessment. Findings and notes are stored encrypted.
+    """Record a psychological assessment. Scores, findings and notes are stored encrypted.
 
     A psychologist may finalise at once; an intern's assessment stays draft until a
     psychologist signs it off (`psych_finalise`).
@@ -156,8 +171,8 @@ def psych_create(
         assessor=by,
         assessed_on=assessed_on,
         instrument=instrument,
-        scores=scores or {},
         recommendation=recommendation,
+        scores_encrypted=crypto.encrypt_json(_clean_scores(scores)),
         findings_encrypted=crypto.encrypt(findings),
         notes_encrypted=crypto.encrypt(notes),
         by_intern=not is_psychologist,
@@ -170,7 +185,7 @@ def psych_create(
 
 @transaction.atomic
 def psych_update(
-    *, assessment: PsychologicalAssessment, by, findings=None, notes=None, **data
+    *, assessment: PsychologicalAssessment, by, scores=None, findings=None, notes=None, **data
 ) -> PsychologicalAssessment:
     """Change a draft psychological assessment (its author, or a psychologist)."""
     assessment = PsychologicalAssessment.objects.select_for_update().get(pk=assessment.pk)
@@ -182,7 +197,9 @@ def psych_update(
     before = _snapshot(assessment)
     for field in PSYCH_FIELDS:
         if field in data:
-            setattr(assessment, field, data[field] if field != "scores" else data[field] or {})
+            setattr(assessment, field, data[field])
+    if scores is not None:
+        assessment.scores_encrypted = crypto.encrypt_json(_clean_scores(scores))
     if findings is not None:
         assessment.findings_encrypted = crypto.encrypt(findings)
     if notes is not None:
@@ -203,7 +220,10 @@ def psych_finalise(*, assessment: PsychologicalAssessment, by) -> PsychologicalA
 
 
 def psych_confidential_read(*, assessment: PsychologicalAssessment, by, via: str) -> dict:
-    """Return the decrypted findings and notes, and audit the read. Others: PermissionDenied."""
+    """Return the decrypted scores, findings and notes, and audit the read.
+
+    Only a psychologist or the head of the inmate's facility (or the intern reading back their
+    own draft) may; anyone else gets PermissionDenied and sees no score, not even a level."""
     if not can_read_confidential(by, assessment):
         raise PermissionDenied
     audit_record(
@@ -214,6 +234,7 @@ def psych_confidential_read(*, assessment: PsychologicalAssessment, by, via: str
         via=via,
     )
     return {
+        "scores": crypto.decrypt_json(assessment.scores_encrypted, {}),
         "findings": crypto.decrypt(assessment.findings_encrypted),
         "notes": crypto.decrypt(assessment.notes_encrypted),
     }

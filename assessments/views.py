@@ -391,7 +391,8 @@ def assessment_update(request, kind, pk):
     def edit_form(current, data=None):
         initial = _edit_initial(kind, current)
         if kind == AssessmentKind.PSIKOLOGIS and data is None:
-            initial |= services.psych_confidential_read(assessment=current, by=user, via="web")
+            secret = services.psych_confidential_read(assessment=current, by=user, via="web")
+            initial |= secret | {"scores": format_scores(secret["scores"])}
         return ENTRY_FORMS[kind](
             data,
             initial=initial,
@@ -437,7 +438,6 @@ def _edit_initial(kind: str, record) -> dict:
         return initial | {
             "assessed_on": record.assessed_on,
             "instrument": record.instrument,
-            "scores": format_scores(record.scores),
             "recommendation": record.recommendation,
         }
     if kind == AssessmentKind.LITERASI:

@@ -383,7 +383,6 @@ def photo(request, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
     audit_file(request, item, file=f"foto-{item.pk}.jpg")
     return response
 

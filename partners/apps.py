@@ -8,6 +8,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from rutan.core import panels
+        from rutan.core import subject as subject_access
         from rutan.core.roles import Perm
         from rutan.core.scoping import user_can
         from rutan.core.services import job_kinds_register
@@ -33,3 +34,7 @@ class PartnersConfig(AppConfig):
             template="partners/includes/inmate_guarantees.html",
             context=guarantees,
         )
+
+        from . import subject
+
+        subject_access.register(order=40, collect=subject.collect)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 PDF_MAGIC = b"%PDF-"
 
@@ -10,8 +12,20 @@ def max_document_bytes() -> int:
     return getattr(settings, "PARTNERS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
 
 
+def _damaged():
+    return ValidationError(
+        _("PDF ini rusak atau terpotong sehingga tidak dapat dibaca; unggah ulang berkas aslinya."),
+        code="pdf_damaged",
+    )
+
+
 def validate_pdf(file) -> None:
-    """Accept only a real PDF (checked by its first bytes, not its name) within the size limit."""
+    """Accept only a whole, readable, unencrypted PDF within the size limit.
+
+    The file is parsed (pypdf): its header, cross-reference table, every page and its content
+    must be readable, so a renamed file, "%PDF-" followed by junk and a truncated upload are
+    all refused; so is an encrypted one, which staff could not open later.
+    """
     limit = max_document_bytes()
     if file.size is not None and file.size > limit:
         raise ValidationError(
@@ -20,13 +34,27 @@ def validate_pdf(file) -> None:
             code="too_large",
         )
     position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(len(PDF_MAGIC))
-    file.seek(position)
-    if head != PDF_MAGIC:
-        raise ValidationError(
-            _("Berkas harus berupa PDF; isi berkas ini bukan PDF."), code="not_pdf"
-        )
+    try:
+        file.seek(0)
+        if file.read(len(PDF_MAGIC)) != PDF_MAGIC:
+            raise ValidationError(
+                _("Berkas harus berupa PDF; isi berkas ini bukan PDF."), code="not_pdf"
+            )
+        file.seek(0)
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("PDF ini terkunci kata sandi (terenkripsi); unggah PDF tanpa kata sandi."),
+                code="pdf_encrypted",
+            )
+        if not reader.pages:
+            raise _damaged()
+        for page in reader.pages:
+            page.get_contents()
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise _damaged() from exc
+    finally:
+        file.seek(position)
 
 
 def normalise_nik(value: str) -> str:

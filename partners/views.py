@@ -168,7 +168,6 @@ def _pdf_response(request, instance, field, name: str) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=f"{safe}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
     audit_file(request, instance, file=f"{safe}.pdf")
     return response
 

@@ -16,6 +16,7 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from rutan.core import panels
+        from rutan.core import subject as subject_access
         from rutan.core.roles import Perm
         from rutan.core.scoping import user_can
         from rutan.inmates.signals import inmate_left_facility
@@ -40,3 +41,7 @@ class ProgrammesConfig(AppConfig):
             template="programmes/inmate_programmes.html",
             context=inmate_panel,
         )
+
+        from . import subject
+
+        subject_access.register(order=20, collect=subject.collect)

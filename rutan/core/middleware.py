@@ -4,10 +4,12 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .scoping import ScopedNotFound, object_facility_id
 from .services import audit_denied
@@ -108,3 +110,84 @@ class AccessAuditMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, Http404 | PermissionDenied):
             request.rutan_refused = refused_target(request, exception)
+
+
+def _too_large(request):
+    limit = filesizeformat(settings.MAX_REQUEST_BYTES)
+    message = _("Kiriman terlalu besar; batasnya %(limit)s.") % {"limit": limit}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body over MAX_REQUEST_BYTES (413) before anything reads it.
+
+    Placed first: a declared Content-Length over the cap is refused at once. A body of no
+    declared length (chunked, under ASGI) is read through a counting stream that stops one
+    byte past the cap; Django's multipart parser reads nothing without a declared length.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return _too_large(request)
+        if not length and hasattr(request, "_stream"):
+            request._stream = CappedStream(request, request._stream)
+        response = self.get_response(request)
+        if getattr(request, "body_too_large", False):
+            return _too_large(request)
+        return response
+
+
+class RequestTooLarge(RequestDataTooBig):
+    """The body passed MAX_REQUEST_BYTES while it was read (answered 413 by the middleware)."""
+
+
+class CappedStream:
+    """A request stream that refuses to give more than MAX_REQUEST_BYTES."""
+
+    def __init__(self, request, stream):
+        self.request, self.stream, self.remaining = request, stream, settings.MAX_REQUEST_BYTES
+
+    def _count(self, data: bytes) -> bytes:
+        self.remaining -= len(data)
+        if self.remaining < 0:
+            self.request.body_too_large = True
+            raise RequestTooLarge(_("Kiriman terlalu besar."))
+        return data
+
+    def _size(self, size) -> int:
+        return self.remaining + 1 if size is None or size < 0 else min(size, self.remaining + 1)
+
+    def read(self, size=-1):
+        return self._count(self.stream.read(self._size(size)))
+
+    def readline(self, size=-1):
+        return self._count(self.stream.readline(self._size(size)))
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+class NoStoreMiddleware:
+    """Every page, API answer and file that passes here may hold personal data: no browser
+    or proxy keeps a copy. Static files are served before this (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
+        return response

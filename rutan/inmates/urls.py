@@ -12,6 +12,7 @@ urlpatterns = [
     path("wbp/<int:pk>/pindah-blok/", views.inmate_move_block, name="move_block"),
     path("wbp/<int:pk>/pindah-upt/", views.inmate_transfer, name="transfer"),
     path("wbp/<int:pk>/bebas/", views.inmate_release, name="release"),
+    path("wbp/<int:pk>/ekspor-data-subjek/", views.inmate_subject_export, name="subject_export"),
     path("wbp/peringatan-penahanan/", views.custody_alerts, name="custody_alerts"),
     path("wbp/<int:pk>/penahanan/", views.detention_add, name="detention_add"),
     path("wbp/<int:pk>/putusan/", views.verdict_record, name="verdict_record"),

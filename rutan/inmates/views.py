@@ -1,10 +1,14 @@
+import json
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -17,7 +21,7 @@ from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
 
-from . import selectors, services
+from . import selectors, services, subject
 from .forms import (
     CustodyAlertFilterForm,
     DetentionForm,
@@ -107,6 +111,7 @@ def inmate_detail(request, pk):
             "can_manage": user_can(user, Perm.INMATE_MANAGE, inmate.facility),
             "can_move": user_can(user, Perm.INMATE_MOVE, inmate.facility),
             "can_discipline": user_can(user, Perm.DISCIPLINE_MANAGE, inmate.facility),
+            "can_export_subject": user_can(user, Perm.AUDIT_VIEW, inmate.facility),
             "panels": panels.render("inmate_detail", request, inmate),
         },
     )
@@ -441,3 +446,28 @@ def facility_detail(request, pk):
             "can_view_inmates": user_can(request.user, Perm.INMATE_VIEW, facility),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inmate_subject_export(request, pk):
+    """Ekspor data subjek: everything held about one inmate, as JSON or PDF (audited)."""
+    inmate = get_scoped_or_404(Inmate.objects.all(), request.user, Perm.AUDIT_VIEW, pk=pk)
+    if request.method == "POST":
+        kind = request.POST.get("format")
+        if kind not in ("json", "pdf"):
+            messages.error(request, _("Pilih format ekspor: JSON atau PDF."))
+            return redirect("inmates:subject_export", pk=inmate.pk)
+        data = subject.subject_access_export(inmate=inmate, by=request.user)
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", inmate.registration_number).strip("-") or "wbp"
+        name = f"data-subjek-{name}-{timezone.localdate():%Y%m%d}.{kind}"
+        if kind == "json":
+            body = json.dumps(data, ensure_ascii=False, indent=2)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        else:
+            response = HttpResponse(
+                subject.subject_access_pdf(data), content_type="application/pdf"
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "inmates/subject_export.html", {"inmate": inmate})

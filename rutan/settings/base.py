@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rutan.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rutan.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rutan.accounts.middleware.IdleSessionMiddleware",
     "rutan.accounts.middleware.SecondFactorMiddleware",
@@ -195,6 +197,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# A request body over this is refused (413) before it is read (a declared length at once, a
+# chunked body while it streams). DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) still caps non-file data.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 # Uploaded files are private: never served by URL, only through permission-checked views.
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
@@ -249,6 +254,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name for a choice set that several serializers use (else drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "SexEnum": "rutan.facilities.models.Sex",
+        "AssessmentStatusEnum": "assessments.choices.AssessmentStatus",
+        "AbsenceReasonEnum": "programmes.choices.AbsenceReason",
+        "ProgrammeAreaEnum": "rutan.core.choices.ProgrammeArea",
+    },
 }
 
 CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -302,6 +314,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # A damaged upload is refused with a message (partners.validators); no log noise.
+        "pypdf": {"level": "ERROR"},
     },
 }
 

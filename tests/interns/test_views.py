@@ -87,7 +87,7 @@ def test_intern_journey_log_submit_return_resubmit_approve(client, intern, mento
         reverse("interns:logbook_pdf", args=[intern.pk]),
         {"start": log.on.replace(day=1).isoformat(), "end": log.on.isoformat()},
     )
-    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Type"] == "application/pdf" and pdf["Cache-Control"] == "no-store, private"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "7 dari 12 WBP" in text and "Disetujui" in text and str(mentor) in text
 
@@ -144,6 +144,9 @@ def test_other_intern_gets_404(client, intern, make_intern, make_log):
     log = make_log(intern, submit=True, photos=None) if False else make_log(intern)
     services.log_save_draft(intern=intern, by=intern.user, log=log, data={}, photos=[upload()])
     photo = log.photos.get()
+    client.force_login(intern.user)
+    own = client.get(reverse("interns:photo", args=[photo.pk]))
+    assert own.status_code == 200 and own["Cache-Control"] == "no-store, private"
     other = make_intern("magang2")
     client.force_login(other.user)
     for url in [

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partners import services
+from partners.demo import demo_pdf
 from partners.models import Side, Signatory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_BYTES = demo_pdf("Perjanjian Kerja Sama")
 
 
 def pdf_upload(name="pks.pdf", content=PDF_BYTES):

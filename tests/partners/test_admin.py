@@ -74,6 +74,7 @@ def test_change_form_shows_scope_signatories_history_and_upload(client, kepala, 
     assert active_agreement.document
     download = client.get(reverse("partners:agreement_document", args=[active_agreement.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
+    assert download["Cache-Control"] == "no-store, private" and download["Pragma"] == "no-cache"
     assert download["Content-Disposition"].startswith("attachment")
 
     history = client.get(reverse("admin:partners_agreement_history", args=[active_agreement.pk]))

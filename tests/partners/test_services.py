@@ -7,9 +7,10 @@ from django_celery_beat.models import PeriodicTask
 
 from partners import services, tasks
 from partners.models import Agreement, AgreementAlert, AgreementStatus, Contribution, Signatory
+from partners.validators import validate_pdf
 from rutan.core.models import AuditEntry, JobRun
 from rutan.facilities.models import Facility
-from tests.partners.conftest import pdf_upload
+from tests.partners.conftest import PDF_BYTES, pdf_upload
 
 
 def TODAY():  # noqa: N802 — reads like the constant it stands for
@@ -151,6 +152,52 @@ def test_document_upload_checks_content_not_name(active_agreement, kepala, setti
     assert "passwd" not in saved.document.name
     with saved.document.open("rb") as f:
         assert f.read(5) == b"%PDF-"
+
+
+def _encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("rahasia")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7\n" + b"\x00junk" * 200, "rusak atau terpotong"),
+        (PDF_BYTES[: len(PDF_BYTES) // 2], "rusak atau terpotong"),
+        (PDF_BYTES[:-40], "rusak atau terpotong"),
+        (b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", "rusak atau terpotong"),
+        (_encrypted_pdf(), "terkunci kata sandi"),
+    ],
+    ids=["header-then-junk", "half", "cut-before-eof", "no-pages", "encrypted"],
+)
+def test_document_upload_parses_the_pdf(active_agreement, kepala, content, message):
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_attach_document(
+            agreement=active_agreement, document=pdf_upload(content=content), by=kepala
+        )
+    assert message in " ".join(exc.value.message_dict["document"])
+    active_agreement.refresh_from_db()
+    assert not active_agreement.document
+
+
+def test_a_real_small_pdf_is_accepted_and_read_from_the_start(active_agreement, kepala):
+    upload = pdf_upload()
+    upload.read(7)  # where the caller left the file is where the validator leaves it
+    validate_pdf(upload)
+    assert upload.tell() == 7
+    saved = services.agreement_attach_document(
+        agreement=active_agreement, document=pdf_upload(), by=kepala
+    )
+    with saved.document.open("rb") as f:
+        assert f.read() == PDF_BYTES
 
 
 def _age(agreement, valid_to):

@@ -96,7 +96,8 @@ def test_guarantee_letter_download_is_scoped(
     )
     url = reverse("partners:guarantee_letter", args=[guarantee.pk])
     client.force_login(kanwil)
-    assert client.get(url).status_code == 200
+    letter = client.get(url)
+    assert letter.status_code == 200 and letter["Cache-Control"] == "no-store, private"
     client.force_login(kepala_ruteng)
     assert client.get(url).status_code == 404
 

@@ -209,6 +209,7 @@ def test_complete_certificate_pdf_and_public_verification(
     certificate = Certificate.objects.get()
     pdf = client.get(reverse("programmes:certificate_pdf", args=[certificate.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Cache-Control"] == "no-store, private" and pdf["Pragma"] == "no-cache"
     from io import BytesIO
 
     from pypdf import PdfReader

@@ -71,6 +71,7 @@ def test_download_is_permission_checked(client, done_run, kepala, kepala_ruteng,
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store, private" and response["Pragma"] == "no-cache"
     assert AuditEntry.objects.filter(object_type="reports.reportrun", action="read").exists()
     for user in (kanwil, pembina):
         client.force_login(user)
