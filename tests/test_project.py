@@ -50,6 +50,7 @@ def test_seed_demo_is_idempotent(db):
         "mentor",
         "magang",
         "kepala_ruteng",
+        "dpo",
     } <= usernames
     assert Inmate.objects.filter(
         facility__code="rutan-balikpapan", block__name="Blok Wanita", sex="P"
