@@ -20,6 +20,8 @@ def test_docker_compose_file_is_valid():
         **os.environ,
         "DJANGO_SECRET_KEY": "compose-check",
         "POSTGRES_PASSWORD": "check",
+        "RUTAN_DB_OWNER_PASSWORD": "check",
+        "RUTAN_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEY": "check",
     }
     result = subprocess.run(

@@ -1,6 +1,7 @@
 """The audit table is append-only on PostgreSQL: for the application's role (no UPDATE,
 DELETE or TRUNCATE) and, through the trigger, for every role; only a redaction passes."""
 
+import io
 import uuid
 
 import psycopg
@@ -28,7 +29,7 @@ def app_role(transactional_db):
     password = uuid.uuid4().hex
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER PASSWORD %s", [password])
-    call_command("grant_app_role", name, stdout=open("/dev/null", "w"))
+    call_command("grant_app_role", name, stdout=io.StringIO())
     settings = connection.settings_dict
     conn = psycopg.connect(
         dbname=settings["NAME"],
@@ -94,11 +95,10 @@ def test_app_role_may_only_redact_to_the_mark_once(app_role):
         # Another text than the mark.
         "UPDATE core_auditentry SET object_repr = 'Andi', redacted_at = now() WHERE id = %s",
         # Another value in the snapshot.
-        "UPDATE core_auditentry SET after = after || '{\"status\": \"released\"}', "
+        'UPDATE core_auditentry SET after = after || \'{"status": "released"}\', '
         "redacted_at = now() WHERE id = %s",
         # A key removed from the snapshot.
-        "UPDATE core_auditentry SET before = before - 'status', redacted_at = now() "
-        "WHERE id = %s",
+        "UPDATE core_auditentry SET before = before - 'status', redacted_at = now() WHERE id = %s",
         # The mark without saying the row was redacted.
         "UPDATE core_auditentry SET object_repr = '[dianonimkan]' WHERE id = %s",
     ]
