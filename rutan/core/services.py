@@ -91,7 +91,9 @@ def audit_record(
         after = {k: after[k] for k in changed}
     many = isinstance(instance, type)
     if facility_id is None and not many:
-        facility_id = getattr(instance, "facility_id", None)
+        # A facility's own entries belong to it, so its head finds them in the log.
+        is_facility = instance._meta.label_lower == "facilities.facility"
+        facility_id = instance.pk if is_facility else getattr(instance, "facility_id", None)
     if inmate_id is None and not many:
         inmate_id = _subject_inmate_id(instance)
     actor = actor if getattr(actor, "is_authenticated", False) else None
