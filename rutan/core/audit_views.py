@@ -156,6 +156,8 @@ def audit_detail(request, pk):
         {
             "entry": entry,
             "changes": changes,
+            "has_before": any(c["in_before"] for c in changes),
+            "has_after": any(c["in_after"] for c in changes),
             "raw_before": _json(entry.before) if single else "",
             "raw_after": _json(entry.after) if single else "",
             "facility_name": facility_name,

@@ -3,6 +3,7 @@
 import django_filters
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 
 from . import providers
 from .filters import apply, id_filter
@@ -21,7 +22,7 @@ def audit_object_types() -> list[tuple[str, str]]:
         if m.__module__.startswith(PROJECT_APPS) and not m.__name__.startswith("Historical")
     ]
     return sorted(
-        ((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models),
+        ((m._meta.label_lower, capfirst(str(m._meta.verbose_name))) for m in models),
         key=lambda item: item[1],
     )
 
