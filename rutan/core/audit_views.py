@@ -17,7 +17,7 @@ from .forms import AuditFilterForm
 from .models import AuditAction, AuditEntry
 from .roles import Perm
 from .scoping import facility_ids_for, user_can
-from .services import audit_record
+from .services import audit_log_read
 
 PAGE_SIZE = 50
 
@@ -88,17 +88,14 @@ def audit_list(request):
             facility_id=_facility_of(filters, facilities),
         )
     page_obj = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.READ,
-        instance=AuditEntry,
+    audit_log_read(
+        by=request.user,
         after={
             "filters": exports.filters_for_audit(filters),
             "page": page_obj.number,
             "ids": [e.pk for e in page_obj],
         },
         facility_id=_facility_of(filters, facilities),
-        via="web",
     )
     names = {f.pk: f.name for f in facilities}
     labels = _object_labels()
@@ -126,7 +123,7 @@ def audit_detail(request, pk):
         entry = selectors.audit_entry_get(user=request.user, pk=pk)
     except AuditEntry.DoesNotExist as exc:
         raise Http404 from exc
-    audit_record(actor=request.user, action=AuditAction.READ, instance=entry, via="web")
+    audit_log_read(by=request.user, entry=entry)
     before, after = entry.before or {}, entry.after or {}
     single = not isinstance(before, dict) or not isinstance(after, dict)
     changes = (

@@ -117,6 +117,22 @@ def audit_record(
     )
 
 
+def audit_log_read(
+    *, by, entry: AuditEntry | None = None, after: dict | None = None, facility_id=None
+) -> AuditEntry:
+    """Log that `by` read the audit log: one entry (it carries the entry's inmate and
+    facility, so who looked at an inmate's trail is found by that inmate), or a page of
+    the list (`after`: its filters and the ids shown)."""
+    return audit_record(
+        actor=by,
+        action=AuditAction.READ,
+        instance=entry if entry is not None else AuditEntry,
+        after=after,
+        facility_id=facility_id,
+        via="web",
+    )
+
+
 def _redacted(value, keys: frozenset[str], terms: list[str]):
     """`value` with every personal part replaced by REDACTION_MARK: values under `keys`,
     and any text that contains one of `terms` (a name, a number), at any depth."""
