@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def anonymise_assessments(sender, *, inmate, **kwargs):
+    """Receiver of `inmate_anonymising` (module level: signals hold receivers weakly)."""
+    from . import services
+
+    return services.assessment_rows_anonymise(inmate=inmate)
+
+
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Asesmen")
@@ -9,10 +16,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from rutan.core import panels, providers
         from rutan.core import subject as subject_access
+        from rutan.inmates.signals import inmate_anonymising
 
         from . import eligibility, selectors
         from .selectors import inmate_assessment_summary
 
+        inmate_anonymising.connect(anonymise_assessments, dispatch_uid="assessments-anonymise")
         providers.provide("inmate_literacy_level", selectors.latest_literacy_level)
         providers.provide("inmate_interest_areas", selectors.interest_areas)
         providers.provide(

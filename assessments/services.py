@@ -856,3 +856,28 @@ def right_step_done(
             after=model_snapshot(proposal),
         )
     return record
+
+
+def assessment_rows_anonymise(*, inmate):
+    """Receiver's work for `inmate_anonymising`: confidential findings and notes (psychological,
+    counselling) are erased; recommendations, notes and counselling topics become the mark.
+    Instruments, dates, levels and scores stay, so assessments are still counted."""
+    from rutan.inmates.services import Anonymised, redact_text
+
+    rows = {}
+    for model in (PsychologicalAssessment, LiteracyAssessment, InterestAssessment, BehaviourScore):
+        rows[model._meta.label_lower] = redact_text(
+            model.objects.filter(inmate=inmate),
+            *(f for f in ("recommendation", "notes", "note") if _has_field(model, f)),
+        )
+    PsychologicalAssessment.objects.filter(inmate=inmate).update(
+        findings_encrypted="", notes_encrypted=""
+    )
+    counselling = CounsellingSession.objects.filter(inmate=inmate)
+    rows["assessments.counsellingsession"] = redact_text(counselling, "topic")
+    counselling.update(notes_encrypted="")
+    return Anonymised(rows=rows, keys={"recommendation", "notes", "note", "topic"})
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)

@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def anonymise_guarantees(sender, *, inmate, **kwargs):
+    """Receiver of `inmate_anonymising` (module level: signals hold receivers weakly)."""
+    from . import services
+
+    return services.guarantees_anonymise(inmate=inmate)
+
+
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Mitra dan kerja sama")
@@ -12,11 +19,13 @@ class PartnersConfig(AppConfig):
         from rutan.core.roles import Perm
         from rutan.core.scoping import user_can
         from rutan.core.services import job_kinds_register
+        from rutan.inmates.signals import inmate_anonymising
 
         from . import selectors
         from .models import PartnerJob
 
         job_kinds_register(PartnerJob.choices)
+        inmate_anonymising.connect(anonymise_guarantees, dispatch_uid="partners-anonymise")
 
         def guarantees(request, inmate):
             # The only place a guarantor's NIK is shown in full (the inmate's own page).

@@ -642,3 +642,28 @@ def agreement_alerts_send() -> int:
             continue  # another run recorded it first
         sent += 1
     return sent
+
+
+def guarantees_anonymise(*, inmate):
+    """Receiver's work for `inmate_anonymising`: the inmate's guarantors lose name, NIK,
+    address, telephone, letter number and reason of revocation (mark), in the change
+    history too, and the letters' files are deleted once the transaction commits."""
+    from rutan.inmates.services import Anonymised, redact_text
+
+    guarantees = Guarantee.objects.filter(inmate=inmate)
+    history = Guarantee.history.filter(inmate_id=inmate.pk)
+    result = Anonymised(keys={"name", "nik", "address", "phone", "letter", "letter_number"})
+    for name, nik in guarantees.values_list("name", "nik"):
+        result.terms += [name, nik]
+    files = {f for f in guarantees.values_list("letter", flat=True) if f}
+    files |= {f for f in history.values_list("letter", flat=True) if f}
+    fields = ["name", "nik", "address", "phone", "letter_number", "revoked_reason"]
+    result.rows["partners.guarantee"] = redact_text(guarantees, *fields)
+    guarantees.exclude(letter="").update(letter="")
+    result.rows["partners.historicalguarantee"] = redact_text(
+        history, *(f for f in fields if f != "nik")
+    )
+    history.exclude(letter="").update(letter="")
+    storage = Guarantee._meta.get_field("letter").storage
+    transaction.on_commit(lambda: [storage.delete(f) for f in files])
+    return result

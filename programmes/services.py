@@ -1178,3 +1178,32 @@ def assimilation_check_in(
         facility_id=placement.facility_id,
     )
     return log
+
+
+def programme_rows_anonymise(*, inmate):
+    """Receiver's work for `inmate_anonymising`: the free text kept about the inmate's
+    enrolments, attendance (history included) and assimilation becomes the mark; statuses,
+    dates, reason codes and certificates stay, so participation is still counted."""
+    from rutan.inmates.services import Anonymised, redact_text
+
+    enrolments = Enrolment.objects.filter(inmate=inmate)
+    placements = AssimilationPlacement.objects.filter(inmate=inmate)
+    return Anonymised(
+        rows={
+            "programmes.enrolment": redact_text(enrolments, "end_note"),
+            "programmes.enrolmentevent": redact_text(
+                EnrolmentEvent.objects.filter(enrolment__inmate=inmate), "reason"
+            ),
+            "programmes.attendance": redact_text(
+                Attendance.objects.filter(enrolment__inmate=inmate), "note"
+            ),
+            "programmes.historicalattendance": redact_text(
+                Attendance.history.filter(enrolment_id__in=enrolments.values("pk")), "note"
+            ),
+            "programmes.assimilationplacement": redact_text(placements, "end_reason"),
+            "programmes.assimilationlog": redact_text(
+                AssimilationLog.objects.filter(placement__in=placements), "note"
+            ),
+        },
+        keys={"end_note", "end_reason", "note", "reason"},
+    )

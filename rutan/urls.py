@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("partners.urls")),
     path("reports/", include("rutan.reports.urls")),
+    path("audit/", include("rutan.core.urls")),
     path("", include("interns.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rutan.api_urls")),

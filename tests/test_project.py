@@ -21,6 +21,8 @@ def test_docker_compose_file_is_valid():
         **os.environ,
         "DJANGO_SECRET_KEY": "compose-check",
         "POSTGRES_PASSWORD": "check",
+        "RUTAN_DB_OWNER_PASSWORD": "check",
+        "RUTAN_DB_PASSWORD": "check",
         "FIELD_ENCRYPTION_KEY": "check",
     }
     result = subprocess.run(
@@ -51,6 +53,7 @@ def test_seed_demo_is_idempotent(db):
         "mentor",
         "magang",
         "kepala_ruteng",
+        "dpo",
     } <= usernames
     assert Inmate.objects.filter(
         facility__code="rutan-balikpapan", block__name="Blok Wanita", sex="P"

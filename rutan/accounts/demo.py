@@ -59,6 +59,7 @@ USERS = [
     ("mentor", "Siti Marlina", Role.MENTOR, "rutan-balikpapan", False),
     ("magang", "Andi Prasetyo", Role.INTERN, "rutan-balikpapan", False),
     ("kepala_ruteng", "Fransiskus Jehadun", Role.FACILITY_HEAD, "rutan-ruteng", True),
+    ("dpo", "Ratna Kusumawardani", Role.DATA_PROTECTION_OFFICER, "rutan-balikpapan", False),
 ]
 
 

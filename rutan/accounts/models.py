@@ -36,6 +36,12 @@ class User(AbstractUser):
 
             api_tokens_revoke(user=self)
 
+    def delete(self, using=None, keep_parents=False):
+        # The audit log names who did what: an account leaves by deactivation, never deletion.
+        raise ValidationError(
+            _("Pengguna tidak dapat dihapus; nonaktifkan akunnya (centang 'aktif' dilepas).")
+        )
+
 
 class Membership(TimeStampedModel):
     """A user's role at one facility or at one regional office (never both, never neither)."""

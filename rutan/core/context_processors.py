@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Asesmen"), "assessments:list", Perm.ASSESSMENT_VIEW),
     (_("Mitra"), "partners:list", Perm.PARTNER_VIEW),
     (_("Laporan"), "reports:list", Perm.REPORT_VIEW),
+    (_("Log audit"), "audit:list", Perm.AUDIT_VIEW),
 ]
 
 

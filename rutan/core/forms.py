@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from .concurrency import row_version
 from .models import LiteracyLevel
@@ -72,3 +73,39 @@ class LiteracyLevelField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.display_label
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log page's filters (the selector's AuditFilter applies them)."""
+
+    person = forms.CharField(
+        label=_("Pelaku"),
+        max_length=100,
+        required=False,
+        help_text=_("Nama atau nama pengguna."),
+    )
+    inmate = forms.CharField(
+        label=_("WBP"), max_length=100, required=False, help_text=_("Nama atau nomor registrasi.")
+    )
+    object_type = forms.ChoiceField(label=_("Jenis objek"), required=False)
+    action = forms.ChoiceField(label=_("Tindakan"), required=False)
+    facility = forms.TypedChoiceField(label=_("UPT"), coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput)
+
+    def __init__(self, *args, facilities, object_types, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Semua"))]
+        self.fields["object_type"].choices = everything + list(object_types)
+        self.fields["action"].choices = everything + list(actions)
+        if len(facilities) > 1:
+            self.fields["facility"].choices = everything + [(f.pk, f.name) for f in facilities]
+        else:
+            del self.fields["facility"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
+        return data

@@ -38,6 +38,11 @@ class TimeStampedModel(models.Model):
         super().full_clean(exclude, validate_unique, validate_constraints)
 
 
+# What an anonymised personal value reads as, everywhere: the register, history tables and
+# the audit log. The audit table's trigger (migration core/0007) lets a row change only to it.
+REDACTION_MARK = "[dianonimkan]"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("buat")
     UPDATE = "update", _("ubah")
@@ -46,10 +51,18 @@ class AuditAction(models.TextChoices):
     TRANSFER = "transfer", _("pindah")
     RELEASE = "release", _("bebas")
     DENIED = "denied", _("ditolak")
+    ANONYMISE = "anonymise", _("anonimkan")
 
 
 class AuditEntry(models.Model):
-    """One read or write of personal data: who, when, what, before and after."""
+    """One read or write of personal data: who, when, from where, what, before and after.
+
+    Append-only: on PostgreSQL a trigger refuses every UPDATE, DELETE and TRUNCATE, except
+    the retention job's redaction (personal values replaced by REDACTION_MARK, once). The
+    actor's name and username are copied into the row, so it reads the same after the
+    account changes; users are deactivated, never deleted (the actor is PROTECTed).
+    `inmate_id` is the inmate the entry is about, so the log is searched by inmate.
+    """
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -57,17 +70,24 @@ class AuditEntry(models.Model):
         verbose_name=_("pelaku"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
+    actor_name = models.CharField(_("nama pelaku"), max_length=200, blank=True)
+    actor_username = models.CharField(_("nama pengguna pelaku"), max_length=150, blank=True)
     action = models.CharField(_("tindakan"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("jenis objek"), max_length=100)
     object_id = models.CharField(_("ID objek"), max_length=64)
     object_repr = models.CharField(_("objek"), max_length=200, blank=True)
     facility_id = models.BigIntegerField(_("ID UPT"), null=True, blank=True, db_index=True)
+    inmate_id = models.BigIntegerField(_("ID WBP"), null=True, blank=True, db_index=True)
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
     via = models.CharField(_("melalui"), max_length=20, blank=True)
+    address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    request_id = models.CharField(_("ID permintaan"), max_length=32, blank=True)
+    path = models.CharField(_("alamat halaman"), max_length=300, blank=True)
+    redacted_at = models.DateTimeField(_("dianonimkan pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("catatan audit")
@@ -77,6 +97,13 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the row recorded it ("Nama (username)"); empty for a system job."""
+        if self.actor_name and self.actor_username and self.actor_name != self.actor_username:
+            return f"{self.actor_name} ({self.actor_username})"
+        return self.actor_name or self.actor_username
 
 
 # Labels of job kinds; each app registers its own in AppConfig.ready() (core imports no app).

@@ -14,6 +14,8 @@ _PROVIDED: dict[str, Callable] = {}
 #   inmate_interest_areas(*, inmate) -> list[str]          (assessments)
 #   assimilation_eligibility(*, inmate, on) -> result with .rules of
 #       (code, label, passed, reason)                      (assessments)
+#   audit_inmate_ids(*, text) -> QuerySet of inmate pks whose name or registration
+#       number contains `text`, for the audit log's filter  (inmates)
 
 
 def provide(name: str, func: Callable) -> None:

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Mentor magang")
     INTERN = "intern", _("Peserta magang")
     PARTNER_LIAISON = "partner_liaison", _("Penghubung mitra")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Petugas pelindungan data pribadi")
 
 
 class Perm(enum.StrEnum):
@@ -109,6 +110,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # Interns: their own logs and attendance, drafts a psychologist signs off; no register.
     Role.INTERN: frozenset({P.FACILITY_VIEW, P.INTERN_LOG_OWN, P.PSYCH_DRAFT, P.SURVEY_MANAGE}),
     Role.PARTNER_LIAISON: frozenset({P.FACILITY_VIEW}),
+    # Data-protection officer (UU 27/2022): reads the audit log of a facility or region, and
+    # nothing else.
+    Role.DATA_PROTECTION_OFFICER: frozenset({P.FACILITY_VIEW, P.AUDIT_VIEW}),
 }
 
 

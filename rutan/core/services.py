@@ -10,7 +10,15 @@ from django.db import Error, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import JOB_KIND_LABELS, AuditAction, AuditEntry, JobRun, LiteracyLevel
+from .middleware import current_request_context
+from .models import (
+    JOB_KIND_LABELS,
+    REDACTION_MARK,
+    AuditAction,
+    AuditEntry,
+    JobRun,
+    LiteracyLevel,
+)
 from .scoping import is_national
 
 logger = logging.getLogger(__name__)
@@ -36,6 +44,29 @@ def model_snapshot(instance: models.Model, fields: Iterable[str] | None = None) 
     return {name: _plain(getattr(instance, name)) for name in names}
 
 
+def _subject_inmate_id(instance: models.Model) -> int | None:
+    """The inmate an entry is about: the instance itself, its `inmate`, or one step further
+    (an attendance's enrolment, a review's log)."""
+    if instance._meta.label_lower == "inmates.inmate":
+        return instance.pk
+    if getattr(instance, "inmate_id", None) is not None:
+        return instance.inmate_id
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or getattr(instance, field.attname, None) is None:
+            continue
+        related = field.related_model
+        if not any(f.name == "inmate" for f in related._meta.concrete_fields):
+            continue
+        if field.is_cached(instance):
+            return getattr(field.get_cached_value(instance), "inmate_id", None)
+        return (
+            related._default_manager.filter(pk=getattr(instance, field.attname))
+            .values_list("inmate_id", flat=True)
+            .first()
+        )
+    return None
+
+
 def audit_record(
     *,
     actor,
@@ -45,10 +76,14 @@ def audit_record(
     after: dict | None = None,
     facility_id: int | None = None,
     via: str = "",
+    inmate_id: int | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Only the fields that changed are kept for an update.
 
     `instance` may be a model class for a read of many rows (an export): no object id then.
+    The actor's name and username are copied into the row; the client's address, the
+    request id and the path come from the request being served (AuditContextMiddleware).
+    `inmate_id` (the inmate the entry is about) is found from `instance` unless given.
     """
     if before is not None and after is not None:
         changed = {k for k in after if before.get(k) != after.get(k)}
@@ -56,17 +91,29 @@ def audit_record(
         after = {k: after[k] for k in changed}
     many = isinstance(instance, type)
     if facility_id is None and not many:
-        facility_id = getattr(instance, "facility_id", None)
+        # A facility's own entries belong to it, so its head finds them in the log.
+        is_facility = instance._meta.label_lower == "facilities.facility"
+        facility_id = instance.pk if is_facility else getattr(instance, "facility_id", None)
+    if inmate_id is None and not many:
+        inmate_id = _subject_inmate_id(instance)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    context = current_request_context()
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "",
+        actor_username=actor.get_username()[:150] if actor else "",
         action=action,
         object_type=instance._meta.label_lower,
         object_id="" if many else str(instance.pk),
         object_repr=str(instance._meta.verbose_name_plural if many else instance)[:200],
         facility_id=facility_id,
+        inmate_id=inmate_id,
         before=before,
         after=after,
         via=via,
+        address=context.address if context else None,
+        request_id=context.request_id if context else "",
+        path=context.path if context else "",
     )
 
 
@@ -160,13 +207,20 @@ def audit_denied(
     method, answer status and the caller's address in `after`. `facility_id` is the facility
     of the object when it exists (for that facility's head to find the attempt), else None.
     Anonymous callers are recorded with no actor."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    context = current_request_context()
+    known_inmate = object_type == "inmates.inmate" and facility_id is not None
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
+        actor_name=str(actor)[:200] if actor else "",
+        actor_username=actor.get_username()[:150] if actor else "",
         action=AuditAction.DENIED,
         object_type=str(object_type)[:100],
         object_id=str(object_id or "")[:64],
         object_repr="",
         facility_id=facility_id,
+        # An attempt on an inmate who exists is found under that inmate as well.
+        inmate_id=int(object_id) if known_inmate and str(object_id).isdigit() else None,
         after={
             "path": path[:FILTER_VALUE_MAX],
             "method": method[:10],
@@ -174,7 +228,77 @@ def audit_denied(
             "address": address[:64],
         },
         via=via[:20],
+        address=(context.address if context else None) or address or None,
+        request_id=context.request_id if context else "",
+        path=path[:FILTER_VALUE_MAX],
     )
+
+
+def audit_log_read(
+    *, by, entry: AuditEntry | None = None, after: dict | None = None, facility_id=None
+) -> AuditEntry:
+    """Log that `by` read the audit log: one entry (it carries the entry's inmate and
+    facility, so who looked at an inmate's trail is found by that inmate), or a page of
+    the list (`after`: its filters and the ids shown)."""
+    return audit_record(
+        actor=by,
+        action=AuditAction.READ,
+        instance=entry if entry is not None else AuditEntry,
+        after=after,
+        facility_id=facility_id,
+        via="web",
+    )
+
+
+def _redacted(value, keys: frozenset[str], terms: list[str]):
+    """`value` with every personal part replaced by REDACTION_MARK: values under `keys`,
+    and any text that contains one of `terms` (a name, a number), at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: REDACTION_MARK
+            if k in keys and v not in (None, "", REDACTION_MARK)
+            else _redacted(v, keys, terms)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        # The trigger lets a list change only as a whole, to the mark.
+        redacted = [_redacted(v, keys, terms) for v in value]
+        return REDACTION_MARK if redacted != value else value
+    if isinstance(value, str) and any(t in value.casefold() for t in terms):
+        return REDACTION_MARK
+    return value
+
+
+def audit_redact(
+    *, inmate_id: int, keys: Iterable[str], terms: Iterable[str] = (), object_types=()
+) -> int:
+    """Redact the audit entries about one inmate; return how many rows changed.
+
+    The entries with that `inmate_id` (and those of `object_types` whose object id is the
+    inmate's, written before entries named their inmate) lose their object text and, in
+    before/after, the values under `keys` and every text containing one of `terms`
+    (case-insensitive). This is the one change the audit table's trigger allows: values
+    become REDACTION_MARK and `redacted_at` is set, once. Rows already redacted are left.
+    """
+    keys = frozenset(keys)
+    terms = [t.casefold() for t in terms if t and len(t) >= 3]
+    about = models.Q(inmate_id=inmate_id)
+    if object_types:
+        about |= models.Q(object_type__in=list(object_types), object_id=str(inmate_id))
+    now = timezone.now()
+    changed = []
+    for entry in AuditEntry.objects.filter(about, redacted_at__isnull=True).iterator(
+        chunk_size=500
+    ):
+        entry.object_repr = REDACTION_MARK if entry.object_repr else ""
+        entry.before = _redacted(entry.before, keys, terms)
+        entry.after = _redacted(entry.after, keys, terms)
+        entry.redacted_at = now
+        changed.append(entry)
+    AuditEntry.objects.bulk_update(
+        changed, ["object_repr", "before", "after", "redacted_at"], batch_size=500
+    )
+    return len(changed)
 
 
 def job_kinds_register(choices: Iterable[tuple[str, str]]) -> None:

@@ -8,8 +8,11 @@ class InmatesConfig(AppConfig):
     verbose_name = _("Register WBP")
 
     def ready(self):
+        from rutan.core import providers
         from rutan.core.services import job_kinds_register
 
+        from . import selectors
         from .models import InmateJob
 
         job_kinds_register(InmateJob.choices)
+        providers.provide("audit_inmate_ids", selectors.audit_inmate_ids)

@@ -169,6 +169,9 @@ class Inmate(TimeStampedModel):
     lanjutan_from = models.DateField(_("tahap lanjutan mulai"), null=True, blank=True)
     asimilasi_from = models.DateField(_("tahap asimilasi mulai"), null=True, blank=True)
     integrasi_from = models.DateField(_("tahap integrasi mulai"), null=True, blank=True)
+    # Set by `inmate_anonymise` when the retention period after release has passed: the
+    # personal fields then read REDACTION_MARK and the record only counts in figures.
+    anonymised_at = models.DateTimeField(_("dianonimkan pada"), null=True, blank=True)
 
     objects = InmateQuerySet.as_manager()
     scope_path = "facility"
@@ -381,6 +384,7 @@ class InmateJob(models.TextChoices):
     """Kinds of the register's scheduled jobs, named as their Celery tasks."""
 
     CUSTODY_ALERTS = "inmates.custody_alerts", _("Peringatan masa penahanan")
+    ANONYMISE_RELEASED = "inmates.anonymise_released", _("Anonimisasi WBP bebas")
 
 
 class CustodyAlertDigest(models.Model):

@@ -342,3 +342,11 @@ def custody_alert_counts(alerts: list[CustodyAlert]) -> dict[str, int]:
     for alert in alerts:
         counts[alert.level] += 1
     return counts
+
+
+def audit_inmate_ids(*, text: str) -> QuerySet:
+    """Ids of the inmates whose name or registration number contains `text`, as a subquery
+    for the audit log's inmate filter (the log itself is narrowed to the reader's scope)."""
+    return Inmate.objects.filter(
+        Q(name__icontains=text) | Q(registration_number__icontains=text)
+    ).values("pk")

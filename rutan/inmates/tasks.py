@@ -20,3 +20,11 @@ def custody_alerts() -> int:
     with job_run(InmateJob.CUSTODY_ALERTS) as run:
         run.processed = services.custody_alerts_send()
     return run.processed
+
+
+@shared_task(name="inmates.anonymise_released", acks_late=True)
+def anonymise_released() -> int:
+    """Daily: anonymise inmates released longer ago than PERSONAL_DATA_RETENTION_DAYS."""
+    with job_run(InmateJob.ANONYMISE_RELEASED) as run:
+        run.processed = services.inmates_anonymise_due()
+    return run.processed

@@ -27,6 +27,7 @@ from .derived import (
     stage_rules_for,
     verdict_of,
 )
+from .privacy import Anonymised, inmate_anonymise, inmates_anonymise_due, redact_text
 from .register import (
     disciplinary_close,
     disciplinary_create,
@@ -40,6 +41,10 @@ from .register import (
 from .rulecache import rules_cached
 
 __all__ = [
+    "Anonymised",
+    "inmate_anonymise",
+    "inmates_anonymise_due",
+    "redact_text",
     "DERIVED_FIELDS",
     "DETENTION_FIELDS",
     "INMATE_FIELDS",
