@@ -1,7 +1,9 @@
 """What assessments hold about one inmate, for the subject-access export (rutan.core.subject).
 
-Confidential parts (psychometric scores, findings, counselling notes) are included: the
-subject has the right of access to them (UU 27/2022). Each decrypted record is audited."""
+Confidential parts (psychometric scores, findings, counselling notes) are included when the
+one exporting may read them (the facility head; PSYCH_CONFIDENTIAL_VIEW): the subject has
+the right of access to them (UU 27/2022), and the export does not widen who reads them.
+Each decrypted record is audited."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,7 @@ from rutan.core.services import audit_record
 from rutan.core.subject import section
 
 from . import crypto
+from .access import holds_confidential_role
 from .models import (
     BehaviourScore,
     CounsellingSession,
@@ -33,8 +36,17 @@ def _audited(by, record):
     )
 
 
+WITHHELD = _("(rahasia: hanya dapat dibaca psikolog dan Kepala UPT)")
+
+
+def _may_read(by, record) -> bool:
+    return holds_confidential_role(by, record.inmate.facility)
+
+
 def collect(inmate, by):
     def psych(record):
+        if not _may_read(by, record):
+            return {"scores": WITHHELD, "findings": WITHHELD, "notes": WITHHELD}
         _audited(by, record)
         return {
             "scores": crypto.decrypt_json(record.scores_encrypted, {}),
@@ -43,6 +55,8 @@ def collect(inmate, by):
         }
 
     def counselling(record):
+        if not _may_read(by, record):
+            return {"notes": WITHHELD}
         _audited(by, record)
         return {"notes": crypto.decrypt(record.notes_encrypted)}
 

@@ -109,6 +109,11 @@ PAGES: dict[str, Entry | list[Entry]] = {
     "inmates:disciplinary_close": e(
         P.DISCIPLINE_MANAGE, args=("inmate", "discipline"), method="post", ok=POST_OK
     ),
+    # Everything held about one inmate (UU 27/2022 access right): facility head, data
+    # protection officer, directorate.
+    "inmates:subject_export": e(P.AUDIT_VIEW, args=("inmate",)),
+    "audit:list": e(P.AUDIT_VIEW),
+    "audit:detail": e(P.AUDIT_VIEW, args=("audit",)),
     "inmates:facility_list": e(P.FACILITY_VIEW),
     "inmates:facility_detail": e(P.FACILITY_VIEW, args=("facility",)),
     "imports:index": e(
@@ -467,7 +472,6 @@ def a(view=(), manage=(), **kw) -> AdminEntry:
 ADMIN_ONLY = (SUPERUSER,)
 ADMIN: dict[str, AdminEntry] = {
     "auth.group": a(ADMIN_ONLY, ADMIN_ONLY),
-    "authtoken.tokenproxy": a(ADMIN_ONLY, ADMIN_ONLY),
     "django_celery_beat.periodictask": a(ADMIN_ONLY, ADMIN_ONLY),
     "django_celery_beat.clockedschedule": a(ADMIN_ONLY, ADMIN_ONLY),
     "django_celery_beat.crontabschedule": a(ADMIN_ONLY, ADMIN_ONLY),
