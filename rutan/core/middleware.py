@@ -4,6 +4,7 @@ import ipaddress
 import logging
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -197,6 +198,7 @@ class NoStoreMiddleware:
         return response
 
 
+@dataclass(frozen=True)
 class RequestContext:
     """Where a request came from, for the audit entries written while it runs."""
 
