@@ -75,6 +75,8 @@ class World:
     own: Side_
     other: Side_
     users: dict
+    # Members of the other facility: its head, psychologist, mentor and intern.
+    others: dict = field(default_factory=dict)
 
     def side(self, name: str) -> Side_:
         return self.own if name == OWN else self.other
@@ -388,4 +390,9 @@ def build_world() -> World:
     )
     own_objects["user"] = users[Role.REGISTRY_OFFICER]
     other_objects["user"] = other_users[Role.FACILITY_HEAD]
-    return World(own=Side_(own, own_objects), other=Side_(other, other_objects), users=users)
+    return World(
+        own=Side_(own, own_objects),
+        other=Side_(other, other_objects),
+        users=users,
+        others=other_users,
+    )
