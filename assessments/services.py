@@ -231,6 +231,8 @@ def psych_confidential_read(*, assessment: PsychologicalAssessment, by, via: str
         action=AuditAction.READ,
         instance=assessment,
         facility_id=assessment.inmate.facility_id,
+        # Marked, so the log tells a read of the confidential parts from one of the record.
+        after={"confidential": True},
         via=via,
     )
     return {

@@ -46,7 +46,8 @@ def _may_read(by, record) -> bool:
 def collect(inmate, by):
     def psych(record):
         if not _may_read(by, record):
-            return {"scores": WITHHELD, "findings": WITHHELD, "notes": WITHHELD}
+            withheld = str(WITHHELD)
+            return {"scores": withheld, "findings": withheld, "notes": withheld}
         _audited(by, record)
         return {
             "scores": crypto.decrypt_json(record.scores_encrypted, {}),
@@ -56,7 +57,7 @@ def collect(inmate, by):
 
     def counselling(record):
         if not _may_read(by, record):
-            return {"notes": WITHHELD}
+            return {"notes": str(WITHHELD)}
         _audited(by, record)
         return {"notes": crypto.decrypt(record.notes_encrypted)}
 

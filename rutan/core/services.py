@@ -131,10 +131,17 @@ def audit_filters(params) -> dict:
     kept: dict = {}
     for name in params:
         values = getlist(name) if getlist else [params[name]]
-        values = [str(_plain(v))[:FILTER_VALUE_MAX] for v in values if v not in ("", None)]
+        # PostgreSQL's jsonb takes no NUL character; a query string may carry one.
+        values = [
+            str(_plain(v)).replace("\x00", "")[:FILTER_VALUE_MAX]
+            for v in values
+            if v not in ("", None)
+        ]
         if name in LIST_NOISE or not values:
             continue
-        kept[str(name)[:FILTER_VALUE_MAX]] = values[0] if len(values) == 1 else values
+        kept[str(name).replace("\x00", "")[:FILTER_VALUE_MAX]] = (
+            values[0] if len(values) == 1 else values
+        )
     page = params.get("page") if hasattr(params, "get") else None
     kept["page"] = int(page) if str(page or "").isdigit() and int(page) > 0 else 1
     return kept

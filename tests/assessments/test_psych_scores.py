@@ -31,7 +31,10 @@ def assessment(psikolog, wanita):
 
 
 def _reads(user, via):
-    return AuditEntry.objects.filter(object_type=PSYCH, action="read", actor=user, via=via).count()
+    """Reads of the confidential parts (scores, findings, notes) by `user` through `via`."""
+    return AuditEntry.objects.filter(
+        object_type=PSYCH, action="read", actor=user, via=via, after__confidential=True
+    ).count()
 
 
 def test_scores_are_encrypted_at_rest_and_kept_out_of_audit_snapshots(assessment):
@@ -90,7 +93,9 @@ def test_others_see_no_score_on_any_page(client, assessment, wanita, request, wh
         assert "Skor, temuan dan catatan hanya dapat dibaca psikolog dan Kepala UPT." in (
             detail.content.decode()
         )
-    assert not AuditEntry.objects.filter(object_type=PSYCH, action="read", actor=user).exists()
+    # Their reads of the record are audited; none of them is a read of the confidential parts.
+    confidential = {"object_type": PSYCH, "action": "read", "after__confidential": True}
+    assert not AuditEntry.objects.filter(actor=user, **confidential).exists()
 
 
 def test_the_export_has_no_scores(client, assessment, psikolog):

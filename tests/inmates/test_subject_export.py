@@ -212,4 +212,8 @@ def test_a_data_protection_officer_with_the_audit_permission_may(client, held, b
         pytest.skip("no data-protection role in this build")
     officer = member(officer_role, facility=balikpapan, username="dpo")
     client.force_login(officer)
-    assert _post(client, held, "json").status_code == 200
+    response = _post(client, held, "json")
+    assert response.status_code == 200
+    # The export does not widen who reads confidential text: the officer sees it withheld.
+    body = response.content.decode()
+    assert "Temuan rahasia" not in body and "hanya dapat dibaca psikolog" in body
