@@ -34,3 +34,21 @@ def can_read_confidential(user, record) -> bool:
         and author == user.pk
         and user_can(user, Perm.PSYCH_DRAFT, facility)
     )
+
+
+def can_edit(user, kind: str, record) -> bool:
+    """Whether `user` may edit `record` of `kind` while it is a draft (whatever its status now).
+
+    A psychological assessment: a psychologist (or facility head) of its facility, or its own
+    drafter, who may also read its confidential text. Literacy and interest: whoever manages
+    assessments at the inmate's facility. Other kinds are not edited."""
+    from .choices import AssessmentKind
+
+    facility_id = record.inmate.facility_id
+    if kind == AssessmentKind.PSIKOLOGIS:
+        return can_read_confidential(user, record) and (
+            user_can(user, Perm.PSYCH_MANAGE, facility_id) or record.assessor_id == user.pk
+        )
+    if kind in (AssessmentKind.LITERASI, AssessmentKind.MINAT):
+        return user_can(user, Perm.ASSESSMENT_MANAGE, facility_id)
+    return False

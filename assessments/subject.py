@@ -12,7 +12,7 @@ from rutan.core.services import audit_record
 from rutan.core.subject import section
 
 from . import crypto
-from .access import holds_confidential_role
+from .access import can_read_confidential
 from .models import (
     BehaviourScore,
     CounsellingSession,
@@ -39,13 +39,9 @@ def _audited(by, record):
 WITHHELD = _("(rahasia: hanya dapat dibaca psikolog dan Kepala UPT)")
 
 
-def _may_read(by, record) -> bool:
-    return holds_confidential_role(by, record.inmate.facility)
-
-
 def collect(inmate, by):
     def psych(record):
-        if not _may_read(by, record):
+        if not can_read_confidential(by, record):
             withheld = str(WITHHELD)
             return {"scores": withheld, "findings": withheld, "notes": withheld}
         _audited(by, record)
@@ -56,7 +52,7 @@ def collect(inmate, by):
         }
 
     def counselling(record):
-        if not _may_read(by, record):
+        if not can_read_confidential(by, record):
             return {"notes": str(WITHHELD)}
         _audited(by, record)
         return {"notes": crypto.decrypt(record.notes_encrypted)}

@@ -25,7 +25,7 @@ from rutan.inmates import selectors as inmate_selectors
 from rutan.inmates import services as inmate_services
 from rutan.inmates.models import Inmate
 
-from . import eligibility, selectors, services
+from . import access, eligibility, selectors, services
 from .access import can_read_confidential
 from .choices import AssessmentKind, AssessmentStatus, EligibilityKind
 from .forms import (
@@ -338,16 +338,7 @@ def assessment_detail(request, kind, pk):
         audit_detail(request, record)
     facility = record.inmate.facility
     is_draft = getattr(record, "status", None) == AssessmentStatus.DRAFT
-    can_edit = is_draft and (
-        (
-            kind == AssessmentKind.PSIKOLOGIS
-            and (user_can(user, Perm.PSYCH_MANAGE, facility) or record.assessor_id == user.pk)
-        )
-        or (
-            kind in (AssessmentKind.LITERASI, AssessmentKind.MINAT)
-            and user_can(user, Perm.ASSESSMENT_MANAGE, facility)
-        )
-    )
+    can_edit = is_draft and access.can_edit(user, kind, record)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -375,14 +366,7 @@ def assessment_update(request, kind, pk):
     user = request.user
     record = selectors.assessment_get(user=user, kind=kind, pk=pk)
     # Someone who may not edit the record learns nothing, not even that it is final.
-    if kind == AssessmentKind.PSIKOLOGIS:
-        may_edit = can_read_confidential(user, record) and (
-            user_can(user, Perm.PSYCH_MANAGE, record.inmate.facility_id)
-            or record.assessor_id == user.pk
-        )
-    else:
-        may_edit = user_can(user, FINALISE_PERM[kind], record.inmate.facility_id)
-    if not may_edit:
+    if not access.can_edit(user, kind, record):
         raise Http404
     if record.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Asesmen yang sudah final tidak dapat diubah."))

@@ -1,6 +1,5 @@
 """REST API for intern logs and attendance. An intern's token sees only their own records."""
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -13,8 +12,6 @@ from assessments.models import LiteracyAssessment, PsychologicalAssessment
 from programmes.models import Session
 from rutan.core.api import ConcurrencyMixin, ReadAuditMixin
 from rutan.core.filters import SelectorFilterBackend, list_params
-from rutan.core.roles import Perm
-from rutan.core.scoping import user_can
 from rutan.facilities.models import Block
 
 from . import selectors, services
@@ -151,11 +148,7 @@ class ActivityLogViewSet(
         ).prefetch_related("photos")
 
     def _reviewable(self):
-        # Someone who may read a log but not review it learns nothing more: not found.
-        log = self.get_object()
-        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
-            raise Http404
-        return log
+        return selectors.log_reviewable(user=self.request.user, log=self.get_object())
 
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)
@@ -224,13 +217,6 @@ class AttendanceViewSet(ReadAuditMixin, ConcurrencyMixin, viewsets.ReadOnlyModel
 
     def get_queryset(self):
         return selectors.attendance_list(user=self.request.user).order_by("-on", "id")
-
-    def _reviewable(self):
-        # Someone who may read a log but not review it learns nothing more: not found.
-        log = self.get_object()
-        if not user_can(self.request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
-            raise Http404
-        return log
 
     def _own(self):
         intern = selectors.intern_for_user(user=self.request.user)

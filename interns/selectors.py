@@ -162,6 +162,14 @@ def log_get(*, user, pk) -> ActivityLog:
         raise not_found(ActivityLog, pk) from exc
 
 
+def log_reviewable(*, user, log: ActivityLog) -> ActivityLog:
+    """`log` if `user` may review it (INTERN_REVIEW at its facility); otherwise not found, as
+    for a stranger: someone who may read a log but not review it learns nothing more."""
+    if not user_can(user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
+        raise not_found(ActivityLog, log.pk)
+    return log
+
+
 # The assessments app's kind of each assessment a log may link to (see ASSESSMENT_LINKS).
 ASSESSMENT_LINK_KINDS = {
     "psych_assessment": AssessmentKind.PSIKOLOGIS,

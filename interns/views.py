@@ -318,9 +318,9 @@ def log_submit(request, pk):
 @login_required
 @require_POST
 def log_review(request, pk):
-    log = selectors.log_get(user=request.user, pk=pk)
-    if not user_can(request.user, Perm.INTERN_REVIEW, log.intern.batch.facility_id):
-        raise Http404
+    log = selectors.log_reviewable(
+        user=request.user, log=selectors.log_get(user=request.user, pk=pk)
+    )
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
