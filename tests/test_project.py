@@ -1,15 +1,11 @@
-import io
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from rutan.accounts.models import User
-from rutan.inmates.models import Inmate
 from tests.factories import authenticator, totp_code
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,31 +30,6 @@ def test_docker_compose_file_is_valid():
         env=env,
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo", password="uji-demo-123", stdout=io.StringIO())
-    count = Inmate.objects.count()
-    assert 280 <= count <= 320
-    call_command("seed_demo", password="uji-demo-123", stdout=io.StringIO())
-    assert Inmate.objects.count() == count
-    usernames = set(User.objects.values_list("username", flat=True))
-    assert {
-        "admin",
-        "kanwil",
-        "kepala",
-        "pembina",
-        "psikolog",
-        "registrasi",
-        "mentor",
-        "magang",
-        "kepala_ruteng",
-        "dpo",
-    } <= usernames
-    assert Inmate.objects.filter(
-        facility__code="rutan-balikpapan", block__name="Blok Wanita", sex="P"
-    ).exists()
-    assert User.objects.get(username="kepala").check_password("uji-demo-123")
 
 
 def test_axes_locks_after_repeated_failures(client, kepala):
