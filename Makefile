@@ -6,14 +6,17 @@ UV := $(shell command -v uv 2>/dev/null || echo "$$HOME/.local/bin/uv")
 MANAGE := $(UV) run --frozen python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rutan
 REDIS ?= redis://127.0.0.1:6379/15
+# The suite runs on every core (pytest-xdist, one test database per worker).
+PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install uv assets messages run test lint check-services worker clean
+.PHONY: help install uv assets messages run test bench lint check-services worker clean
 
 help:
 	@echo "make run   - install everything, load demo data and serve Rutan on http://$(HOST):$(PORT)/"
 	@echo "make test  - install everything and run ruff, migration check and the test suite"
+	@echo "make bench - national-scale benchmark (seeds its own databases first; see docs/performance.md)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || [ -x "$$HOME/.local/bin/uv" ] || python3 -m pip install --user --quiet uv
@@ -54,7 +57,11 @@ test: install check-services lint
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS)}" \
 		DJANGO_SETTINGS_MODULE=rutan.settings.test $(MANAGE) makemigrations --check --dry-run
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS)}" \
-		$(UV) run --frozen pytest --create-db $(PYTEST_ARGS)
+		$(UV) run --frozen pytest --create-db -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+
+bench: install check-services
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$(PG_URL)_bench}" $(UV) run --frozen python bench/national.py $(BENCH_ARGS)
 
 worker:
 	$(UV) run --frozen celery -A rutan worker -l info
