@@ -53,7 +53,16 @@ _DATA_MIGRATIONS = [
     ("interns.migrations.0002_auto_approve_schedule", "create_schedule"),
     ("rutan.inmates.migrations.0006_custody_alert_schedule", "create_schedule"),
     ("rutan.inmates.migrations.0011_anonymise_schedule", "create_schedule"),
+    ("rutan.core.migrations.0008_facility_change", "create_schedule"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No cached figure outlives its test (the database it was computed from is rolled back)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

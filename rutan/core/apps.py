@@ -8,6 +8,18 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Inti")
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_change_triggers, sender=self)
+
+
+def _install_change_triggers(sender, using="default", **kwargs):
+    """Every watched table gets its change trigger, new tables included (rutan.core.freshness)."""
+    from . import freshness
+
+    freshness.install_triggers(using)
+
 
 class RutanAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the project's site (rutan.core.adminsite)."""

@@ -1,6 +1,10 @@
+from html import escape
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import row_version
@@ -109,3 +113,36 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
         return data
+
+
+class FacilitySelect(forms.Select):
+    """The facility choice of a region or of the whole country (hundreds of facilities),
+    grouped by Kanwil and written in one pass: Django's per-option templates cost about
+    a millisecond per ten options, which made a national list page wait for its filter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_of: dict[str, str] = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        groups: dict[str, list[str]] = {}
+        for option_value, label in self.choices:
+            key = str(getattr(option_value, "value", option_value) or "")
+            mark = " selected" if key in selected else ""
+            option = f'<option value="{escape(key)}"{mark}>{escape(str(label))}</option>'
+            groups.setdefault(self.region_of.get(key, ""), []).append(option)
+        parts = groups.pop("", [])
+        for region, options in groups.items():
+            parts += [f'<optgroup label="{escape(region)}">', *options, "</optgroup>"]
+        return mark_safe(f"<select{flatatt(attrs)}>{''.join(parts)}</select>")
+
+
+def use_facility_select(field, options) -> None:
+    """Give a facility ModelChoiceField the fast widget grouped by Kanwil; `options` are
+    (id, name, Kanwil name) rows of the field's queryset, in the order to show them."""
+    widget = FacilitySelect(attrs=field.widget.attrs)
+    widget.choices = [("", field.empty_label)] + [(str(pk), name) for pk, name, _ in options]
+    widget.region_of = {str(pk): region for pk, _, region in options}
+    field.widget = widget

@@ -218,3 +218,23 @@ class LiteracyLevel(models.Model):
     @property
     def display_recommendation(self) -> str:
         return gettext(self.recommendation) if self.recommendation else ""
+
+
+class FacilityChange(models.Model):
+    """A write to a facility's data (no facility: a write that concerns every facility).
+
+    Appended by database triggers only (see `rutan.core.freshness`); the sum of a facility's
+    weights is its version, which keys the cached figures of its pages.
+    """
+
+    # Not a foreign key: appending must take no lock on the facility row.
+    facility_id = models.BigIntegerField(null=True, blank=True)
+    weight = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["facility_id"], include=["weight"], name="core_fc_fac")]
+        verbose_name = _("perubahan data UPT")
+        verbose_name_plural = _("perubahan data UPT")
+
+    def __str__(self):
+        return f"{self.facility_id or '*'} +{self.weight}"

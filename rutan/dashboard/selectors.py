@@ -9,7 +9,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -18,10 +20,11 @@ from assessments.selectors import eligibility_worklist, sppn_due
 from interns.selectors import followup_list, logs_awaiting_review
 from partners.selectors import agreements_expiring
 from programmes.selectors import product_list, sessions_today
+from rutan.core import freshness
 from rutan.core.choices import Pillar
 from rutan.core.roles import Perm, Role
 from rutan.core.scoping import facility_ids_for, is_national, user_can, user_roles
-from rutan.facilities.models import Facility, Sex
+from rutan.facilities.models import Facility, RegionalOffice, Sex
 from rutan.facilities.selectors import facility_list, today_by_timezone
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage, LegalStatus
 from rutan.inmates.selectors import (
@@ -32,6 +35,7 @@ from rutan.inmates.selectors import (
     inmate_counts,
 )
 from rutan.reports import charts, sections
+from rutan.reports.models import ReportStatus
 from rutan.reports.periods import last_month, period_of
 from rutan.reports.selectors import facility_rows, latest_report_status, totals
 
@@ -109,6 +113,24 @@ def register_figures(*, user, facility: Facility) -> dict[str, Figure]:
 
 
 def facility_dashboard(*, user, facility: Facility) -> dict:
+    """`facility_day`, cached until the facility's data changes (rutan.core.freshness), per
+    user (what they may see), facility date and language."""
+    parts = [
+        user.pk,
+        sorted(user_roles(user, facility)),
+        facility.pk,
+        facility.today(),
+        translation.get_language(),
+    ]
+    return freshness.cached(
+        "dashboard-facility",
+        parts,
+        [facility.pk],
+        lambda: facility_day(user=user, facility=facility),
+    )
+
+
+def facility_day(*, user, facility: Facility) -> dict:
     """Figures and worklists of one facility for today (a fixed number of queries).
 
     Every number that links to a list is counted by that list's own selector with the
@@ -243,41 +265,72 @@ def sppn_due_figure(*, user, facility: Facility, today: datetime.date) -> Figure
     return Figure(count, url)
 
 
-def regional_dashboard(*, user, sort: str = "name", descending: bool = False) -> dict:
-    """One row of figures per facility the user reaches, with totals; no names of people.
+# Past this many facilities (the directorate's whole country) the page summarises by Kanwil;
+# a Kanwil's row opens its facilities.
+REGION_SUMMARY_FROM = 40
 
-    Each facility is read on its own date (WIB, WITA, WIT): this month so far, and last
-    month's report. The population is the register's count (`/wbp/?facility=`), agreements
-    in force the agreement list's (`/mitra/perjanjian/?facility=&in_force=1`).
-    """
-    facilities = list(facility_list(user=user, perm=Perm.FACILITY_VIEW).order_by("name"))
+
+def _facility_figures(*, user, facilities: list[Facility], can_view: bool) -> list[dict]:
+    """One row of figures per facility, each on its own date (WIB, WITA, WIT): this month so
+    far and last month's report, with the register's count. Each facility's row is cached
+    until that facility's data changes (rutan.core.freshness)."""
+    perm = Perm.INMATE_VIEW if can_view else Perm.FACILITY_VIEW
     by_day: dict[datetime.date, list[Facility]] = {}
     for facility in facilities:
         by_day.setdefault(facility.today(), []).append(facility)
-    rows, periods = [], {}
+    rows = []
     for today, group in sorted(by_day.items()):
         start = today.replace(day=1)
         period = period_of(start - datetime.timedelta(days=1))
-        group_rows = facility_rows(group, on=today, start=start, end=today)
-        statuses = latest_report_status([f.pk for f in group], period)
-        for row in group_rows:
-            row["report"] = statuses.get(row["facility"].pk)
-        rows += group_rows
-        periods.setdefault(period, today)
-    can_view = user_can(user, Perm.INMATE_VIEW)
-    registered = inmate_count_by_facility(
-        user=user,
-        facility_ids=[f.pk for f in facilities],
-        perm=Perm.INMATE_VIEW if can_view else Perm.FACILITY_VIEW,
-    )
+        by_pk = {f.pk: f for f in group}
+
+        def compute(ids, today=today, start=start, period=period, by_pk=by_pk):
+            fresh = facility_rows([by_pk[pk] for pk in ids], on=today, start=start, end=today)
+            statuses = latest_report_status(ids, period)
+            registered = inmate_count_by_facility(user=user, facility_ids=ids, perm=perm)
+            for row in fresh:
+                pk = row["facility"].pk
+                row["report"] = statuses.get(pk)
+                row["report_period"] = period
+                row["population"] = population = registered.get(pk, 0)
+                capacity = row["capacity"]
+                row["occupancy"] = round(100 * population / capacity) if capacity else None
+                sections.finish_row(row)
+            return {row["facility"].pk: row for row in fresh}
+
+        cached = freshness.cached_each(
+            "dashboard-facility-row",
+            [user.pk, perm, today, translation.get_language()],
+            by_pk,
+            compute,
+        )
+        rows += [cached[pk] for pk in by_pk]
+    return rows
+
+
+def _region_rows(rows: list[dict]) -> list[dict]:
+    """The facility rows summed per Kanwil (rates from the sums, as the totals row)."""
+    groups: dict[int, list[dict]] = {}
     for row in rows:
-        pk = row["facility"].pk
-        row["population"] = population = registered.get(pk, 0)
-        capacity = row["capacity"]
-        row["occupancy"] = round(100 * population / capacity) if capacity else None
-        sections.finish_row(row)
-        row["population_url"] = _url("inmates:list", {"facility": pk}) if can_view else None
-        row["agreements_url"] = _url("partners:agreement_list", {"facility": pk, "in_force": 1})
+        groups.setdefault(row["facility"].regional_office_id, []).append(row)
+    result = []
+    for group in groups.values():
+        region = group[0]["facility"].regional_office
+        summed = totals(group)
+        summed.update(
+            region=region,
+            name=region.name,
+            facilities=len(group),
+            url=f"{reverse('dashboard:home')}?{urlencode({'kanwil': region.pk})}",
+            reports_done=sum(
+                1 for r in group if r.get("report") and r["report"].status == ReportStatus.DONE
+            ),
+        )
+        result.append(summed)
+    return result
+
+
+def _sorted(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     sort = sort if sort in SORT_KEYS else "name"
 
     def key(row):
@@ -286,13 +339,58 @@ def regional_dashboard(*, user, sort: str = "name", descending: bool = False) ->
             return (0, value.lower())
         return (value is None, value or 0)
 
-    rows.sort(key=key, reverse=descending)
+    rows = sorted(rows, key=key, reverse=descending)
     if descending:
         # Unknown rates stay at the bottom whichever way the table is sorted.
         rows.sort(key=lambda r: r.get(sort) is None)
+    return rows
+
+
+def regional_dashboard(
+    *, user, sort: str = "name", descending: bool = False, kanwil: str | None = None
+) -> dict:
+    """One row of figures per facility the user reaches, with totals; no names of people.
+
+    Each facility is read on its own date (WIB, WITA, WIT): this month so far, and last
+    month's report. The population is the register's count (`/wbp/?facility=`), agreements
+    in force the agreement list's (`/mitra/perjanjian/?facility=&in_force=1`). Past
+    `REGION_SUMMARY_FROM` facilities the rows are Kanwil sums, each opening its facilities
+    (`?kanwil=`); `kanwil` outside the user's reach raises Http404.
+    """
+    facilities = facility_list(user=user, perm=Perm.FACILITY_VIEW).order_by("name")
+    region = None
+    if kanwil:
+        try:
+            region = RegionalOffice.objects.get(
+                pk=int(kanwil), pk__in=facilities.values("regional_office_id")
+            )
+        except (RegionalOffice.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+        facilities = facilities.filter(regional_office=region)
+    facilities = list(facilities)
+    can_view = user_can(user, Perm.INMATE_VIEW)
+    rows = _facility_figures(user=user, facilities=facilities, can_view=can_view)
+    periods = {row["report_period"]: row for row in rows}
+    by_region = region is None and len(facilities) > REGION_SUMMARY_FROM
+    if by_region:
+        shown = _region_rows(rows)
+    else:
+        shown = []
+        for row in rows:
+            pk = row["facility"].pk
+            shown.append(
+                {
+                    **row,
+                    "population_url": _url("inmates:list", {"facility": pk}) if can_view else None,
+                    "agreements_url": _url(
+                        "partners:agreement_list", {"facility": pk, "in_force": 1}
+                    ),
+                }
+            )
+    shown = _sorted(shown, sort, descending)
     return {
         "columns": [
-            ("name", _("UPT")),
+            ("name", _("Kanwil") if by_region else _("UPT")),
             ("population", _("Penghuni / kapasitas")),
             ("occupancy", _("Hunian")),
             ("participation", _("Partisipasi")),
@@ -301,11 +399,15 @@ def regional_dashboard(*, user, sort: str = "name", descending: bool = False) ->
             ("assessments", _("Asesmen")),
             ("agreements", _("PKS/MoU berlaku")),
         ],
-        "rows": rows,
+        "rows": shown,
+        "by_region": by_region,
+        "region": region,
+        "facility_count": len(facilities),
         "totals": totals(rows),
-        "today": min(by_day or today_by_timezone().values()),
+        "today": min((f.today() for f in facilities), default=None)
+        or min(today_by_timezone().values()),
         "report_period": min(periods) if periods else None,
-        "sort": sort,
+        "sort": sort if sort in SORT_KEYS else "name",
         "descending": descending,
-        "occupancy_chart": charts.occupancy_chart(rows) if rows else None,
+        "occupancy_chart": charts.occupancy_chart(shown) if shown else None,
     }

@@ -12,7 +12,9 @@ from . import selectors
 def _regional_context(request) -> dict:
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("dir") == "desc"
-    return selectors.regional_dashboard(user=request.user, sort=sort, descending=descending)
+    return selectors.regional_dashboard(
+        user=request.user, sort=sort, descending=descending, kanwil=request.GET.get("kanwil")
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rutan.core.admin import NationalAdminMixin, ScopedAdminMixin
 from rutan.core.models import AuditAction
+from rutan.core.pagination import CappedPaginator
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, is_national
 from rutan.core.services import audit_record, model_snapshot
@@ -118,7 +119,10 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "legal_status", "case_category", "sex", "facility"]
     search_fields = ["name", "registration_number"]
     list_select_related = ["facility", "block"]
-    date_hierarchy = "admission_date"
+    # The country's register: counted up to a cap, never twice (rutan.core.pagination).
+    paginator = CappedPaginator
+    show_full_result_count = False
+    ordering = ["name", "id"]
     form = InmateAdminForm
     readonly_fields = ["status", "released_on", "release_kind", *services.DERIVED_FIELDS]
     inlines = [PlacementInline, DetentionInline, VerdictInline, RemisiInline]

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rutan.core.forms import DateInput, VersionedFormMixin
+from rutan.core.forms import DateInput, VersionedFormMixin, use_facility_select
 from rutan.facilities.models import Block, Facility, Sex
 
 from .choices import (
@@ -171,12 +171,24 @@ class InmateFilterForm(forms.Form):
         max_value=366,
     )
 
-    def __init__(self, *args, facilities, blocks, **kwargs):
+    def __init__(self, *args, facilities, options, blocks, **kwargs):
+        """`options`: (id, name, Kanwil name) of `facilities`, in the order to show them."""
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
         self.fields["block"].queryset = blocks
-        if len(facilities) <= 1:
+        if len(options) <= 1:
             del self.fields["facility"]
+            return
+        use_facility_select(self.fields["facility"], options)
+        chosen = str(self.data.get("facility", "")) if self.is_bound else ""
+        if chosen.isdigit():
+            self.fields["block"].queryset = blocks.filter(facility_id=int(chosen))
+        else:
+            # A region or the country has hundreds or thousands of blocks: the block list
+            # waits for a facility (a block given in the address is still accepted).
+            field = self.fields["block"]
+            field.choices = [("", field.empty_label)]
+            field.help_text = _("Pilih UPT dulu untuk memilih blok.")
 
 
 class CustodyAlertFilterForm(forms.Form):

@@ -84,23 +84,33 @@ class StageRule(TimeStampedModel):
         return f"{where}: {self.get_stage_display()} ≥ {self.numerator}/{self.denominator}"
 
 
+STAGE_STARTS = {
+    CoachingStage.ADMISI_ORIENTASI: "sentence_start",
+    CoachingStage.LANJUTAN: "lanjutan_from",
+    CoachingStage.ASIMILASI: "asimilasi_from",
+    CoachingStage.INTEGRASI: "integrasi_from",
+}
+
+
+def stage_q(stage: str, on: datetime.date, prefix: str = "") -> Q:
+    """The condition "the coaching stage on `on` is `stage`", on the stored stage dates of
+    the inmate at `prefix` ("" for Inmate itself, "inmate__" from a related model). A plain
+    condition, so it joins the caller's query instead of scanning every inmate in a subquery.
+    """
+    order = list(STAGE_STARTS)
+    if stage not in STAGE_STARTS:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}{STAGE_STARTS[stage]}__lte": on})
+    following = order.index(stage) + 1
+    if following < len(order):
+        q &= Q(**{f"{prefix}{STAGE_STARTS[order[following]]}__gt": on})
+    return q
+
+
 class InmateQuerySet(ScopedQuerySet):
     def with_stage_on(self, stage: str, on: datetime.date):
         """Inmates whose coaching stage on `on` is `stage` (uses the stored stage dates)."""
-        starts = {
-            CoachingStage.ADMISI_ORIENTASI: "sentence_start",
-            CoachingStage.LANJUTAN: "lanjutan_from",
-            CoachingStage.ASIMILASI: "asimilasi_from",
-            CoachingStage.INTEGRASI: "integrasi_from",
-        }
-        order = list(starts)
-        if stage not in starts:
-            return self.none()
-        q = Q(**{f"{starts[stage]}__lte": on})
-        following = order.index(stage) + 1
-        if following < len(order):
-            q &= Q(**{f"{starts[order[following]]}__gt": on})
-        return self.filter(q)
+        return self.filter(stage_q(stage, on))
 
 
 class Inmate(TimeStampedModel):
@@ -200,6 +210,11 @@ class Inmate(TimeStampedModel):
         indexes = [
             models.Index(fields=["facility", "status"]),
             models.Index(fields=["facility", "name"]),
+            # The register's order (name, id) over active rows, national and per facility.
+            models.Index(fields=["status", "name", "id"], name="inmate_status_name"),
+            models.Index(
+                fields=["facility", "status", "name", "id"], name="inmate_fac_status_name"
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
 from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
-from .models import DisciplinaryEntry, Inmate, Placement
+from .models import DisciplinaryEntry, Inmate, Placement, stage_q
 
 
 class InmateFilter(django_filters.FilterSet):
@@ -62,7 +62,7 @@ class InmateFilter(django_filters.FilterSet):
         return queryset.filter(
             on_local_today(
                 "facility",
-                lambda today: Q(pk__in=Inmate.objects.with_stage_on(value, today).values("pk")),
+                lambda today: stage_q(value, today),
             )
         )
 

@@ -4,7 +4,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from rutan.core import exports, panels
 from rutan.core.forms import add_service_errors
+from rutan.core.pagination import CappedPaginator
 from rutan.core.roles import Perm
-from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
 from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
@@ -58,10 +58,17 @@ INMATE_COLUMNS = [
 @login_required
 def inmate_list(request):
     facilities = facility_list(user=request.user, perm=Perm.INMATE_VIEW)
-    if not facilities:
+    # A national user reaches hundreds of facilities: the filter reads them as plain rows.
+    options = list(
+        facilities.order_by("name", "id").values_list("id", "name", "regional_office__name")
+    )
+    if not options:
         raise Http404
     form = InmateFilterForm(
-        request.GET or None, facilities=facilities, blocks=block_list(user=request.user)
+        request.GET or None,
+        facilities=facilities,
+        options=options,
+        blocks=block_list(user=request.user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     inmates = selectors.inmate_list(user=request.user, filters=filters)
@@ -78,10 +85,18 @@ def inmate_list(request):
     )
     if download is not None:
         return download
-    page = Paginator(inmates, PAGE_SIZE)
+    page = CappedPaginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
     audit_page(request, model=Inmate, rows=page_obj)
-    can_create = [f for f in facilities if user_can(request.user, Perm.INMATE_MANAGE, f)]
+    manage_ids = facility_ids_for(request.user, Perm.INMATE_MANAGE)
+    create_ids = [pk for pk, *_ in options if manage_ids is None or pk in manage_ids]
+    choose_to_create = len(create_ids) > 3
+    if choose_to_create:
+        # A Kanwil or the directorate: the buttons of the facility picked in the filter only,
+        # not two for each of hundreds of facilities.
+        chosen = filters.get("facility")
+        create_ids = [chosen.pk] if chosen is not None and chosen.pk in create_ids else []
+    can_create = list(facilities.filter(pk__in=create_ids).order_by("name")) if create_ids else []
     return render(
         request,
         "inmates/inmate_list.html",
@@ -90,7 +105,8 @@ def inmate_list(request):
             "page_obj": page_obj,
             "query": exports.page_query(request),
             "can_create": can_create,
-            "show_facility": len(facilities) > 1,
+            "choose_to_create": choose_to_create and not can_create,
+            "show_facility": len(options) > 1,
         },
     )
 
