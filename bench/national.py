@@ -331,6 +331,9 @@ def measure_pages(full: str, tenth: str, names, args, figures: dict) -> dict:
 
 
 def report_figures(url: str, *, skip_batch: bool, workers: int) -> dict:
+    if not (ROOT / "bench" / "reports.py").exists():
+        log("bench/reports.py is missing: no report figures.")
+        return {}
     args = [sys.executable, "bench/reports.py", "--workers", str(workers)]
     if skip_batch:
         args.append("--skip-batch")
@@ -393,6 +396,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=2, help="Celery workers of the batch")
     parser.add_argument("--skip-batch", action="store_true", help="no national batch")
+    parser.add_argument("--skip-reports", action="store_true", help="no report figures at all")
     parser.add_argument("--only", nargs="*", help="measure only these pages")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -414,8 +418,9 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
-    log("Monthly report and national batch…")
-    figures.update(report_figures(full, skip_batch=args.skip_batch, workers=args.workers))
+    if not args.skip_reports:
+        log("Monthly report and national batch…")
+        figures.update(report_figures(full, skip_batch=args.skip_batch, workers=args.workers))
 
     log("")
     log(

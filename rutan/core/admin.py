@@ -29,6 +29,9 @@ from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
+# Past this many reachable facilities a list filter offers Kanwil instead of facilities.
+FACILITY_FILTER_MAX = 50
+
 
 class ScopedRelatedListFilter(admin.RelatedFieldListFilter):
     """A filter on a relation (facility, batch, programme…) that offers only the rows the
@@ -155,9 +158,18 @@ class ScopedAdminMixin(VersionedAdminMixin):
         return super().render_history_view(request, template, context, **kwargs)
 
     def get_list_filter(self, request):
+        entries = list(super().get_list_filter(request))
+        reach = facility_ids_for(request.user, self.view_perm)
+        if reach is None or len(reach) > FACILITY_FILTER_MAX:
+            # Hundreds of facilities make a list no one scrolls (and a slow page): a Kanwil
+            # filter instead, narrowing as much in two clicks.
+            entries = [
+                f"{entry}__regional_office" if entry in ("facility", "facility__id") else entry
+                for entry in entries
+            ]
         return [
             (entry, ScopedRelatedListFilter) if _scoped_relation(self.model, entry) else entry
-            for entry in super().get_list_filter(request)
+            for entry in entries
         ]
 
     def has_module_permission(self, request):

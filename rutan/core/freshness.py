@@ -108,8 +108,8 @@ def trigger_sql(model, path: str | None) -> list[str]:
     expression, joins = _facility_sql(model, path)
     function = f"{TRIGGER}_{table}"[:63]
     insert = (
-        "INSERT INTO core_facilitychange (facility_id, weight) "
-        f"SELECT DISTINCT {expression}, 1 FROM {{rows}} r {joins};"
+        "INSERT INTO core_facilitychange (facility_id, source, weight) "
+        f"SELECT DISTINCT {expression}, TG_TABLE_NAME, 1 FROM {{rows}} r {joins};"
     )
     body = (
         f"IF TG_OP <> 'DELETE' THEN {insert.format(rows='new_rows')} END IF; "
@@ -156,37 +156,56 @@ def enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def versions(facility_ids: Iterable[int] | None = None) -> dict[int | None, int]:
-    """Each facility's version (None: every facility's), or of the given facilities only."""
+def versions(
+    facility_ids: Iterable[int] | None = None, tables: Iterable[str] | None = None
+) -> dict[int | None, int]:
+    """Each facility's version (None: every facility's), or of the given facilities only;
+    with `tables`, counting the writes to those tables only."""
     FacilityChange = apps.get_model("core", "FacilityChange")
     qs = FacilityChange.objects.all()
     if facility_ids is not None:
         ids = list(facility_ids)
         qs = qs.filter(facility_id__in=ids) | qs.filter(facility_id__isnull=True)
+    if tables is not None:
+        qs = qs.filter(source__in=list(tables))
     rows = qs.values("facility_id").annotate(total=Sum("weight")).order_by()
     return {row["facility_id"]: row["total"] for row in rows}
 
 
-def version_key(facility_ids: Iterable[int] | None, known: dict | None = None) -> str:
+def tables_of(*models) -> list[str]:
+    """The table names of models, for `cached(tables=...)`."""
+    return [model._meta.db_table for model in models]
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def version_key(facility_ids: Iterable[int] | None, tables: Iterable[str] | None = None) -> str:
     """A short digest of the versions of the given facilities (None: all of them)."""
-    known = versions(facility_ids) if known is None else known
+    known = versions(facility_ids, tables)
     if facility_ids is None:
         items = sorted(known.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
     else:
         items = [(None, known.get(None, 0))] + [(f, known.get(f, 0)) for f in sorted(facility_ids)]
-    return hashlib.blake2b(repr(items).encode(), digest_size=12).hexdigest()
+    return _digest(items)
 
 
 def cached(
-    name: str, parts: Iterable, facility_ids: Iterable[int] | None, compute: Callable[[], T]
+    name: str,
+    parts: Iterable,
+    facility_ids: Iterable[int] | None,
+    compute: Callable[[], T],
+    tables: Iterable[str] | None = None,
 ) -> T:
     """`compute()`, or the value it gave for the same `parts` while none of the facilities it
-    reads (None: every facility) changed."""
+    reads (None: every facility) changed; with `tables`, while none of those tables changed
+    for them (a figure that reads only those)."""
     if not enabled():
         return compute()
     ids = None if facility_ids is None else sorted(set(facility_ids))
-    key = f"rutan:{name}:{hashlib.blake2b(repr(list(parts)).encode(), digest_size=12).hexdigest()}"
-    key += f":{version_key(ids)}"
+    table_list = None if tables is None else sorted(tables)
+    key = f"rutan:{name}:{_digest([list(parts), table_list])}:{version_key(ids, table_list)}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -207,9 +226,7 @@ def cached_each(
         return compute(ids)
     known = versions(None if len(ids) > 50 else ids)
     common = known.get(None, 0)
-    prefix = (
-        f"rutan:{name}:{hashlib.blake2b(repr(list(parts)).encode(), digest_size=12).hexdigest()}"
-    )
+    prefix = f"rutan:{name}:{_digest(list(parts))}"
     keys = {pk: f"{prefix}:{pk}:{common}:{known.get(pk, 0)}" for pk in ids}
     found = cache.get_many(keys.values())
     result = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -222,14 +239,15 @@ def cached_each(
 
 
 def compact() -> int:
-    """Fold the change rows into one per facility, keeping every version; rows written while
-    this runs are left for the next time. Answers how many rows were folded."""
+    """Fold the change rows into one per facility and table, keeping every version; rows
+    written while this runs are left for the next time. Answers how many rows remain of
+    those folded."""
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH folded AS (DELETE FROM core_facilitychange "
             "WHERE id <= (SELECT max(id) FROM core_facilitychange) "
-            "RETURNING facility_id, weight) "
-            "INSERT INTO core_facilitychange (facility_id, weight) "
-            "SELECT facility_id, sum(weight) FROM folded GROUP BY facility_id"
+            "RETURNING facility_id, source, weight) "
+            "INSERT INTO core_facilitychange (facility_id, source, weight) "
+            "SELECT facility_id, source, sum(weight) FROM folded GROUP BY facility_id, source"
         )
         return cursor.rowcount

@@ -229,10 +229,14 @@ class FacilityChange(models.Model):
 
     # Not a foreign key: appending must take no lock on the facility row.
     facility_id = models.BigIntegerField(null=True, blank=True)
+    # The table written to, so a figure can depend on some tables only.
+    source = models.CharField(max_length=63, default="")
     weight = models.PositiveBigIntegerField(default=1)
 
     class Meta:
-        indexes = [models.Index(fields=["facility_id"], include=["weight"], name="core_fc_fac")]
+        indexes = [
+            models.Index(fields=["facility_id", "source"], include=["weight"], name="core_fc_fac")
+        ]
         verbose_name = _("perubahan data UPT")
         verbose_name_plural = _("perubahan data UPT")
 

@@ -346,7 +346,9 @@ def _facilities(plan: Plan, rng: random.Random) -> list[Facility]:
     rng.shuffle(kinds)
     facilities, used = [], set()
     # Every region gets at least one facility, the rest by weight.
-    region_of = list(range(len(regions)))[: plan.facilities]
+    region_of = list(range(len(regions)))
+    rng.shuffle(region_of)
+    region_of = region_of[: plan.facilities]
     region_of += rng.choices(
         range(len(regions)), weights=weights, k=plan.facilities - len(region_of)
     )
@@ -375,28 +377,33 @@ def _facilities(plan: Plan, rng: random.Random) -> list[Facility]:
             )
         )
     _bulk(Facility, facilities, plan)
+    return facilities
+
+
+def _population(plan: Plan, facilities: list[Facility], rng: random.Random) -> dict[int, int]:
+    """Inmates per facility, each facility overcrowded 1.2–3.6× (the largest Rutan about
+    3.5×), sized relative to one another by kind and class and scaled to the total asked
+    for; the capacities (and the blocks, a quarter each) follow from that."""
+    crowding = {f.pk: rng.uniform(1.2, 3.6) for f in facilities}
+    biggest = max((f for f in facilities if f.kind == "rutan"), key=lambda f: f.capacity)
+    crowding[biggest.pk] = 3.55
+    raw = {f.pk: f.capacity * crowding[f.pk] for f in facilities}
+    scale = plan.inmates / sum(raw.values())
+    counts = {pk: max(5, round(v * scale)) for pk, v in raw.items()}
+    # Round so the sum is exactly the total asked for.
+    counts[max(counts, key=counts.get)] += plan.inmates - sum(counts.values())
+    for facility in facilities:
+        facility.capacity = max(8, round(counts[facility.pk] / crowding[facility.pk]))
+    Facility.objects.bulk_update(facilities, ["capacity"], batch_size=1000)
     blocks = []
     for facility in facilities:
-        per = facility.capacity // 4
+        per = max(2, facility.capacity // 4)
         blocks += [
             Block(facility=facility, name=f"Blok {letter}", sex="L", capacity=per)
             for letter in "ABC"
         ]
         blocks.append(Block(facility=facility, name="Blok Wanita", sex="P", capacity=per))
     _bulk(Block, blocks, plan)
-    return facilities
-
-
-def _population(plan: Plan, facilities: list[Facility], rng: random.Random) -> dict[int, int]:
-    """Inmates per facility: capacity times an overcrowding of 1.2–3.6 (the largest Rutan
-    about 3.5×), scaled to the total asked for."""
-    raw = {f.pk: f.capacity * rng.uniform(1.2, 3.6) for f in facilities}
-    biggest = max((f for f in facilities if f.kind == "rutan"), key=lambda f: f.capacity)
-    raw[biggest.pk] = biggest.capacity * 3.55
-    scale = plan.inmates / sum(raw.values())
-    counts = {pk: max(5, round(v * scale)) for pk, v in raw.items()}
-    # Round so the sum is exactly the total asked for.
-    counts[max(counts, key=counts.get)] += plan.inmates - sum(counts.values())
     return counts
 
 
@@ -720,8 +727,8 @@ def seed(plan: Plan) -> dict:
     with rules_cached():
         with transaction.atomic(), _timed(plan, "facilities, blocks and staff"):
             facilities = _facilities(plan, rng)
+            counts = _population(plan, facilities, rng)
             _users(plan, facilities, RegionalOffice.objects.filter(code__startswith="kanwil-"))
-        counts = _population(plan, facilities, rng)
         blocks = {}
         for block in Block.objects.filter(facility__in=facilities):
             blocks.setdefault(block.facility_id, []).append(block)

@@ -39,7 +39,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         rows = self.object_list
         if hasattr(rows, "query"):
-            return rows[: self.cap + 1].count()
+            # Unordered: counting needs no sort of the whole table.
+            return rows.order_by()[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property

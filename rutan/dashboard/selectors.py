@@ -8,6 +8,7 @@ filters as the link, so what the dashboard says and what the list shows are one 
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -208,16 +209,8 @@ def facility_day(*, user, facility: Facility) -> dict:
             "within": EXPIRING_DAYS,
         }
         try:
-            candidates = eligibility_worklist(
-                user=user,
-                kind=EligibilityKind.ASIMILASI,
-                facility=facility,
-                within_days=EXPIRING_DAYS,
-                only_eligible=True,
-            )
-            data["asimilasi_candidates"] = Figure(
-                len(candidates), _url("assessments:worklist", params)
-            )
+            count = asimilasi_candidate_count(user=user, facility=facility)
+            data["asimilasi_candidates"] = Figure(count, _url("assessments:worklist", params))
         except ValidationError as exc:
             # Missing eligibility rules are a set-up gap to show, not a reason to fail the page.
             data["asimilasi_candidates"] = None
@@ -252,6 +245,39 @@ def facility_day(*, user, facility: Facility) -> dict:
         data["report_period"] = last_month(facility.tzinfo)
         data["last_report"] = latest_report_status(ids, data["report_period"]).get(facility.pk)
     return data
+
+
+def _eligibility_tables() -> list[str]:
+    """What an eligibility judgement reads: the register and custody record, assessments and
+    the rules, and guarantees; not programmes, interns, agreements or findings."""
+    models = [
+        *apps.get_app_config("inmates").get_models(),
+        *apps.get_app_config("assessments").get_models(),
+        apps.get_model("partners", "Guarantee"),
+    ]
+    return freshness.tables_of(*models)
+
+
+def asimilasi_candidate_count(*, user, facility: Facility) -> int:
+    """How many rows the asimilasi worklist (`eligibility_worklist`, eligible only, within
+    `EXPIRING_DAYS`) shows, the link's list; cached until an inmate, custody, assessment,
+    rule or guarantee record of the facility changes, so a day of attendance and logbooks
+    does not judge every rule of every inmate again."""
+    return freshness.cached(
+        "dashboard-asimilasi",
+        [user.pk, sorted(user_roles(user, facility)), facility.pk, facility.today()],
+        [facility.pk],
+        lambda: len(
+            eligibility_worklist(
+                user=user,
+                kind=EligibilityKind.ASIMILASI,
+                facility=facility,
+                within_days=EXPIRING_DAYS,
+                only_eligible=True,
+            )
+        ),
+        tables=_eligibility_tables(),
+    )
 
 
 def sppn_due_figure(*, user, facility: Facility, today: datetime.date) -> Figure:
@@ -355,7 +381,9 @@ def regional_dashboard(
     month's report. The population is the register's count (`/wbp/?facility=`), agreements
     in force the agreement list's (`/mitra/perjanjian/?facility=&in_force=1`). Past
     `REGION_SUMMARY_FROM` facilities the rows are Kanwil sums, each opening its facilities
-    (`?kanwil=`); `kanwil` outside the user's reach raises Http404.
+    (`?kanwil=`); `kanwil` outside the user's reach raises Http404. The whole page is
+    cached until one of its facilities' data changes (rutan.core.freshness), and each
+    facility's row on its own, so a change recomputes one row.
     """
     facilities = facility_list(user=user, perm=Perm.FACILITY_VIEW).order_by("name")
     region = None
@@ -367,6 +395,25 @@ def regional_dashboard(
         except (RegionalOffice.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
         facilities = facilities.filter(regional_office=region)
+    ids = list(facilities.values_list("id", flat=True))
+    parts = [
+        user.pk,
+        sorted(user_roles(user)),
+        region.pk if region else None,
+        sort,
+        descending,
+        translation.get_language(),
+        sorted(today_by_timezone().items()),
+    ]
+    return freshness.cached(
+        "dashboard-regional",
+        parts,
+        ids,
+        lambda: _regional(user, facilities, region, sort=sort, descending=descending),
+    )
+
+
+def _regional(user, facilities, region, *, sort: str, descending: bool) -> dict:
     facilities = list(facilities)
     can_view = user_can(user, Perm.INMATE_VIEW)
     rows = _facility_figures(user=user, facilities=facilities, can_view=can_view)

@@ -122,6 +122,7 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # The country's register: counted up to a cap, never twice (rutan.core.pagination).
     paginator = CappedPaginator
     show_full_result_count = False
+    list_per_page = 50
     ordering = ["name", "id"]
     form = InmateAdminForm
     readonly_fields = ["status", "released_on", "release_kind", *services.DERIVED_FIELDS]

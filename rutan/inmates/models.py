@@ -212,6 +212,7 @@ class Inmate(TimeStampedModel):
             models.Index(fields=["facility", "name"]),
             # The register's order (name, id) over active rows, national and per facility.
             models.Index(fields=["status", "name", "id"], name="inmate_status_name"),
+            models.Index(fields=["name", "id"], name="inmate_name"),
             models.Index(
                 fields=["facility", "status", "name", "id"], name="inmate_fac_status_name"
             ),

@@ -6,6 +6,7 @@ from django.db import connection
 
 from rutan.core import freshness
 from rutan.core.models import FacilityChange
+from rutan.facilities.models import FollowUpItem
 from rutan.inmates.models import Inmate, Placement, StageRule
 from tests.dashboard.test_views import _count_queries
 
@@ -76,11 +77,25 @@ def test_compacting_keeps_every_version(balikpapan, ruteng, make_inmate):
         make_inmate(balikpapan)
     make_inmate(ruteng)
     known = freshness.versions()
+    by_table = freshness.versions(tables=["inmates_placement"])
     rows = FacilityChange.objects.count()
+    pairs = FacilityChange.objects.values("facility_id", "source").distinct().count()
     freshness.compact()
     assert freshness.versions() == known
+    assert freshness.versions(tables=["inmates_placement"]) == by_table
     assert FacilityChange.objects.count() < rows
-    assert FacilityChange.objects.count() == len(known)
+    assert FacilityChange.objects.count() == pairs
+
+
+def test_a_figure_on_some_tables_ignores_writes_to_others(balikpapan, make_inmate):
+    make_inmate(balikpapan)
+    tables = ["inmates_inmate"]
+    before = freshness.version_key([balikpapan.pk], tables)
+    FollowUpItem.objects.create(facility=balikpapan, title="Temuan", found_on=balikpapan.today())
+    assert freshness.version_key([balikpapan.pk], tables) == before
+    assert freshness.version_key([balikpapan.pk]) != freshness.version_key([balikpapan.pk], tables)
+    make_inmate(balikpapan)
+    assert freshness.version_key([balikpapan.pk], tables) != before
 
 
 def test_the_cached_dashboard_shows_a_new_inmate_at_once(

@@ -40,12 +40,13 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('facility_id', models.BigIntegerField(blank=True, null=True)),
+                ('source', models.CharField(default='', max_length=63)),
                 ('weight', models.PositiveBigIntegerField(default=1)),
             ],
             options={
                 'verbose_name': 'perubahan data UPT',
                 'verbose_name_plural': 'perubahan data UPT',
-                'indexes': [models.Index(fields=['facility_id'], include=('weight',), name='core_fc_fac')],
+                'indexes': [models.Index(fields=['facility_id', 'source'], include=('weight',), name='core_fc_fac')],
             },
         ),
         migrations.RunPython(create_schedule, remove_schedule),

@@ -44,5 +44,9 @@ class Migration(migrations.Migration):
             model_name='inmate',
             index=models.Index(fields=['facility', 'status', 'name', 'id'], name='inmate_fac_status_name'),
         ),
+        migrations.AddIndex(
+            model_name="inmate",
+            index=models.Index(fields=["name", "id"], name="inmate_name"),
+        ),
         migrations.RunPython(trigram_indexes, drop_trigram_indexes),
     ]
