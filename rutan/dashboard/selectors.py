@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -122,13 +123,24 @@ def facility_dashboard(*, user, facility: Facility) -> dict:
         facility.pk,
         facility.today(),
         translation.get_language(),
+        timezone.get_current_timezone_name(),
     ]
     return freshness.cached(
         "dashboard-facility",
         parts,
         [facility.pk],
-        lambda: facility_day(user=user, facility=facility),
+        lambda: with_html(facility_day(user=user, facility=facility), FACILITY_WIDGETS),
     )
+
+
+FACILITY_WIDGETS = "dashboard/includes/facility_widgets.html"
+REGIONAL_TABLE = "dashboard/includes/regional_table.html"
+
+
+def with_html(context: dict, template: str) -> dict:
+    """The context with its fragment rendered (`html`): cached together, a page served from
+    the cache renders only its frame. The fragments read nothing but their context."""
+    return {**context, "html": render_to_string(template, context)}
 
 
 def facility_day(*, user, facility: Facility) -> dict:
@@ -403,13 +415,16 @@ def regional_dashboard(
         sort,
         descending,
         translation.get_language(),
+        timezone.get_current_timezone_name(),
         sorted(today_by_timezone().items()),
     ]
     return freshness.cached(
         "dashboard-regional",
         parts,
         ids,
-        lambda: _regional(user, facilities, region, sort=sort, descending=descending),
+        lambda: with_html(
+            _regional(user, facilities, region, sort=sort, descending=descending), REGIONAL_TABLE
+        ),
     )
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -42,11 +42,7 @@ def facility_panel(request, pk):
     facility = selectors.home_facility(user=request.user, requested=pk)
     if facility is None:
         raise Http404
-    return render(
-        request,
-        "dashboard/includes/facility_widgets.html",
-        selectors.facility_dashboard(user=request.user, facility=facility),
-    )
+    return HttpResponse(selectors.facility_dashboard(user=request.user, facility=facility)["html"])
 
 
 @login_required
@@ -55,4 +51,4 @@ def regional_table(request):
     """The sortable facility table alone, for htmx to swap when a heading is clicked."""
     if not user_can(request.user, Perm.FACILITY_VIEW):
         raise Http404
-    return render(request, "dashboard/includes/regional_table.html", _regional_context(request))
+    return HttpResponse(_regional_context(request)["html"])
