@@ -9,7 +9,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
+# Persistent connections (one per worker thread), checked before reuse after an idle spell
+# so a restarted PostgreSQL costs no failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("REDIS_URL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
