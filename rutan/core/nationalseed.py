@@ -439,7 +439,8 @@ def _users(plan: Plan, facilities: list[Facility], regions) -> None:
 
 def _name(rng: random.Random, women: bool) -> str:
     given = rng.choice(GIVEN_F if women else GIVEN)
-    return f"{given} {rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+    middle = rng.choice([name for name in GIVEN if name != given])
+    return f"{given} {middle} {rng.choice(FAMILY)}"
 
 
 def _inmates(plan: Plan, facility: Facility, count: int, rng: random.Random, blocks) -> list:

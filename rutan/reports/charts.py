@@ -47,6 +47,7 @@ class Chart:
     title: str
     svg: bytes
     alt: str
+    height: int = 300
 
     @property
     def data_uri(self) -> str:
@@ -98,12 +99,21 @@ def stage_mix_chart(stages: dict, no_stage: int = 0) -> Chart:
 
 
 def occupancy_chart(rows: list[dict]) -> Chart:
-    """Population beside capacity for each facility (rows: name, population, capacity)."""
+    """Population beside capacity for each facility or Kanwil (rows: name, population,
+    capacity). Past eight rows the bars lie down, one line each, so every name stays
+    readable (a Kanwil is named by its province)."""
     title = _("Penghuni dan kapasitas")
-    chart = _config(pygal.Bar, height=300, x_label_rotation=0)
-    chart.x_labels = [row["name"] for row in rows]
-    chart.add(_("Penghuni"), [row["population"] for row in rows])
-    chart.add(_("Kapasitas"), [row["capacity"] for row in rows])
+    drawn = rows
+    if len(rows) > 8:
+        height = 80 + 28 * len(rows)
+        chart = _config(pygal.HorizontalBar, height=height, print_values=False)
+        drawn = rows[::-1]  # pygal draws the first label at the bottom: keep the table's order
+    else:
+        height = 300
+        chart = _config(pygal.Bar, height=height, x_label_rotation=0)
+    chart.x_labels = [str(row["name"]).removeprefix("Kanwil ") for row in drawn]
+    chart.add(_("Penghuni"), [row["population"] for row in drawn])
+    chart.add(_("Kapasitas"), [row["capacity"] for row in drawn])
     chart.y_labels = _int_ticks([r["capacity"] for r in rows] + [r["population"] for r in rows])
     parts = [
         _("%(name)s %(population)s dari kapasitas %(capacity)s")
@@ -113,7 +123,7 @@ def occupancy_chart(rows: list[dict]) -> Chart:
     alt = _("Grafik batang penghuni dan kapasitas per UPT. %(parts)s.") % {
         "parts": "; ".join(parts)
     }
-    return Chart(title, chart.render(), alt)
+    return Chart(title, chart.render(), alt, height)
 
 
 def pillar_chart(
