@@ -84,23 +84,36 @@ class StageRule(TimeStampedModel):
         return f"{where}: {self.get_stage_display()} ≥ {self.numerator}/{self.denominator}"
 
 
+# The stored date each coaching stage starts on, in the order the stages follow each other.
+STAGE_STARTS = {
+    CoachingStage.ADMISI_ORIENTASI: "sentence_start",
+    CoachingStage.LANJUTAN: "lanjutan_from",
+    CoachingStage.ASIMILASI: "asimilasi_from",
+    CoachingStage.INTEGRASI: "integrasi_from",
+}
+
+
+def stage_on_q(stage: str, on: datetime.date, *, prefix: str = "") -> Q:
+    """The condition "the coaching stage on `on` is `stage`" on the stored stage dates.
+
+    A stage holds from its start date until the day before the next stage starts (a missing
+    next date, as for a detainee, matches nothing). `prefix` is the path to the inmate from
+    the model queried, e.g. "inmate__" from a placement.
+    """
+    order = list(STAGE_STARTS)
+    q = Q(**{f"{prefix}{STAGE_STARTS[stage]}__lte": on})
+    following = order.index(stage) + 1
+    if following < len(order):
+        q &= Q(**{f"{prefix}{STAGE_STARTS[order[following]]}__gt": on})
+    return q
+
+
 class InmateQuerySet(ScopedQuerySet):
     def with_stage_on(self, stage: str, on: datetime.date):
         """Inmates whose coaching stage on `on` is `stage` (uses the stored stage dates)."""
-        starts = {
-            CoachingStage.ADMISI_ORIENTASI: "sentence_start",
-            CoachingStage.LANJUTAN: "lanjutan_from",
-            CoachingStage.ASIMILASI: "asimilasi_from",
-            CoachingStage.INTEGRASI: "integrasi_from",
-        }
-        order = list(starts)
-        if stage not in starts:
+        if stage not in STAGE_STARTS:
             return self.none()
-        q = Q(**{f"{starts[stage]}__lte": on})
-        following = order.index(stage) + 1
-        if following < len(order):
-            q &= Q(**{f"{starts[order[following]]}__gt": on})
-        return self.filter(q)
+        return self.filter(stage_on_q(stage, on))
 
 
 class Inmate(TimeStampedModel):
