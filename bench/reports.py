@@ -42,7 +42,6 @@ from django.utils import timezone  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 
 from rutan.celery import app  # noqa: E402
-from rutan.core.pdf import html_to_pdf  # noqa: E402
 from rutan.facilities.models import Facility  # noqa: E402
 from rutan.reports import services  # noqa: E402
 from rutan.reports.models import (  # noqa: E402
@@ -52,7 +51,7 @@ from rutan.reports.models import (  # noqa: E402
     ReportScope,
     ReportStatus,
 )
-from rutan.reports.pdf import render_html, render_report_pdf  # noqa: E402
+from rutan.reports.pdf import render_html, render_report_pdf, report_html_to_pdf  # noqa: E402
 from rutan.reports.periods import data_until, last_month  # noqa: E402
 
 # The shared national seed is read, never written.
@@ -97,7 +96,7 @@ def report_build(facility, period: str | None = None, *, repeat: int = 3) -> dic
         render_report_pdf(run)
         build = _median_seconds(lambda: render_report_pdf(run), repeat)
         html = render_html(run)
-        weasy = _median_seconds(lambda: html_to_pdf(html), repeat)
+        weasy = _median_seconds(lambda: report_html_to_pdf(html), repeat)
     return {
         "facility": facility.code,
         "period": period,
