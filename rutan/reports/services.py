@@ -44,6 +44,8 @@ SNAPSHOT_FIELDS = [
     "language",
     "status",
 ]
+# What building a run reads of it: the facility with its region (cover, roll-up), or the region.
+RUN_RELATED = ("facility__regional_office", "regional_office")
 
 
 def _stale_after() -> datetime.timedelta:
@@ -201,7 +203,7 @@ def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] 
     )
     if not updated:
         return None
-    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run_id), token
+    return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run_id), token
 
 
 def _progress(run: ReportRun, token: str, value: int) -> None:
@@ -268,7 +270,7 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
-    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run.pk)
+    return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run.pk)
 
 
 def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRun | None:
@@ -338,7 +340,10 @@ def monthly_batch_runs(*, timezone_name: str | None, period: str | None = None) 
     runs = []
     for facility in facilities:
         run_period = period or last_month(facility.tzinfo)
-        runs.append(report_run_request(target=facility, period=run_period, by=None, enqueue=False))
+        run = report_run_request(target=facility, period=run_period, by=None, enqueue=False)
+        # A run found (not made) here would load its facility and region again, one by one.
+        run.facility = facility
+        runs.append(run)
     return runs
 
 
