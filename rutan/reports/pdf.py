@@ -6,14 +6,17 @@ from django.utils import timezone
 from rutan.core.pdf import html_to_pdf
 
 from .models import ReportScope
-from .selectors import facility_report_context, regional_report_context
+from .selectors import facility_report_context, regional_report_context, stored_figures
 
 STYLESHEET = "pdf/report.css"
 
 
 def render_html(run) -> str:
+    """The report's HTML; a facility report also leaves its figures on `run.figures`, for
+    the regional roll-up to reuse."""
     if run.scope == ReportScope.FACILITY:
         context = facility_report_context(run)
+        run.figures = stored_figures(context["row"])
         template = "reports/pdf/facility.html"
     else:
         context = regional_report_context(run)

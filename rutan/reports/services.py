@@ -215,10 +215,10 @@ def _progress(run: ReportRun, token: str, value: int) -> None:
 def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
     """Build the PDF of a run if this worker can claim it; return the run as it ends.
 
-    The file, its SHA-256 and status `done` are published by one conditional UPDATE that
-    also checks the claim, so a worker that lost its claim publishes nothing. A database
-    error puts the run back in the queue and is raised for the task to retry; any other
-    error marks the run failed with the message, ready to be retried.
+    The file, its SHA-256, the figures it shows and status `done` are published by one
+    conditional UPDATE that also checks the claim, so a worker that lost its claim publishes
+    nothing. A database error puts the run back in the queue and is raised for the task to
+    retry; any other error marks the run failed with the message, ready to be retried.
     """
     from .pdf import render_report_pdf
 
@@ -247,6 +247,7 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
                 status=ReportStatus.DONE,
                 file=saved_name,
                 sha256=digest,
+                figures=run.figures,
                 progress=100,
                 finished_at=now,
                 updated_at=now,

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rutan.inmates.choices import STAGE_ORDER
 from rutan.inmates.models import Inmate, Placement
 from rutan.inmates.services import inmate_release, inmate_transfer
-from rutan.reports import metrics
-from rutan.reports.models import ReportRun, ReportScope
+from rutan.reports import metrics, tasks
+from rutan.reports.models import ReportRun, ReportScope, ReportStatus
 from rutan.reports.selectors import facility_report_context, facility_rows, regional_report_context
 from tests.factories import BlockFactory, FacilityFactory
 
@@ -125,3 +125,32 @@ def test_report_queries_are_flat_in_the_number_of_facilities(mixed, kaltim, make
     assert _queries(lambda: facility_rows([balikpapan, *more], **period)) == one
     assert _queries(lambda: facility_report_context(run)) == facility_alone
     assert _queries(lambda: regional_report_context(regional)) == regional_alone
+
+
+def test_regional_rollup_shows_what_the_facility_reports_showed(
+    october_programmes, kaltim, make_inmate, django_capture_on_commit_callbacks
+):
+    second = FacilityFactory(code="lapas-samarinda", regional_office=kaltim, capacity=40)
+    BlockFactory(facility=second, name="Blok A", sex="L")
+    make_inmate(second, admission_date=D(2026, 2, 1))
+    facilities = [october_programmes, second]
+    dates = {"on": D(2026, 10, 31), "start": D(2026, 10, 1), "end": D(2026, 10, 31)}
+    live = facility_rows(sorted(facilities, key=lambda f: f.name), **dates)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.monthly_batch.delay(timezone_name="Asia/Makassar", period="2026-10").get()
+    for run in ReportRun.objects.filter(scope=ReportScope.FACILITY):
+        assert run.figures["population"] == next(
+            r["population"] for r in live if r["facility"] == run.facility
+        )
+    regional = ReportRun.objects.get(scope=ReportScope.REGIONAL)
+    assert regional.status == ReportStatus.DONE
+    # Someone admitted into October after the facility reports were made: the roll-up
+    # still agrees with the reports it rolls up, and counts no facility again.
+    make_inmate(second, admission_date=D(2026, 10, 30))
+    with CaptureQueriesContext(connection) as ctx:
+        context = regional_report_context(regional)
+    rows = [{k: v for k, v in row.items() if k != "report_status"} for row in context["rows"]]
+    assert rows == live
+    assert any(row["product_value"] for row in rows) and any(row["stages"] for row in rows)
+    counted = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "inmates_placement" not in counted and "programmes_attendance" not in counted
