@@ -84,6 +84,7 @@ class StageRule(TimeStampedModel):
         return f"{where}: {self.get_stage_display()} ≥ {self.numerator}/{self.denominator}"
 
 
+# The stored date each coaching stage starts on, in the order the stages follow each other.
 STAGE_STARTS = {
     CoachingStage.ADMISI_ORIENTASI: "sentence_start",
     CoachingStage.LANJUTAN: "lanjutan_from",
@@ -92,10 +93,13 @@ STAGE_STARTS = {
 }
 
 
-def stage_q(stage: str, on: datetime.date, prefix: str = "") -> Q:
-    """The condition "the coaching stage on `on` is `stage`", on the stored stage dates of
-    the inmate at `prefix` ("" for Inmate itself, "inmate__" from a related model). A plain
-    condition, so it joins the caller's query instead of scanning every inmate in a subquery.
+def stage_on_q(stage: str, on: datetime.date, *, prefix: str = "") -> Q:
+    """The condition "the coaching stage on `on` is `stage`" on the stored stage dates, a
+    plain condition that joins the caller's query (no subquery over every inmate).
+
+    A stage holds from its start date until the day before the next stage starts (a missing
+    next date, as for a detainee, matches nothing). `prefix` is the path to the inmate from
+    the model queried, e.g. "inmate__" from a placement. An unknown stage matches nothing.
     """
     order = list(STAGE_STARTS)
     if stage not in STAGE_STARTS:
@@ -110,7 +114,9 @@ def stage_q(stage: str, on: datetime.date, prefix: str = "") -> Q:
 class InmateQuerySet(ScopedQuerySet):
     def with_stage_on(self, stage: str, on: datetime.date):
         """Inmates whose coaching stage on `on` is `stage` (uses the stored stage dates)."""
-        return self.filter(stage_q(stage, on))
+        if stage not in STAGE_STARTS:
+            return self.none()
+        return self.filter(stage_on_q(stage, on))
 
 
 class Inmate(TimeStampedModel):

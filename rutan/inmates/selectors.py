@@ -17,7 +17,7 @@ from rutan.facilities.selectors import on_local_today
 
 from . import reckoning
 from .choices import CaseCategory, CoachingStage, InmateStatus, LegalStatus
-from .models import DisciplinaryEntry, Inmate, Placement, stage_q
+from .models import DisciplinaryEntry, Inmate, Placement, stage_on_q
 
 
 class InmateFilter(django_filters.FilterSet):
@@ -62,7 +62,7 @@ class InmateFilter(django_filters.FilterSet):
         return queryset.filter(
             on_local_today(
                 "facility",
-                lambda today: stage_q(value, today),
+                lambda today: stage_on_q(value, today),
             )
         )
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from rutan.facilities.models import FollowUpItem
 from rutan.inmates.choices import STAGE_ORDER, LegalStatus, PlacementEnd, PlacementStart
-from rutan.inmates.models import Inmate, Placement
+from rutan.inmates.models import Placement, stage_on_q
 
 
 def _held_on(facility_ids, on: datetime.date):
@@ -21,13 +21,14 @@ def _held_on(facility_ids, on: datetime.date):
 
 
 def population(facility_ids, on: datetime.date) -> dict[int, dict]:
-    """Population held on `on` (historically right via placements), by legal status and stage."""
+    """Population held on `on` (historically right via placements), by legal status and stage.
+
+    One query over the placements of these facilities: the stage of each inmate held is read
+    from their stored stage dates on `on` (as `Inmate.objects.with_stage_on`), so the cost
+    follows the facilities' population, not the country's.
+    """
     stage_counts = {
-        stage: Count(
-            "inmate",
-            distinct=True,
-            filter=Q(inmate__in=Inmate.objects.with_stage_on(stage, on).values("pk")),
-        )
+        stage: Count("inmate", distinct=True, filter=stage_on_q(stage, on, prefix="inmate__"))
         for stage in STAGE_ORDER
     }
     rows = (

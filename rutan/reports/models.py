@@ -3,6 +3,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -109,6 +110,13 @@ class ReportRun(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Hari terakhir yang dihitung, pada tanggal UPT, saat laporan dibuat."),
+    )
+    figures = models.JSONField(
+        _("angka"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("Angka UPT pada laporan ini, dipakai rekapitulasi Kanwil."),
     )
     queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)

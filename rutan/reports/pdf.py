@@ -6,12 +6,17 @@ from django.utils import timezone
 from rutan.core.pdf import html_to_pdf
 
 from .models import ReportScope
-from .selectors import facility_report_context, regional_report_context
+from .selectors import facility_report_context, regional_report_context, stored_figures
+
+STYLESHEET = "pdf/report.css"
 
 
 def render_html(run) -> str:
+    """The report's HTML; a facility report also leaves its figures on `run.figures`, for
+    the regional roll-up to reuse."""
     if run.scope == ReportScope.FACILITY:
         context = facility_report_context(run)
+        run.figures = stored_figures(context["row"])
         template = "reports/pdf/facility.html"
     else:
         context = regional_report_context(run)
@@ -21,11 +26,16 @@ def render_html(run) -> str:
         return render_to_string(template, context)
 
 
+def report_html_to_pdf(html: str) -> bytes:
+    """WeasyPrint alone: the PDF of a report's rendered HTML, with the reports' stylesheet."""
+    return html_to_pdf(html, stylesheets=(STYLESHEET,))
+
+
 def render_report_pdf(run, progress=lambda value: None) -> bytes:
     """The PDF bytes of `run`, in the language active when called."""
     progress(20)
     html = render_html(run)
     progress(60)
-    pdf = html_to_pdf(html)
+    pdf = report_html_to_pdf(html)
     progress(95)
     return pdf

@@ -333,15 +333,28 @@ def domain_columns():
     ]
 
 
-def domain_rows(facility_ids, *, start, end, on, population=None) -> dict[int, dict]:
-    """The figures of the regional table per facility (a fixed number of queries)."""
-    programmes = programme_figures(facility_ids, start, end)
-    participants = participants_overall(facility_ids, start, end)
-    assessments = assessment_figures(facility_ids, start, end)
-    assimilation = assimilation_figures(facility_ids, start, end)
-    agreements = agreement_figures(facility_ids, on, start, end)
-    interns = intern_figures(facility_ids, start, end)
-    products = product_figures(facility_ids, start, end)
+def domain_figures(facility_ids, *, start, end, on) -> dict[str, dict]:
+    """The grouped figures of the period behind the regional table and a facility report's
+    sections of this month (a fixed number of queries)."""
+    return {
+        "programmes": programme_figures(facility_ids, start, end),
+        "participants": participants_overall(facility_ids, start, end),
+        "assessments": assessment_figures(facility_ids, start, end),
+        "assimilation": assimilation_figures(facility_ids, start, end),
+        "agreements": agreement_figures(facility_ids, on, start, end),
+        "interns": intern_figures(facility_ids, start, end),
+        "products": product_figures(facility_ids, start, end),
+    }
+
+
+def domain_rows(facility_ids, *, start, end, on, figures=None) -> dict[int, dict]:
+    """The figures of the regional table per facility, from `figures` (`domain_figures` of
+    the same facilities and dates) or read now."""
+    if figures is None:
+        figures = domain_figures(facility_ids, start=start, end=end, on=on)
+    programmes, participants = figures["programmes"], figures["participants"]
+    assessments, assimilation = figures["assessments"], figures["assimilation"]
+    agreements, interns, products = figures["agreements"], figures["interns"], figures["products"]
     rows = {}
     for fid in facility_ids:
         pillars = programmes[fid].values()
@@ -382,27 +395,30 @@ def domain_totals(rows: list[dict]) -> dict:
     }
 
 
-def facility_sections(*, facility, period) -> list[dict]:
-    """The domain sections of one facility's monthly report, in the order they are read."""
+def facility_sections(*, facility, period, figures=None) -> list[dict]:
+    """The domain sections of one facility's monthly report, in the order they are read;
+    this month's figures from `figures` (`domain_figures` of the period) or read now."""
     ids = [facility.pk]
-    now = programme_figures(ids, period.start, period.end)[facility.pk]
+    if figures is None:
+        figures = domain_figures(ids, start=period.start, end=period.end, on=period.end)
+    now = figures["programmes"][facility.pk]
     before = programme_figures(ids, period.previous_start, period.previous_end)[facility.pk]
     pillars = [
         {"pillar": p, "label": Pillar(p).label, "now": now[p], "before": before[p]}
         for p in Pillar.values
     ]
-    assessments = assessment_figures(ids, period.start, period.end)[facility.pk]
+    assessments = figures["assessments"][facility.pk]
     assessments_before = assessment_figures(ids, period.previous_start, period.previous_end)[
         facility.pk
     ]
-    assimilation = assimilation_figures(ids, period.start, period.end)[facility.pk]
+    assimilation = figures["assimilation"][facility.pk]
     assimilation_before = assimilation_figures(ids, period.previous_start, period.previous_end)[
         facility.pk
     ]
-    agreements = agreement_figures(ids, period.end, period.start, period.end)[facility.pk]
+    agreements = figures["agreements"][facility.pk]
     contributions = contribution_figures(ids, period.start, period.end)[facility.pk]
-    interns = intern_figures(ids, period.start, period.end)[facility.pk]
-    products = product_figures(ids, period.start, period.end)[facility.pk]
+    interns = figures["interns"][facility.pk]
+    products = figures["products"][facility.pk]
     expiring = list(
         Agreement.objects.filter(facility=facility)
         .filter(ending_q(period.end, EXPIRING_DAYS))

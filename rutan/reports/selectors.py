@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import django_filters
 from django.core.validators import RegexValidator
@@ -175,33 +176,72 @@ class Period:
         )
 
 
-def facility_rows(facilities: list[Facility], *, on: datetime.date, start, end) -> list[dict]:
-    """One dict of figures per facility (no names of people), a fixed number of queries."""
-    ids = [f.pk for f in facilities]
-    pop = metrics.population(ids, on)
-    moves = metrics.movements(ids, start, end)
-    findings = metrics.follow_ups(ids, on)
-    domain = sections.domain_rows(ids, start=start, end=end, on=on)
+# Row keys stored as decimals: JSON gives them back as text.
+DECIMAL_KEYS = ("intern_hours", "product_value")
+
+
+def _row(facility: Facility, *, population: dict, moves: dict, open_findings: int, domain: dict):
+    total = population.get("population", 0)
+    row = {
+        "facility": facility,
+        "name": facility.name,
+        "capacity": facility.capacity,
+        "population": total,
+        "occupancy": round(100 * total / facility.capacity) if facility.capacity else None,
+        "detainees": population.get("detainees", 0),
+        "stages": population.get("stages", {}),
+        "no_stage": population.get("no_stage", 0),
+        "admissions": moves.get("admissions", 0),
+        "releases": moves.get("releases", 0),
+        "open_findings": open_findings,
+    }
+    row.update(domain)
+    sections.finish_row(row)
+    return row
+
+
+def stored_figures(row: dict) -> dict:
+    """A facility's row as kept on its report run (JSON): the figures, not the facility."""
+    return {k: v for k, v in row.items() if k not in ("facility", "name")}
+
+
+def _stored_row(facility: Facility, figures: dict) -> dict:
+    row = {"facility": facility, "name": facility.name, **figures}
+    for key in DECIMAL_KEYS:
+        row[key] = Decimal(row.get(key) or 0)
+    return row
+
+
+def facility_rows(
+    facilities: list[Facility], *, on: datetime.date, start, end, stored: dict | None = None
+) -> list[dict]:
+    """One dict of figures per facility (no names of people), a fixed number of queries.
+
+    `stored` maps a facility id to the figures its own report of these dates showed
+    (`stored_figures`); those facilities are not counted again.
+    """
+    stored = stored or {}
+    missing = [f.pk for f in facilities if f.pk not in stored]
+    pop = moves = findings = domain = {}
+    if missing:
+        pop = metrics.population(missing, on)
+        moves = metrics.movements(missing, start, end)
+        findings = metrics.follow_ups(missing, on)
+        domain = sections.domain_rows(missing, start=start, end=end, on=on)
     rows = []
     for facility in facilities:
-        p = pop.get(facility.pk, {})
-        population = p.get("population", 0)
-        row = {
-            "facility": facility,
-            "name": facility.name,
-            "capacity": facility.capacity,
-            "population": population,
-            "occupancy": round(100 * population / facility.capacity) if facility.capacity else None,
-            "detainees": p.get("detainees", 0),
-            "stages": p.get("stages", {}),
-            "no_stage": p.get("no_stage", 0),
-            "admissions": moves.get(facility.pk, {}).get("admissions", 0),
-            "releases": moves.get(facility.pk, {}).get("releases", 0),
-            "open_findings": findings.get(facility.pk, {}).get("open", 0),
-        }
-        row.update(domain.get(facility.pk, {}))
-        sections.finish_row(row)
-        rows.append(row)
+        if facility.pk in stored:
+            rows.append(_stored_row(facility, stored[facility.pk]))
+            continue
+        rows.append(
+            _row(
+                facility,
+                population=pop.get(facility.pk, {}),
+                moves=moves.get(facility.pk, {}),
+                open_findings=findings.get(facility.pk, {}).get("open", 0),
+                domain=domain.get(facility.pk, {}),
+            )
+        )
     return rows
 
 
@@ -232,7 +272,8 @@ def facility_head(facility: Facility):
 
 def facility_report_context(run: ReportRun) -> dict:
     """Everything the facility PDF shows, each section counting the events of the period by
-    their own date (session, assessment, SPPN month, finding…), up to `run.data_until`."""
+    their own date (session, assessment, SPPN month, finding…), up to `run.data_until`;
+    `row` is the facility's line of the regional table, read from the same figures."""
     facility = run.facility
     period = Period.of(run.period, until=run.data_until)
     ids = [facility.pk]
@@ -241,6 +282,11 @@ def facility_report_context(run: ReportRun) -> dict:
     moves = metrics.movements(ids, period.start, period.end).get(facility.pk, {})
     moves_before = metrics.movements(ids, period.previous_start, period.previous_end).get(
         facility.pk, {}
+    )
+    follow_ups = metrics.open_follow_up_items(facility.pk, on=period.end)
+    figures = sections.domain_figures(ids, start=period.start, end=period.end, on=period.end)
+    domain = sections.domain_rows(
+        ids, start=period.start, end=period.end, on=period.end, figures=figures
     )
     population = now_pop.get("population", 0)
     stage_chart = charts.stage_mix_chart(now_pop.get("stages", {}), now_pop.get("no_stage", 0))
@@ -259,11 +305,20 @@ def facility_report_context(run: ReportRun) -> dict:
         },
         "movements": {"now": moves, "before": moves_before},
         "stage_chart": stage_chart,
-        "follow_ups": metrics.open_follow_up_items(facility.pk, on=period.end),
-        "domain_sections": sections.facility_sections(facility=facility, period=period),
+        "follow_ups": follow_ups,
+        "domain_sections": sections.facility_sections(
+            facility=facility, period=period, figures=figures
+        ),
         "head": facility_head(facility),
         "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
         "status_labels": dict(ReportStatus.choices),
+        "row": _row(
+            facility,
+            population=now_pop,
+            moves=moves,
+            open_findings=len(follow_ups),
+            domain=domain[facility.pk],
+        ),
     }
 
 
@@ -272,8 +327,16 @@ def regional_report_context(run: ReportRun) -> dict:
     period = Period.of(run.period, until=run.data_until)
     facilities = list(region.facilities.order_by("name"))
     tz = facilities[0].tzinfo if facilities else None
-    rows = facility_rows(facilities, on=period.end, start=period.start, end=period.end)
     statuses = latest_report_status([f.pk for f in facilities], run.period)
+    # The roll-up shows what each facility's own report of the same days showed.
+    stored = {
+        fid: run_of.figures
+        for fid, run_of in statuses.items()
+        if run_of.status == ReportStatus.DONE and run_of.figures and run_of.data_until == period.end
+    }
+    rows = facility_rows(
+        facilities, on=period.end, start=period.start, end=period.end, stored=stored
+    )
     for row in rows:
         run_of = statuses.get(row["facility"].pk)
         row["report_status"] = run_of.get_status_display() if run_of else "–"

@@ -44,6 +44,8 @@ SNAPSHOT_FIELDS = [
     "language",
     "status",
 ]
+# What building a run reads of it: the facility with its region (cover, roll-up), or the region.
+RUN_RELATED = ("facility__regional_office", "regional_office")
 
 
 def _stale_after() -> datetime.timedelta:
@@ -201,7 +203,7 @@ def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] 
     )
     if not updated:
         return None
-    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run_id), token
+    return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run_id), token
 
 
 def _progress(run: ReportRun, token: str, value: int) -> None:
@@ -213,10 +215,10 @@ def _progress(run: ReportRun, token: str, value: int) -> None:
 def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
     """Build the PDF of a run if this worker can claim it; return the run as it ends.
 
-    The file, its SHA-256 and status `done` are published by one conditional UPDATE that
-    also checks the claim, so a worker that lost its claim publishes nothing. A database
-    error puts the run back in the queue and is raised for the task to retry; any other
-    error marks the run failed with the message, ready to be retried.
+    The file, its SHA-256, the figures it shows and status `done` are published by one
+    conditional UPDATE that also checks the claim, so a worker that lost its claim publishes
+    nothing. A database error puts the run back in the queue and is raised for the task to
+    retry; any other error marks the run failed with the message, ready to be retried.
     """
     from .pdf import render_report_pdf
 
@@ -245,6 +247,7 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
                 status=ReportStatus.DONE,
                 file=saved_name,
                 sha256=digest,
+                figures=run.figures,
                 progress=100,
                 finished_at=now,
                 updated_at=now,
@@ -268,7 +271,7 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
-    return ReportRun.objects.select_related("facility", "regional_office").get(pk=run.pk)
+    return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run.pk)
 
 
 def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRun | None:
@@ -338,7 +341,10 @@ def monthly_batch_runs(*, timezone_name: str | None, period: str | None = None) 
     runs = []
     for facility in facilities:
         run_period = period or last_month(facility.tzinfo)
-        runs.append(report_run_request(target=facility, period=run_period, by=None, enqueue=False))
+        run = report_run_request(target=facility, period=run_period, by=None, enqueue=False)
+        # A run found (not made) here would load its facility and region again, one by one.
+        run.facility = facility
+        runs.append(run)
     return runs
 
 

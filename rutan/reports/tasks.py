@@ -23,7 +23,7 @@ TASK_OPTIONS = {
 @shared_task(bind=True, name="reports.build_report_run", **TASK_OPTIONS)
 def build_report_run(self, run_id: int, rollup: bool = False) -> str:
     """Build one run (a no-op when another worker holds it or it is done already)."""
-    run = ReportRun.objects.select_related("facility", "regional_office").get(pk=run_id)
+    run = ReportRun.objects.select_related(*services.RUN_RELATED).get(pk=run_id)
     with job_run(
         services.JOB_FOR_SCOPE[run.scope],
         facility_id=run.facility_id,
