@@ -291,9 +291,9 @@ def collect_static(url: str) -> Path:
     return root
 
 
-def measure_pages(full: str, tenth: str, names, args, figures: dict) -> dict:
+def measure_pages(full: str, tenth: str, names, args, figures: dict) -> tuple[dict, str]:
     """Queries and service time in both databases, then the paired wrk runs on the full one;
-    fills `figures` and answers the wrk results per page."""
+    fills `figures` and answers the wrk results per page and the bench facility's code."""
     log("Probing the 1/10 database (queries, service time)…")
     small = probe(tenth, args.samples)
     log("Probing the full database (queries, service time)…")
@@ -327,20 +327,32 @@ def measure_pages(full: str, tenth: str, names, args, figures: dict) -> dict:
         figures[f"{name}_p95_ms"] = round(result["p95_ms"], 1)
         figures[f"{name}_errors"] = result["errors"]
     figures["hello_rps"] = round(statistics.median(r["hello_rps"] for r in results.values()), 1)
-    return results
+    return results, big["facility_code"]
 
 
-def report_figures(url: str, *, skip_batch: bool, workers: int) -> dict:
-    if not (ROOT / "bench" / "reports.py").exists():
-        log("bench/reports.py is missing: no report figures.")
-        return {}
-    args = [sys.executable, "bench/reports.py", "--workers", str(workers)]
+def report_figures(url: str, facility: str, *, skip_batch: bool, workers: int) -> dict:
+    """bench/reports.py on a throwaway copy of the full database (the batch writes runs)."""
+    name = urlsplit(url).path.lstrip("/")
+    copy = f"{name}_batch"
+    with _admin_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    args = [sys.executable, "bench/reports.py", "--workers", str(workers), "--facility", facility]
     if skip_batch:
         args.append("--skip-batch")
-    result = subprocess.run(
-        args, cwd=ROOT, env=env_for(url), check=True, text=True, stdout=subprocess.PIPE
-    )
     figures = {}
+    try:
+        result = subprocess.run(
+            args,
+            cwd=ROOT,
+            env=env_for(database_url(url, copy), CELERY_TASK_ALWAYS_EAGER="false"),
+            check=True,
+            text=True,
+            stdout=subprocess.PIPE,
+        )
+    finally:
+        with _admin_connection(url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
     for line in result.stdout.splitlines():
         print(line, flush=True)
         if line.startswith("BENCH "):
@@ -414,13 +426,15 @@ def main(argv=None) -> int:
     static_root = collect_static(full)
     os.environ["DJANGO_STATIC_ROOT"] = str(static_root)
     try:
-        results = measure_pages(full, tenth, names, args, figures)
+        results, facility = measure_pages(full, tenth, names, args, figures)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
     if not args.skip_reports:
         log("Monthly report and national batch…")
-        figures.update(report_figures(full, skip_batch=args.skip_batch, workers=args.workers))
+        figures.update(
+            report_figures(full, facility, skip_batch=args.skip_batch, workers=args.workers)
+        )
 
     log("")
     log(

@@ -184,7 +184,8 @@ def main() -> None:
             file=sys.stderr,
             flush=True,
         )
-    print(json.dumps({"pages": result, "facility": users["facility"].name}))
+    facility = users["facility"]
+    print(json.dumps({"pages": result, "facility": facility.name, "facility_code": facility.code}))
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def _config(chart_class, **options):
         width=options.pop("width", 640),
         height=options.pop("height", 320),
         legend_at_bottom=True,
-        print_values=True,
+        print_values=options.pop("print_values", True),
         print_zeroes=False,
         show_y_guides=True,
         truncate_label=-1,
