@@ -167,8 +167,9 @@ def reckon_inmate(inmate: Inmate, context: _Context | None = None) -> reckoning.
 def derived_values(
     *, periods, verdict, grants, context: _Context
 ) -> tuple[reckoning.Reckoning, dict]:
-    """Return the reckoning of a custody record and the stored copies (DERIVED_FIELDS) it
-    gives; no query. `periods`, `verdict` and `grants` are what `reckoning.reckon` reads.
+    """Return the reckoning of a custody record (without its steps in words) and the stored
+    copies (DERIVED_FIELDS) it gives; no query. `periods`, `verdict` and `grants` are what
+    `reckoning.reckon` reads.
 
     Without a verdict the inmate is a detainee in the register of the latest warrant's
     authority (left as it is when there is no warrant); with one, a sentenced inmate in the
@@ -180,6 +181,7 @@ def derived_values(
         grants=grants,
         credits=context.credits,
         reading=context.reading,
+        explain=False,
     )
     values = {
         "custody_start": result.custody_start,
