@@ -143,10 +143,17 @@ def _code(kind: str, town: str, taken: set[str]) -> str:
     return code
 
 
+def _size(seed: Seed) -> float:
+    """How the average facility compares with the national one (275,000 inmates in 530
+    facilities): capacities scale with it, so that a smaller seed is as overcrowded."""
+    return seed.inmates_wanted / seed.facilities_wanted / (275_000 / 530)
+
+
 def plan_facilities(seed: Seed) -> list[FacilityPlan]:
     """Which facilities exist: kinds, classes and towns per region, then capacity and the
     population each holds (overcrowded as measured: the whole system near 190 %)."""
     rng = seed.rng("plan")
+    size = _size(seed)
     regions = _regions(seed.facilities_wanted)
     slots = apportion(seed.facilities_wanted, [r.facilities for r in regions], minimum=1)
     anchor_region = next(i for i, r in enumerate(regions) if r.code == ANCHOR["region"])
@@ -164,7 +171,7 @@ def plan_facilities(seed: Seed) -> list[FacilityPlan]:
             region=regions[anchor_region],
             city=ANCHOR["city"],
             address=ANCHOR["address"],
-            capacity=ANCHOR["capacity"],
+            capacity=max(10, round(ANCHOR["capacity"] * size)),
             has_interns=True,
         )
     ]
@@ -188,7 +195,7 @@ def plan_facilities(seed: Seed) -> list[FacilityPlan]:
                     region=region,
                     city=town,
                     address=f"Jl. {rng.choice(STREETS)} No. {rng.randint(1, 250)}, {town}",
-                    capacity=rng.randint(low, high),
+                    capacity=max(10, round(rng.randint(low, high) * size)),
                 )
             )
     _populate(seed, rng, plans)
@@ -200,9 +207,7 @@ def _populate(seed: Seed, rng: random.Random, plans: list[FacilityPlan]) -> None
     bench's Rutan holds what Rutan Balikpapan holds (scaled to the average facility size),
     and no other Rutan holds more."""
     anchor, others = plans[0], plans[1:]
-    national_average = 275_000 / 530
-    scale = seed.inmates_wanted / max(1, seed.facilities_wanted) / national_average
-    anchor.population = min(seed.inmates_wanted, max(1, round(ANCHOR["population"] * scale)))
+    anchor.population = min(seed.inmates_wanted, max(1, round(ANCHOR["population"] * _size(seed))))
     weights = []
     for plan in others:
         if plan.kind == "lpka":
@@ -240,7 +245,7 @@ def _populate(seed: Seed, rng: random.Random, plans: list[FacilityPlan]) -> None
 
 def _block_plans(plan: FacilityPlan) -> list[tuple[str, str, int]]:
     """(name, sex, capacity) of a facility's blocks; their capacities add up to its own."""
-    if plan.code == ANCHOR["code"]:
+    if plan.code == ANCHOR["code"] and plan.capacity == ANCHOR["capacity"]:
         return [
             ("Blok A", "L", 90),
             ("Blok B", "L", 90),
