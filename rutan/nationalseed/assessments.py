@@ -4,7 +4,6 @@ confidential parts encrypted as the services encrypt them), and facility surveys
 findings become follow-up items."""
 
 import datetime
-import json
 
 from dateutil.relativedelta import relativedelta
 
@@ -128,6 +127,13 @@ class AssessmentWriter:
         self.follow_ups = follow_up_table(seed)
         self.levels = dict(LiteracyLevel.objects.values_list("code", "pk"))
         self.users = {p.pk: p.users for p in seed.facilities}
+        # (first day, middle, first day of the next) of each whole month of the window.
+        self.months = []
+        month = seed.window_start.replace(day=1)
+        while month < seed.today.replace(day=1):
+            following = month + relativedelta(months=1)
+            self.months.append((month, month + D(days=14), following))
+            month = following
 
 
 def follow_up_table(seed: Seed):
@@ -168,36 +174,32 @@ class FacilityAssessments:
     def behaviour(self, held: Held) -> None:
         """One SPPN score a month for each month the inmate was sentenced and held (up to
         last month), by the programme officer of the facility holding them that month."""
-        rng = self.rng
-        month = max(self.seed.window_start, held.final_on).replace(day=1)
-        last = self.today.replace(day=1) - relativedelta(months=1)
+        rng, add, users = self.rng, self.writer.sppn.add, self.writer.users
+        first = held.final_on.replace(day=1)
         base = rng.randint(55, 88)
-        while month <= last:
-            middle = month + D(days=14)
-            if held.sentenced_on(middle) and (
-                held.present_on(middle) or (held.origin_pk and held.admission <= middle)
-            ):
-                facility = held.facility_on(middle)
-                officer = self.writer.users[facility][Role.PROGRAMME_OFFICER]
-                assessed = min(
-                    month + relativedelta(months=1) + D(days=rng.randint(0, 4)), self.today
-                )
-                base = max(40, min(95, base + rng.randint(-3, 3)))
-                scores = [max(0, min(100, base + rng.randint(-6, 6))) for _ in range(4)]
-                self.writer.sppn.add(
-                    held.pk,
-                    facility,
-                    officer,
-                    assessed,
-                    "SPPN",
-                    "",
-                    "final",
-                    *self.finalised(assessed, officer),
-                    month,
-                    *scores,
-                    "",
-                )
-            month += relativedelta(months=1)
+        for month, middle, following in self.writer.months:
+            if month < first or not held.sentenced_on(middle):
+                continue
+            if not (held.present_on(middle) or (held.origin_pk and held.admission <= middle)):
+                continue
+            facility = held.facility_on(middle)
+            officer = users[facility][Role.PROGRAMME_OFFICER]
+            assessed = min(following + D(days=rng.randint(0, 4)), self.today)
+            base = max(40, min(95, base + rng.randint(-3, 3)))
+            scores = [max(0, min(100, base + rng.randint(-6, 6))) for _ in range(4)]
+            add(
+                held.pk,
+                facility,
+                officer,
+                assessed,
+                "SPPN",
+                "",
+                "final",
+                *self.finalised(assessed, officer),
+                month,
+                *scores,
+                "",
+            )
 
     def literacy(self, held: Held, officer: int) -> None:
         rng = self.rng
@@ -250,7 +252,7 @@ class FacilityAssessments:
             "",
             "final",
             *self.finalised(day, officer),
-            json.dumps(areas),
+            areas,
             "",
         )
 

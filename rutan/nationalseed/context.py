@@ -2,6 +2,7 @@
 loaded, the planned facilities and what later seeders need to know of earlier rows."""
 
 import datetime
+import functools
 import random
 import time
 import zoneinfo
@@ -62,6 +63,11 @@ class FacilityPlan:
 
 ORIENTATION_BLOCK = "Blok Mapenaling"
 ZONES = {tz: zoneinfo.ZoneInfo(tz) for tz in Timezone.values}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _local_time(day: datetime.date, at: datetime.time, tz: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, at, tzinfo=ZONES[tz])
 
 
 def apportion(total: int, weights, minimum: int = 0) -> list[int]:
@@ -139,4 +145,4 @@ class Seed:
 
     def local_time(self, day: datetime.date, at: datetime.time, plan: FacilityPlan):
         """An aware datetime of a facility-local day and time."""
-        return datetime.datetime.combine(day, at, tzinfo=ZONES[plan.timezone])
+        return _local_time(day, at, plan.timezone)

@@ -24,18 +24,18 @@ CLASS_SHARES = {
     "lpp": {"IIA": 60, "IIB": 25, "III": 15},
 }
 CAPACITY = {
-    ("rutan", "I"): (500, 1000),
-    ("rutan", "IIA"): (220, 420),
-    ("rutan", "IIB"): (80, 240),
-    ("lapas", "I"): (550, 1100),
-    ("lapas", "IIA"): (300, 560),
-    ("lapas", "IIB"): (150, 300),
-    ("lapas", "III"): (80, 170),
-    ("lpka", "I"): (150, 260),
-    ("lpka", "IIA"): (90, 180),
-    ("lpp", "IIA"): (150, 300),
-    ("lpp", "IIB"): (90, 180),
-    ("lpp", "III"): (60, 110),
+    ("rutan", "I"): (450, 900),
+    ("rutan", "IIA"): (200, 380),
+    ("rutan", "IIB"): (70, 215),
+    ("lapas", "I"): (495, 990),
+    ("lapas", "IIA"): (270, 505),
+    ("lapas", "IIB"): (135, 270),
+    ("lapas", "III"): (70, 155),
+    ("lpka", "I"): (135, 235),
+    ("lpka", "IIA"): (80, 160),
+    ("lpp", "IIA"): (135, 270),
+    ("lpp", "IIB"): (80, 160),
+    ("lpp", "III"): (55, 100),
 }
 CLASS_RANK = {"I": 0, "IIA": 1, "IIB": 2, "III": 3}
 # Magang Nasional places interns mostly in the larger facilities.

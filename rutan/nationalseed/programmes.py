@@ -5,7 +5,6 @@ assimilation placements of the assimilation programmes."""
 
 import base64
 import datetime
-import json
 from dataclasses import dataclass, field
 
 from programmes.choices import (
@@ -420,7 +419,7 @@ class FacilityProgrammes:
             end,
             status,
             spec.sex,
-            json.dumps(stages),
+            stages,
             writer.levels.get(spec.min_level),
             "",
         )
@@ -705,7 +704,7 @@ class FacilityProgrammes:
                 ended,
                 "ended" if ended else "active",
                 END_LABELS.get(place.end_reason, "") if ended else "",
-                "[]",
+                [],
             )
 
     def seed_all(self) -> int:

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from assessments.models import BehaviourScore, LiteracyAssessment
 from interns.models import ActivityLog
 from partners.models import Agreement, Guarantee
+from partners.validators import validate_nik
 from programmes.models import Attendance, Enrolment, Session
 from rutan.accounts.models import Membership, User
 from rutan.facilities.models import Block, Facility, FacilityKind
@@ -105,6 +106,10 @@ def test_national_proportions(seeded):
     assert Inmate.objects.filter(status="released").exists()
     assert Verdict.objects.filter(sentence_kind="penjara").exists()
     assert DetentionPeriod.objects.values("authority").distinct().count() >= 4
+    niks = list(Guarantee.objects.exclude(nik="").values_list("nik", flat=True))
+    assert niks
+    for nik in niks:
+        validate_nik(nik)
 
 
 def test_stored_custody_copies_are_what_the_services_store(seeded):
