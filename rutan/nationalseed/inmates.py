@@ -32,7 +32,7 @@ from rutan.inmates.models import (
     RemisiGrant,
     Verdict,
 )
-from rutan.inmates.services import derived_values, rules_context
+from rutan.inmates.services import DERIVED_FIELDS, derived_values, rules_context
 
 from .context import FacilityPlan, Seed
 from .people import region_person
@@ -161,6 +161,17 @@ OFFENCES = [
     ("Menolak perintah petugas", "Teguran tertulis", 0),
     ("Berjudi di kamar hunian", "Tutupan sunyi 6 hari", 6),
 ]
+HOLIDAYS = {
+    "kristen": (12, 25),
+    "katolik": (12, 25),
+    "hindu": (3, 22),
+    "buddha": (5, 23),
+    "konghucu": (2, 10),
+}
+UMUM = (1, 2, 3, 4, 4, 5)  # months of remisi umum by whole years served
+KHUSUS = ((0, 15), (1, 0), (1, 0), (1, 15), (1, 15), (2, 0))
+TERMS_KINDS = (SentenceKind.PENJARA, SentenceKind.KURUNGAN)
+TRANSFER_NOTE = "Pemindahan dalam wilayah Kanwil"
 EDUCATION = ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"]
 EDUCATION_WEIGHTS = {"default": (6, 30, 28, 30, 2, 3.5, 0.5), "tipikor": (0, 2, 5, 28, 10, 45, 10)}
 
@@ -227,11 +238,9 @@ class Held:
     religion: str
     education: str
     case: str
-    birth: datetime.date
     admission: datetime.date
     arrived: datetime.date
     released_on: datetime.date | None
-    legal_status: str
     final_on: datetime.date | None
     values: dict
     origin_pk: int | None = None
@@ -417,17 +426,6 @@ def _remisi_dates(religion: str, year: int) -> list[tuple[str, str, datetime.dat
     return sorted(dates, key=lambda d: d[2])
 
 
-HOLIDAYS = {
-    "kristen": (12, 25),
-    "katolik": (12, 25),
-    "hindu": (3, 22),
-    "buddha": (5, 23),
-    "konghucu": (2, 10),
-}
-UMUM = (1, 2, 3, 4, 4, 5)  # months of remisi umum by whole years served
-KHUSUS = ((0, 15), (1, 0), (1, 0), (1, 15), (1, 15), (2, 0))
-
-
 def _remisi(
     rng: random.Random,
     ruling: Ruling,
@@ -440,7 +438,7 @@ def _remisi(
     """The ledger as the decrees would grant it: after six months served, growing with the
     years served; none that would release before its own decree (the inmate would have left
     that day). Cases under the stricter conditions (PP 99/2012) get it in fewer years."""
-    if ruling.sentence_kind not in (SentenceKind.PENJARA, SentenceKind.KURUNGAN):
+    if ruling.sentence_kind not in TERMS_KINDS:
         return []
     term = _term_days(ruling)
     release = start + D(days=term)
@@ -470,25 +468,6 @@ def _remisi(
     return grants
 
 
-DERIVED = [
-    "register_type",
-    "legal_status",
-    "custody_start",
-    "sentence_kind",
-    "sentence_start",
-    "sentence_years",
-    "sentence_months",
-    "sentence_days",
-    "substitute_months",
-    "substitute_days",
-    "remission_days",
-    "expected_release_date",
-    "lanjutan_from",
-    "asimilasi_from",
-    "integrasi_from",
-]
-
-
 class InmateWriter:
     """The tables of the register and the custody record."""
 
@@ -497,7 +476,7 @@ class InmateWriter:
             Inmate,
             "facility_id registration_number name sex birth_date religion education_level "
             "case_category case_article admission_date block_id status released_on "
-            "release_kind " + " ".join(DERIVED),
+            "release_kind " + " ".join(DERIVED_FIELDS),
             ids=True,
         )
         self.placements = seed.table(
@@ -680,7 +659,7 @@ class FacilityInmates:
             InmateStatus.RELEASED if released_on else InmateStatus.ACTIVE,
             released_on,
             custody.release_kind,
-            *(values[f] for f in DERIVED),
+            *(values[f] for f in DERIVED_FIELDS),
         )
         for w in custody.warrants:
             writer.periods.add(
@@ -713,11 +692,9 @@ class FacilityInmates:
             religion=who["religion"],
             education=who["education"],
             case=who["case"],
-            birth=birth,
             admission=admission,
             arrived=arrived,
             released_on=released_on,
-            legal_status=values["legal_status"],
             final_on=ruling.final_on if ruling else None,
             values=values,
             origin_pk=origin.pk if origin else None,
@@ -812,10 +789,6 @@ class FacilityInmates:
                 custody = self.sentenced(who, release_on=release_on)
             held.append(self.write(who, custody))
         return held
-
-
-TERMS_KINDS = (SentenceKind.PENJARA, SentenceKind.KURUNGAN)
-TRANSFER_NOTE = "Pemindahan dalam wilayah Kanwil"
 
 
 def seed_inmates(seed: Seed) -> None:

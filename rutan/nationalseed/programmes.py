@@ -30,6 +30,7 @@ from programmes.models import (
 )
 from rutan.core.choices import Pillar
 from rutan.core.models import LiteracyLevel
+from rutan.core.roles import Role
 
 from .context import FacilityPlan, Seed
 from .inmates import Held
@@ -363,7 +364,7 @@ class FacilityProgrammes:
         self.seed, self.writer, self.plan = seed, writer, plan
         self.rng = seed.rng("programmes", plan.code)
         self.today = seed.today
-        self.officer = plan.users["programme_officer"]
+        self.officer = plan.users[Role.PROGRAMME_OFFICER]
         self.assimilated: dict[int, datetime.date] = {}
         self.certificates: dict[int, int] = {}
 
@@ -426,8 +427,8 @@ class FacilityProgrammes:
         return Run(pk, spec, start, end, status, capacity)
 
     def write_sessions(self, run: Run) -> list[tuple[int, datetime.date, datetime.time]]:
-        """The run's dated sessions from its schedule; the past ones (not cancelled) with
-        their register taken, as (session id, date, end time)."""
+        """The run's dated sessions from its schedule; returns the past ones whose register
+        was taken (a few were cancelled), as (session id, date, when it was taken)."""
         writer, rng = self.writer, self.rng
         slots = []
         for weekday, begin, end in run.spec.slots:
@@ -444,7 +445,7 @@ class FacilityProgrammes:
                     continue
                 pk = writer.sessions.next_id()
                 past = day < self.today
-                cancel = rng.random() < 0.03
+                cancel = past and rng.random() < 0.03
                 cancelled_at = self.seed.local_time(day, T("07:00"), self.plan) if cancel else None
                 taken_at = (
                     self.seed.local_time(day, end, self.plan) if past and not cancel else None
