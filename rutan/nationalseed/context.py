@@ -43,13 +43,11 @@ class FacilityPlan:
     detainee_share: float = 0.0
     has_interns: bool = False
     pk: int = 0
-    region_pk: int = 0
     blocks: list[BlockPlan] = field(default_factory=list)
     users: dict[str, int] = field(default_factory=dict)
     usernames: dict[str, str] = field(default_factory=dict)
     inmates: list = field(default_factory=list)
     agreements: list = field(default_factory=list)
-    partners: list = field(default_factory=list)
 
     @property
     def timezone(self) -> str:
@@ -118,8 +116,6 @@ class Seed:
     now: datetime.datetime = field(default_factory=timezone.now)
     facilities: list[FacilityPlan] = field(default_factory=list)
     regions: dict[str, int] = field(default_factory=dict)
-    national_user: int = 0
-    users_by_region: dict[str, int] = field(default_factory=dict)
     usernames: dict[str, str] = field(default_factory=dict)
 
     @property

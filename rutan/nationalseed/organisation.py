@@ -292,7 +292,6 @@ def seed_organisation(seed: Seed) -> None:
     blocks = seed.table(Block, "facility_id name sex capacity", ids=True)
     progress = seed.progress("facilities", len(seed.facilities))
     for plan in seed.facilities:
-        plan.region_pk = seed.regions[plan.region.code]
         found = existing.get(plan.code)
         if found is not None:
             plan.pk, plan.name, plan.capacity = found.pk, found.name, found.capacity
@@ -305,7 +304,7 @@ def seed_organisation(seed: Seed) -> None:
                 plan.name,
                 plan.kind,
                 plan.facility_class,
-                plan.region_pk,
+                seed.regions[plan.region.code],
                 plan.address,
                 plan.city,
                 plan.capacity,
@@ -356,18 +355,17 @@ class Accounts:
 def seed_staff(seed: Seed) -> None:
     accounts = Accounts(seed)
     rng = seed.rng("staff")
-    seed.national_user = accounts.add(
+    accounts.add(
         NATIONAL_USERNAME, "Direktorat Pembinaan Ditjenpas", Role.NATIONAL_ADMIN, staff=True
     )
     seed.usernames["national"] = NATIONAL_USERNAME
     regions = {p.region.code: p.region for p in seed.facilities}
     for code, region in regions.items():
         username = f"kanwil_{code}"
-        pk = accounts.add(
+        accounts.add(
             username, _staff_name(rng, region), Role.REGIONAL_OFFICER, region=seed.regions[code]
         )
         seed.usernames[f"regional:{code}"] = username
-        seed.users_by_region[code] = pk
     for plan in seed.facilities:
         staff = FACILITY_STAFF + ([MENTOR] if plan.has_interns else [])
         for prefix, role, is_staff in staff:

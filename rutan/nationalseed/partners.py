@@ -120,7 +120,6 @@ class PartnerWriter:
             state = rng.choices(list(STATES), weights=list(STATES.values()))[0]
             ref = self.agreement(rng, plan, pk, name, partner_type, areas, state, number, contact)
             plan.agreements.append(ref)
-            plan.partners.append((pk, name, partner_type))
 
     def agreement(self, rng, plan, partner_pk, name, partner_type, areas, state, number, contact):
         """Write one agreement (and, for a renewed one, the expired one it renews)."""
