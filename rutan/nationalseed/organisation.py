@@ -42,8 +42,8 @@ CLASS_RANK = {"I": 0, "IIA": 1, "IIB": 2, "III": 3}
 INTERN_SHARE = {"I": 0.7, "IIA": 0.5, "IIB": 0.3, "III": 0.15}
 # How many of the inmates are held before their verdict, by kind of facility.
 DETAINEES = {
-    "rutan": (0.35, 0.55),
-    "lapas": (0.05, 0.15),
+    "rutan": (0.40, 0.60),
+    "lapas": (0.07, 0.15),
     "lpka": (0.10, 0.20),
     "lpp": (0.10, 0.25),
 }
