@@ -96,22 +96,29 @@ class Reckoning:
     steps: list[str] = field(default_factory=list)
 
 
-def reckon(*, periods, verdict, grants, credits: dict, reading: Reading) -> Reckoning:
-    """Apply the custody record, the verdict and the remisi ledger (see the module doc)."""
+def reckon(
+    *, periods, verdict, grants, credits: dict, reading: Reading, explain: bool = True
+) -> Reckoning:
+    """Apply the custody record, the verdict and the remisi ledger (see the module doc).
+
+    With `explain` the steps say in words how each date was reached; without, they stay
+    empty (bulk recomputation, where nobody reads them and the words cost most of the time).
+    """
     result = Reckoning()
     periods = sorted(periods, key=lambda p: (p.start, p.pk or 0))
     if periods:
         result.custody_start = periods[0].start
-        result.steps.append(
-            _("Hari pertama penahanan: %(date)s (%(authority)s, %(kind)s).")
-            % {
-                "date": fmt(periods[0].start),
-                "authority": periods[0].get_authority_display(),
-                "kind": periods[0].get_kind_display().lower(),
-            }
-        )
+        if explain:
+            result.steps.append(
+                _("Hari pertama penahanan: %(date)s (%(authority)s, %(kind)s).")
+                % {
+                    "date": fmt(periods[0].start),
+                    "authority": periods[0].get_authority_display(),
+                    "kind": periods[0].get_kind_display().lower(),
+                }
+            )
     if verdict is None:
-        if periods:
+        if periods and explain:
             result.steps.append(
                 _("Belum ada putusan berkekuatan hukum tetap: masih tahanan, tanpa pecahan.")
             )
@@ -123,14 +130,15 @@ def reckon(*, periods, verdict, grants, credits: dict, reading: Reading) -> Reck
         last = min(period.end, final - datetime.timedelta(days=1))
         if previous_end is not None and period.start > previous_end + datetime.timedelta(days=1):
             gap = (period.start - previous_end).days - 1
-            result.steps.append(
-                _("Penahanan terputus %(days)s hari (%(from)s – %(to)s): tidak dihitung.")
-                % {
-                    "days": gap,
-                    "from": fmt(previous_end + datetime.timedelta(days=1)),
-                    "to": fmt(period.start - datetime.timedelta(days=1)),
-                }
-            )
+            if explain:
+                result.steps.append(
+                    _("Penahanan terputus %(days)s hari (%(from)s – %(to)s): tidak dihitung.")
+                    % {
+                        "days": gap,
+                        "from": fmt(previous_end + datetime.timedelta(days=1)),
+                        "to": fmt(period.start - datetime.timedelta(days=1)),
+                    }
+                )
         previous_end = max(previous_end or period.end, period.end)
         if last < period.start:
             continue
@@ -140,6 +148,8 @@ def reckon(*, periods, verdict, grants, credits: dict, reading: Reading) -> Reck
         numerator, denominator, basis = credits.get(kind, credits[DetentionKind.RUTAN])
         part = days * numerator // denominator
         credited += part
+        if not explain:
+            continue
         if numerator == denominator:
             result.steps.append(
                 _("%(kind)s %(days)s hari sebelum putusan tetap: dikurangkan seluruhnya.")
@@ -158,44 +168,50 @@ def reckon(*, periods, verdict, grants, credits: dict, reading: Reading) -> Reck
                 }
             )
     result.credited_days = credited
-    result.steps.append(
-        _("Putusan %(number)s berkekuatan hukum tetap %(date)s: %(kind)s.")
-        % {
-            "number": verdict.number,
-            "date": fmt(final),
-            "kind": verdict.get_sentence_kind_display(),
-        }
-    )
-    if verdict.sentence_kind not in TERM_SENTENCES:
+    if explain:
         result.steps.append(
-            _("Seumur hidup atau pidana mati: tidak ada tanggal bebas maupun pecahan.")
+            _("Putusan %(number)s berkekuatan hukum tetap %(date)s: %(kind)s.")
+            % {
+                "number": verdict.number,
+                "date": fmt(final),
+                "kind": verdict.get_sentence_kind_display(),
+            }
         )
+    if verdict.sentence_kind not in TERM_SENTENCES:
+        if explain:
+            result.steps.append(
+                _("Seumur hidup atau pidana mati: tidak ada tanggal bebas maupun pecahan.")
+            )
         return result
     start = final - datetime.timedelta(days=credited)
     result.sentence_start = start
-    result.steps.append(
-        _("Masa pidana dihitung mulai %(start)s (%(final)s dikurangi %(days)s hari penahanan).")
-        % {"start": fmt(start), "final": fmt(final), "days": credited}
-    )
+    if explain:
+        result.steps.append(
+            _("Masa pidana dihitung mulai %(start)s (%(final)s dikurangi %(days)s hari penahanan).")
+            % {"start": fmt(start), "final": fmt(final), "days": credited}
+        )
     substitute = 0 if verdict.fine_paid else 1
     sub_m, sub_d = verdict.substitute_months * substitute, verdict.substitute_days * substitute
     end = start + relativedelta(
         years=verdict.years, months=verdict.months + sub_m, days=verdict.days + sub_d
     )
     result.full_term_end = end
-    text = _("Pidana %(term)s") % {"term": term_text(verdict.years, verdict.months, verdict.days)}
-    if sub_m or sub_d:
-        text += _(" + kurungan pengganti denda %(sub)s (denda belum dibayar)") % {
-            "sub": months_days(sub_m, sub_d)
+    if explain:
+        text = _("Pidana %(term)s") % {
+            "term": term_text(verdict.years, verdict.months, verdict.days)
         }
-    result.steps.append(text + _(" → akhir pidana %(end)s.") % {"end": fmt(end)})
+        if sub_m or sub_d:
+            text += _(" + kurungan pengganti denda %(sub)s (denda belum dibayar)") % {
+                "sub": months_days(sub_m, sub_d)
+            }
+        result.steps.append(text + _(" → akhir pidana %(end)s.") % {"end": fmt(end)})
     months = sum(g.months for g in grants)
     days = sum(g.days for g in grants)
     result.remisi_months, result.remisi_days = months, days
     release = sub_months(end, months, days, reading.month) if grants else end
     result.remission_days = (end - release).days
     result.expected_release = release
-    if grants:
+    if explain and grants:
         month_rule = (
             _("1 bulan = 30 hari")
             if reading.month == MonthReading.THIRTY_DAYS
@@ -214,7 +230,7 @@ def reckon(*, periods, verdict, grants, credits: dict, reading: Reading) -> Reck
                 "release": fmt(release),
             }
         )
-    else:
+    elif explain:
         result.steps.append(
             _("Belum ada remisi → perkiraan bebas %(release)s.") % {"release": fmt(release)}
         )

@@ -113,7 +113,9 @@ class _Context:
     stage_rules: dict
 
 
-def _context(facility: Facility) -> _Context:
+def rules_context(facility: Facility) -> _Context:
+    """The rules the stored copies of `facility`'s inmates follow (read once inside
+    `rules_cached()`)."""
     return cached(
         ("context", facility.pk),
         lambda: _Context(
@@ -151,7 +153,7 @@ def verdict_of(inmate: Inmate) -> Verdict | None:
 
 def reckon_inmate(inmate: Inmate, context: _Context | None = None) -> reckoning.Reckoning:
     """The custody and sentence arithmetic of one inmate, from its records."""
-    context = context or _context(inmate.facility)
+    context = context or rules_context(inmate.facility)
     verdict = verdict_of(inmate)
     return reckoning.reckon(
         periods=list(inmate.detention_periods.all()) if inmate.pk else [],
@@ -162,46 +164,92 @@ def reckon_inmate(inmate: Inmate, context: _Context | None = None) -> reckoning.
     )
 
 
+def derived_values(
+    *, periods, verdict, grants, context: _Context
+) -> tuple[reckoning.Reckoning, dict]:
+    """Return the reckoning of a custody record (without its steps in words) and the stored
+    copies (DERIVED_FIELDS) it gives; no query. `periods`, `verdict` and `grants` are what
+    `reckoning.reckon` reads.
+
+    Without a verdict the inmate is a detainee in the register of the latest warrant's
+    authority (left as it is when there is no warrant); with one, a sentenced inmate in the
+    register of the sentence, with release and stage dates when the sentence is a term."""
+    grants = grants if verdict is not None else []
+    result = reckoning.reckon(
+        periods=periods,
+        verdict=verdict,
+        grants=grants,
+        credits=context.credits,
+        reading=context.reading,
+        explain=False,
+    )
+    values = {
+        "custody_start": result.custody_start,
+        "lanjutan_from": None,
+        "asimilasi_from": None,
+        "integrasi_from": None,
+    }
+    if verdict is None:
+        values["legal_status"] = LegalStatus.TAHANAN
+        if periods:
+            latest = max(periods, key=lambda p: (p.start, p.pk or 0))
+            values["register_type"] = AUTHORITY_REGISTER[latest.authority]
+        values.update(
+            sentence_kind="",
+            sentence_start=None,
+            expected_release_date=None,
+            sentence_years=0,
+            sentence_months=0,
+            sentence_days=0,
+            substitute_months=0,
+            substitute_days=0,
+            remission_days=0,
+        )
+        return result, values
+    unpaid = not verdict.fine_paid
+    values.update(
+        legal_status=LegalStatus.NARAPIDANA,
+        sentence_kind=verdict.sentence_kind,
+        sentence_years=verdict.years,
+        sentence_months=verdict.months,
+        sentence_days=verdict.days,
+        substitute_months=verdict.substitute_months if unpaid else 0,
+        substitute_days=verdict.substitute_days if unpaid else 0,
+        register_type=register_for_sentence(
+            kind=verdict.sentence_kind,
+            years=verdict.years,
+            months=verdict.months,
+            days=verdict.days,
+        ),
+        sentence_start=result.sentence_start,
+        remission_days=result.remission_days,
+        expected_release_date=result.expected_release,
+    )
+    if result.expected_release is not None:
+        values.update(
+            stage_dates(
+                sentence_start=result.sentence_start,
+                expected_release=result.expected_release,
+                full_term_end=result.full_term_end,
+                rules=context.stage_rules,
+                reading=context.reading,
+            )
+        )
+    return result, values
+
+
 def _apply_derived(inmate: Inmate, context: _Context | None = None) -> reckoning.Reckoning:
     """Set the stored custody, sentence, release and stage copies from the records."""
-    context = context or _context(inmate.facility)
-    result = reckon_inmate(inmate, context)
+    context = context or rules_context(inmate.facility)
     verdict = verdict_of(inmate)
-    inmate.custody_start = result.custody_start
-    inmate.lanjutan_from = inmate.asimilasi_from = inmate.integrasi_from = None
-    if verdict is None:
-        inmate.legal_status = LegalStatus.TAHANAN
-        periods = sorted(inmate.detention_periods.all(), key=lambda p: (p.start, p.pk))
-        if periods:
-            inmate.register_type = AUTHORITY_REGISTER[periods[-1].authority]
-        inmate.sentence_kind = ""
-        inmate.sentence_start = inmate.expected_release_date = None
-        inmate.sentence_years = inmate.sentence_months = inmate.sentence_days = 0
-        inmate.substitute_months = inmate.substitute_days = inmate.remission_days = 0
-        return result
-    inmate.legal_status = LegalStatus.NARAPIDANA
-    inmate.sentence_kind = verdict.sentence_kind
-    inmate.sentence_years = verdict.years
-    inmate.sentence_months = verdict.months
-    inmate.sentence_days = verdict.days
-    unpaid = not verdict.fine_paid
-    inmate.substitute_months = verdict.substitute_months if unpaid else 0
-    inmate.substitute_days = verdict.substitute_days if unpaid else 0
-    inmate.register_type = register_for_sentence(
-        kind=verdict.sentence_kind, years=verdict.years, months=verdict.months, days=verdict.days
+    result, values = derived_values(
+        periods=list(inmate.detention_periods.all()) if inmate.pk else [],
+        verdict=verdict,
+        grants=list(inmate.remisi_grants.all()) if verdict else [],
+        context=context,
     )
-    inmate.sentence_start = result.sentence_start
-    inmate.remission_days = result.remission_days
-    inmate.expected_release_date = result.expected_release
-    if result.expected_release is not None:
-        for name, value in stage_dates(
-            sentence_start=result.sentence_start,
-            expected_release=result.expected_release,
-            full_term_end=result.full_term_end,
-            rules=context.stage_rules,
-            reading=context.reading,
-        ).items():
-            setattr(inmate, name, value)
+    for name, value in values.items():
+        setattr(inmate, name, value)
     return result
 
 
@@ -273,7 +321,7 @@ def inmates_recompute_stages(*, facility: Facility | None = None) -> int:
     facilities = [facility] if facility else list(Facility.objects.all())
     count = 0
     for fac in facilities:
-        context = _context(fac)
+        context = rules_context(fac)
         batch = []
         inmates = (
             Inmate.objects.filter(facility=fac)

@@ -1,46 +1,66 @@
-from django.core.management.base import BaseCommand, CommandError
+import datetime
 
-from rutan.core import nationalseed
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from rutan.nationalseed import DEFAULT_PASSWORD, NotEmpty, seed_national
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
 
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty database with synthetic data at national proportions (530 facilities, "
-        "275,000 inmates by default), for measuring; every person is invented."
+        "Fill an empty, migrated PostgreSQL database with synthetic data at national "
+        "proportions (COPY; the same --seed gives the same data)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--facilities", type=int, default=530)
-        parser.add_argument("--inmates", type=int, default=275_000)
-        parser.add_argument("--months", type=int, default=12, help="months of programme sessions")
-        parser.add_argument("--seed", type=int, default=2026)
-
-    def handle(self, *args, facilities, inmates, months, seed, **options):
-        if facilities < 1 or inmates < facilities * 5 or not 1 <= months <= 36:
-            raise CommandError("Perlu paling sedikit 1 UPT, 5 WBP per UPT dan 1–36 bulan.")
-        plan = nationalseed.Plan(
-            facilities=facilities,
-            inmates=inmates,
-            months=months,
-            seed=seed,
-            log=lambda message: self.stdout.write(message),
+        parser.add_argument("--facilities", type=_positive, default=530)
+        parser.add_argument("--inmates", type=_positive, default=275_000)
+        parser.add_argument("--months", type=_positive, default=12, help="months of activity")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="the day the data ends (default: today in WIB)",
         )
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="every user's password")
+
+    def handle(self, *args, facilities, inmates, months, seed, today, password, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_national loads with PostgreSQL's COPY: use PostgreSQL.")
         try:
-            result = nationalseed.seed(plan)
-        except nationalseed.NotEmpty as exc:
+            summary = seed_national(
+                facilities=facilities,
+                inmates=inmates,
+                months=months,
+                seed=seed,
+                today=today,
+                password=password,
+                log=self.stdout.write,
+            )
+        except NotEmpty as exc:
             raise CommandError(
-                "Basis data ini sudah berisi WBP: seed_national hanya mengisi basis data kosong "
-                "(buat yang baru dan jalankan migrate dulu)."
+                "This database already holds inmates; seed_national fills an empty database "
+                "(create one and run migrate first)."
             ) from exc
-        for label, count in sorted(plan.counts.items()):
-            self.stdout.write(f"  {label}: {count:,}")
+        self.stdout.write("Rows:")
+        for table, count in summary.counts.items():
+            self.stdout.write(f"  {table:40s} {count:>10,}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Data nasional siap dalam {result['seconds']:.0f} s; terbesar: "
-                f"{result['facility_name']} ({result['facility_inmates']:,} WBP)."
+                f"Seeded in {summary.seconds:.0f} s. Sign in (password {password!r}) as "
+                f"{summary.facility_head} (head of facility {summary.facility_pk}), "
+                f"{summary.regional} (Kanwil) or {summary.national} (national)."
             )
         )
         self.stdout.write(
-            "SEED_NATIONAL "
-            + " ".join(f"{k}={v}" for k, v in result.items() if k != "facility_name")
+            f"SEED_NATIONAL facility_head={summary.facility_head} regional={summary.regional} "
+            f"national={summary.national} facility={summary.facility_pk} "
+            f"seconds={summary.seconds:.1f}"
         )
