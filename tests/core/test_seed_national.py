@@ -2,10 +2,12 @@
 times in one transaction: twice with one seed (kept the second time) and once with another."""
 
 import hashlib
+import importlib
 import io
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
@@ -20,6 +22,7 @@ from rutan.facilities.models import Block, Facility, FacilityKind
 from rutan.inmates.models import DetentionPeriod, Inmate, Placement, RemisiGrant, Verdict
 from rutan.inmates.services import DERIVED_FIELDS, inmates_recompute_stages, rules_cached
 from rutan.nationalseed import default_today
+from tests.conftest import _DATA_MIGRATIONS
 
 SMALL = ["--facilities", "6", "--inmates", "900", "--months", "2"]
 INMATE = "inmate__facility__code", "inmate__registration_number"
@@ -75,6 +78,10 @@ def seeded(django_db_setup, django_db_blocker):
     today = str(default_today())
     digests = {}
     with django_db_blocker.unblock(), transaction.atomic():
+        # An earlier transactional test in this worker may have flushed the rules the data
+        # migrations load (stage rules, credits…): load them again, as tests/conftest does.
+        for module, func in _DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), func)(apps, None)
         for name, number in (("first", "7"), ("other", "8")):
             with transaction.atomic():
                 seed("--seed", number, "--today", today)
