@@ -168,6 +168,8 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
         "DJANGO_MEDIA_ROOT": media_root,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
+    # Named after this process: only these workers' answers to the ping count.
+    prefix = f"bench-reports-{os.getpid()}-"
     workers = []
     for i in range(n):
         workers.append(
@@ -182,7 +184,7 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
                     "-c",
                     "1",
                     "-n",
-                    f"bench{i}@%h",
+                    f"{prefix}{i}@%h",
                     "-Q",
                     "celery",
                     "--without-gossip",
@@ -199,7 +201,7 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         replies = app.control.ping(timeout=1.0) or []
-        if len([r for r in replies if any(name.startswith("bench") for name in r)]) >= n:
+        if len([r for r in replies if any(name.startswith(prefix) for name in r)]) >= n:
             return workers
         if any(w.poll() is not None for w in workers):
             break
