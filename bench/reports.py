@@ -119,6 +119,15 @@ def _children(parents: set[int]) -> list[int]:
     return found
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (None once it has exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -129,22 +138,26 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-class _RssSampler(threading.Thread):
-    """Samples the resident size of the workers' pool processes (and of the workers) twice a
-    second, and counts the pool processes seen (a recycled one is replaced by a new pid)."""
+class _Sampler(threading.Thread):
+    """Samples the workers' pool processes twice a second: their resident size (and the
+    workers'), the CPU time each has used, and how many there were (a recycled process is
+    replaced by a new pid)."""
 
     def __init__(self, workers: list[subprocess.Popen]):
         super().__init__(daemon=True)
         self.parents = {w.pid for w in workers}
         self.peak_child = 0.0
         self.peak_parent = 0.0
-        self.children_seen: set[int] = set()
+        self.cpu: dict[int, float] = {}
         self.stopped = threading.Event()
 
     def run(self):
         while not self.stopped.wait(0.5):
             children = _children(self.parents)
-            self.children_seen.update(children)
+            for pid in children:
+                used = _cpu_s(pid)
+                if used is not None:
+                    self.cpu[pid] = used
             self.peak_child = max([self.peak_child, *map(_rss_mb, children)])
             self.peak_parent = max([self.peak_parent, *map(_rss_mb, self.parents)])
 
@@ -155,6 +168,8 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
         "DJANGO_MEDIA_ROOT": media_root,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
+    # Named after this process: only these workers' answers to the ping count.
+    prefix = f"bench-reports-{os.getpid()}-"
     workers = []
     for i in range(n):
         workers.append(
@@ -169,7 +184,7 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
                     "-c",
                     "1",
                     "-n",
-                    f"bench{i}@%h",
+                    f"{prefix}{i}@%h",
                     "-Q",
                     "celery",
                     "--without-gossip",
@@ -186,7 +201,7 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         replies = app.control.ping(timeout=1.0) or []
-        if len([r for r in replies if any(name.startswith("bench") for name in r)]) >= n:
+        if len([r for r in replies if any(name.startswith(prefix) for name in r)]) >= n:
             return workers
         if any(w.poll() is not None for w in workers):
             break
@@ -237,7 +252,7 @@ def national_batch(
     media_root = tempfile.mkdtemp(prefix="rutan-bench-reports-")
     log_dir = Path(tempfile.mkdtemp(prefix="rutan-bench-workers-"))
     procs = _start_workers(workers, media_root, log_dir)
-    sampler = _RssSampler(procs)
+    sampler = _Sampler(procs)
     sampler.start()
     try:
         sent_at = timezone.now()
@@ -279,7 +294,10 @@ def national_batch(
         "batch_minutes": (last - sent_at).total_seconds() / 60,
         "worker_rss_mb": sampler.peak_child,
         "worker_main_rss_mb": sampler.peak_parent,
-        "pool_processes": len(sampler.children_seen),
+        "pool_processes": len(sampler.cpu),
+        "worker_cpu_s": sum(sampler.cpu.values()),
+        "batch_minutes_cpu": sum(sampler.cpu.values()) / workers / 60,
+        "load_average": os.getloadavg(),
         "per_scope": per_scope,
         "timed_out": finished < expected,
         "log_dir": str(log_dir),
@@ -321,10 +339,17 @@ def main():
         f"on {batch['workers']} workers; {batch['pool_processes']} pool processes seen; "
         f"worker main process peak {batch['worker_main_rss_mb']:.0f} MB; logs {batch['log_dir']}"
     )
+    print(
+        f"pool processes used {batch['worker_cpu_s']:.0f} CPU s "
+        f"({batch['worker_cpu_s'] / max(batch['finished'], 1):.2f} s a report): "
+        f"{batch['batch_minutes_cpu']:.2f} min had each worker a core "
+        f"(load average at the end {batch['load_average'][1]:.1f})"
+    )
     if batch["timed_out"]:
         print("timed out before every run finished")
     print(f"BENCH batch_minutes={batch['batch_minutes']:.2f}")
     print(f"BENCH worker_rss_mb={batch['worker_rss_mb']:.0f}")
+    print(f"BENCH batch_minutes_cpu={batch['batch_minutes_cpu']:.2f}")
 
 
 if __name__ == "__main__":

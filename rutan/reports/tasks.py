@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent, acknowledged late; the work is in services."""
 
 from celery import group, shared_task
+from celery.signals import worker_init
 from django.db import InterfaceError, OperationalError
 
 from rutan.core.services import job_run
@@ -18,6 +19,13 @@ TASK_OPTIONS = {
     "time_limit": 30 * 60,
     "soft_time_limit": 25 * 60,
 }
+
+
+@worker_init.connect
+def load_pdf_renderer(**kwargs):
+    """Import WeasyPrint in the worker's main process (it takes a second), so every pool
+    process forked from it, also each one replacing a recycled process, starts with it."""
+    from . import pdf  # noqa: F401
 
 
 @shared_task(bind=True, name="reports.build_report_run", **TASK_OPTIONS)

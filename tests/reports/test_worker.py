@@ -79,3 +79,12 @@ def test_a_real_worker_builds_the_report(
     assert run.worker and run.worker != "generate_reports"
     assert (private_media / run.file.name).exists()
     assert ReportRun.objects.count() == 1
+
+
+def test_workers_take_one_task_at_a_time_and_are_recycled(settings):
+    """A batch of 563 reports spreads over the workers, and no pool process lives forever."""
+    conf = celery_app.conf
+    assert conf.worker_prefetch_multiplier == 1 and conf.task_acks_late is True
+    assert conf.worker_max_tasks_per_child == settings.CELERY_WORKER_MAX_TASKS_PER_CHILD > 0
+    assert conf.worker_max_memory_per_child == settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD
+    assert 0 < conf.worker_max_memory_per_child <= 300 * 1024
