@@ -130,9 +130,9 @@ def ensure_seeded(url: str, size: dict, seed: int) -> float | None:
             conn.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url, autocommit=True) as conn:
         has_table = conn.execute("SELECT to_regclass('inmates_inmate')").fetchone()[0]
-        inmates = (
-            conn.execute("SELECT count(*) FROM inmates_inmate").fetchone()[0] if (has_table) else 0
-        )
+        inmates = 0
+        if has_table:
+            inmates = conn.execute("SELECT count(*) FROM inmates_inmate").fetchone()[0]
         comment = conn.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],

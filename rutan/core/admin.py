@@ -164,8 +164,7 @@ class ScopedAdminMixin(VersionedAdminMixin):
             # Hundreds of facilities make a list no one scrolls (and a slow page): a Kanwil
             # filter instead, narrowing as much in two clicks.
             entries = [
-                f"{entry}__regional_office" if entry in ("facility", "facility__id") else entry
-                for entry in entries
+                "facility__regional_office" if entry == "facility" else entry for entry in entries
             ]
         return [
             (entry, ScopedRelatedListFilter) if _scoped_relation(self.model, entry) else entry

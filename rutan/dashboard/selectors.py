@@ -117,20 +117,24 @@ def register_figures(*, user, facility: Facility) -> dict[str, Figure]:
 def facility_dashboard(*, user, facility: Facility) -> dict:
     """`facility_day`, cached until the facility's data changes (rutan.core.freshness), per
     user (what they may see), facility date and language."""
-    parts = [
-        user.pk,
-        sorted(user_roles(user, facility)),
-        facility.pk,
-        facility.today(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    ]
+    parts = [*_viewer(user, facility), facility.pk, facility.today()]
     return freshness.cached(
         "dashboard-facility",
         parts,
         [facility.pk],
         lambda: with_html(facility_day(user=user, facility=facility), FACILITY_WIDGETS),
     )
+
+
+def _viewer(user, facility=None) -> list:
+    """What a cached page's key holds of who looks at it: the user, their roles there, the
+    language and timezone it is written in."""
+    return [
+        user.pk,
+        sorted(user_roles(user, facility)),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    ]
 
 
 FACILITY_WIDGETS = "dashboard/includes/facility_widgets.html"
@@ -277,7 +281,7 @@ def asimilasi_candidate_count(*, user, facility: Facility) -> int:
     does not judge every rule of every inmate again."""
     return freshness.cached(
         "dashboard-asimilasi",
-        [user.pk, sorted(user_roles(user, facility)), facility.pk, facility.today()],
+        [*_viewer(user, facility), facility.pk, facility.today()],
         [facility.pk],
         lambda: len(
             eligibility_worklist(
@@ -409,13 +413,10 @@ def regional_dashboard(
         facilities = facilities.filter(regional_office=region)
     ids = list(facilities.values_list("id", flat=True))
     parts = [
-        user.pk,
-        sorted(user_roles(user)),
+        *_viewer(user),
         region.pk if region else None,
         sort,
         descending,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
         sorted(today_by_timezone().items()),
     ]
     return freshness.cached(

@@ -16,7 +16,7 @@ from rutan.core import exports, panels
 from rutan.core.forms import add_service_errors
 from rutan.core.pagination import CappedPaginator
 from rutan.core.roles import Perm
-from rutan.core.scoping import facility_ids_for, get_scoped_or_404, user_can
+from rutan.core.scoping import get_scoped_or_404, user_can
 from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
 from rutan.facilities.selectors import block_list, facility_list
@@ -88,15 +88,14 @@ def inmate_list(request):
     page = CappedPaginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
     audit_page(request, model=Inmate, rows=page_obj)
-    manage_ids = facility_ids_for(request.user, Perm.INMATE_MANAGE)
-    create_ids = [pk for pk, *_ in options if manage_ids is None or pk in manage_ids]
-    choose_to_create = len(create_ids) > 3
+    # Register and import buttons: for each facility the user manages, or, past three (a
+    # Kanwil, the directorate), for the facility picked in the filter only.
+    creatable = facility_list(user=request.user, perm=Perm.INMATE_MANAGE).order_by("name")
+    choose_to_create = creatable[:4].count() > 3
     if choose_to_create:
-        # A Kanwil or the directorate: the buttons of the facility picked in the filter only,
-        # not two for each of hundreds of facilities.
         chosen = filters.get("facility")
-        create_ids = [chosen.pk] if chosen is not None and chosen.pk in create_ids else []
-    can_create = list(facilities.filter(pk__in=create_ids).order_by("name")) if create_ids else []
+        creatable = creatable.filter(pk=chosen.pk) if chosen is not None else creatable.none()
+    can_create = list(creatable)
     return render(
         request,
         "inmates/inmate_list.html",
