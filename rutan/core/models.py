@@ -242,3 +242,34 @@ class FacilityChange(models.Model):
 
     def __str__(self):
         return f"{self.facility_id or '*'} +{self.weight}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of one background process: a Celery worker or the beat.
+
+    `kind` is "worker" or "beat", `name` the process's host name (a worker's node name).
+    One row per process, overwritten by `rutan.core.heartbeat.record`; administrators read
+    them to see which workers and which beat are alive and when each was last seen.
+    """
+
+    WORKER = "worker"
+    BEAT = "beat"
+    KINDS = [(WORKER, _("pekerja (worker)")), (BEAT, _("penjadwal (beat)"))]
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=KINDS)
+    name = models.CharField(_("nama"), max_length=200)
+    pid = models.PositiveIntegerField(_("PID"), null=True, blank=True)
+    started_at = models.DateTimeField(_("mulai"))
+    seen_at = models.DateTimeField(_("terakhir terlihat"), db_index=True)
+    detail = models.JSONField(_("keterangan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("denyut layanan")
+        verbose_name_plural = _("denyut layanan")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="core_heartbeat_kind_name")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
