@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rutan.core.views import ApiDocsView
 
 handler404 = "rutan.core.views.page_not_found"
+handler500 = "rutan.core.views.server_error"
 
 urlpatterns = [
     path("", include("rutan.dashboard.urls")),

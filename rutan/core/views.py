@@ -1,13 +1,18 @@
 """Views and view helpers the apps share: saving an edit form unless it is stale, the audit
 of a list page, the API's documentation, and the answer to an unknown API URL."""
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
+from django import db
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import get_language, gettext
 from django.views.defaults import page_not_found as html_page_not_found
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
@@ -115,3 +120,58 @@ def page_not_found(request, exception, template_name="404.html"):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(NotFound()), status=404)
     return html_page_not_found(request, exception, template_name)
+
+
+# A database or broker that does not answer is a passing state, not a fault of the page:
+# the caller is told to come back (503 with Retry-After), in the API's shape under /api/.
+UNAVAILABLE_ERRORS = (db.OperationalError, db.InterfaceError)
+
+
+def _unavailable(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, UNAVAILABLE_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request, template_name="errors/server.html"):
+    """The answer to an uncaught exception (handler500); 503 when the database is down.
+
+    It renders without a request context (no session, user or context processor reads the
+    database) so that it answers while PostgreSQL restarts.
+    """
+    unavailable = _unavailable(sys.exc_info()[1])
+    status = 503 if unavailable else 500
+    retry_after = settings.SERVICE_UNAVAILABLE_RETRY_AFTER if unavailable else None
+    if unavailable:
+        title = gettext("Layanan sedang tidak tersedia")
+        message = gettext(
+            "Basis data Rutan sedang tidak dapat dihubungi. Tidak ada data yang berubah; "
+            "coba lagi sebentar lagi."
+        )
+    else:
+        title = gettext("Terjadi kesalahan")
+        message = gettext(
+            "Terjadi kesalahan di server. Kesalahan ini sudah dicatat; tidak ada data yang "
+            "berubah. Coba lagi, dan hubungi admin bila terus terjadi."
+        )
+    request_id = getattr(request, "request_id", "")
+    if request.path.startswith("/api/"):
+        code = "service_unavailable" if unavailable else "error"
+        response = JsonResponse({"detail": message, "code": code}, status=status)
+    else:
+        context = {
+            "title": title,
+            "message": message,
+            "retry_after": retry_after,
+            "request_id": request_id,
+            "LANGUAGE_CODE": get_language(),
+        }
+        response = HttpResponse(loader.render_to_string(template_name, context), status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    if request_id:
+        response["X-Request-ID"] = request_id
+    response["Cache-Control"] = "no-store"
+    return response
