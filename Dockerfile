@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_M
     DJANGO_SETTINGS_MODULE=rutan.settings.production
 RUN apt-get update && apt-get install -y --no-install-recommends \
         gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core curl \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv \
     && useradd --create-home --uid 1000 rutan
@@ -23,8 +24,10 @@ ARG BUILD_ENV="DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost DATABASE_U
     REDIS_URL=redis://localhost:6379/0 FIELD_ENCRYPTION_KEY=MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA="
 RUN env $BUILD_ENV python manage.py collectstatic --noinput -v0 \
     && env $BUILD_ENV python manage.py compilemessages -v0 --ignore=node_modules --ignore=.venv \
-    && mkdir -p /app/media && chown rutan:rutan /app/media
+    && mkdir -p /app/media /app/backups && chown rutan:rutan /app/media /app/backups
 USER rutan
 EXPOSE 8000
+# Process up (the worker and beat services override this in docker-compose.yml).
+HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD curl -fsS http://localhost:8000/healthz || exit 1
 CMD ["gunicorn", "rutan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-"]

@@ -8,6 +8,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .storage import private_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -204,7 +206,7 @@ STATICFILES_DIRS = [
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": private_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # A request body over this is refused (413) before it is read (a declared length at once, a

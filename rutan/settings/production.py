@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import env
+from .storage import private_storage
 
 DEBUG = False
 TWO_FACTOR_REQUIRED = True
@@ -15,7 +16,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("REDIS_URL")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Private media on local disk (PRIVATE_STORAGE=local, the default) or S3-compatible storage.
+    "default": private_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
