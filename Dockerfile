@@ -29,5 +29,4 @@ USER rutan
 EXPOSE 8000
 # Process up (the worker and beat services override this in docker-compose.yml).
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD curl -fsS http://localhost:8000/healthz || exit 1
-CMD ["gunicorn", "rutan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:rutan.gunicorn_conf", "rutan.wsgi:application"]

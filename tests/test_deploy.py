@@ -72,3 +72,33 @@ def test_dockerfile_runs_as_non_root_and_copies_existing_paths():
     for line in re.findall(r"^COPY (?!--from)(?:--\S+ )*(.+)$", text, re.M):
         for src in line.split()[:-1]:
             assert (ROOT / src).exists(), src
+
+
+def test_web_runs_threaded_gunicorn_from_the_project_config(monkeypatch):
+    import importlib
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "6")
+    conf = importlib.reload(importlib.import_module("rutan.gunicorn_conf"))
+    assert (conf.worker_class, conf.workers, conf.threads) == ("gthread", 3, 6)
+    root = Path(__file__).resolve().parent.parent
+    assert '"python:rutan.gunicorn_conf"' in (root / "Dockerfile").read_text()
+    assert '"python:rutan.gunicorn_conf"' in (root / "docker-compose.yml").read_text()
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:rutan.gunicorn_conf",
+            "--check-config",
+            "rutan.wsgi:application",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr
