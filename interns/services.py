@@ -141,7 +141,7 @@ def intern_create(
     intern.full_clean()
     intern.save()
     _audit_save(intern, by=by, facility_id=batch.facility_id)
-    transaction.on_commit(lambda: _send_invite(intern, base_url))
+    _send_invite(intern, base_url)
     return intern
 
 
@@ -166,6 +166,17 @@ def set_password_url(user, base_url: str) -> str:
 
 
 def _send_invite(intern: Intern, base_url: str) -> None:
+    """The e-mail goes from a worker, through the outbox (sent when the caller commits)."""
+    from rutan.core.outbox import enqueue
+
+    from .tasks import send_invite
+
+    enqueue(send_invite, intern.pk, base_url)
+
+
+def invite_email_send(*, intern_id: int, base_url: str) -> None:
+    """Send the invitation e-mail (from the `interns.send_invite` task)."""
+    intern = Intern.objects.select_related("user", "batch__facility").get(pk=intern_id)
     user = intern.user
     context = {
         "intern": intern,

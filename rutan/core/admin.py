@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import exports, services
 from .concurrency import STALE_MESSAGE, lock_current
-from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel
+from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel, OutboxMessage
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
@@ -390,6 +390,35 @@ class JobRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._allowed(request)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: the tasks asked for and where each is (docs/outbox.md). National staff."""
+
+    list_display = ["task", "status", "attempts", "created_at", "sent_at", "done_at"]
+    list_filter = ["status", "task"]
+    search_fields = ["task", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_staff and is_national(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(LiteracyLevel)

@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -273,3 +276,43 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("menunggu dikirim")
+    SENT = "sent", _("terkirim ke antrean")
+    STARTED = "started", _("sedang dikerjakan")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class OutboxMessage(models.Model):
+    """One Celery task asked for, written in the caller's transaction (see core.outbox).
+
+    Its id is the Celery task id, so the worker can mark it started, done or failed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(_("tugas"), max_length=200)
+    args = models.JSONField(_("argumen"), default=list, blank=True)
+    kwargs = models.JSONField(_("argumen bernama"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("percobaan kirim"), default=0)
+    next_attempt_at = models.DateTimeField(_("kirim berikutnya"), default=timezone.now)
+    last_error = models.TextField(_("galat terakhir"), blank=True, default="")
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    sent_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    started_at = models.DateTimeField(_("mulai dikerjakan"), null=True, blank=True)
+    done_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pesan tugas (outbox)")
+        verbose_name_plural = _("pesan tugas (outbox)")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="core_outbox_status")]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.get_status_display()}"

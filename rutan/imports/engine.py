@@ -501,6 +501,16 @@ def _run(data_import: DataImport, *, write: bool, on_progress: Callable[[int], N
     done = 0
     if write:
         with transaction.atomic():
+            # A second delivery of the same task waits here for the first to commit, then
+            # finds the import done and writes nothing (the rows are written once).
+            if not (
+                type(data_import)
+                .objects.select_for_update()
+                .filter(pk=data_import.pk, status=ImportStatus.WRITING)
+                .exists()
+            ):
+                data_import.refresh_from_db()
+                return
             for chunk in _chunks(rows, CHUNK_ROWS):
                 for line, cells in chunk:
                     tally.keep(judge.row(line, cells))

@@ -50,9 +50,11 @@ def import_create(
 
 
 def _enqueue(data_import: DataImport, *, write: bool) -> None:
+    from rutan.core.outbox import enqueue
+
     from .tasks import import_run
 
-    import_run.delay_on_commit(data_import.pk, write)
+    enqueue(import_run, data_import.pk, write)
 
 
 def import_preview(*, data_import: DataImport) -> DataImport:

@@ -325,9 +325,11 @@ class NationalRuleAdmin(NationalAdminMixin, admin.ModelAdmin):
             after=model_snapshot(obj),
         )
         if self.recomputes:
+            from rutan.core.outbox import enqueue
+
             from .tasks import recompute_stages
 
-            recompute_stages.delay_on_commit(getattr(obj, "facility_id", None))
+            enqueue(recompute_stages, getattr(obj, "facility_id", None))
             self.message_user(
                 request, _("Ketentuan disimpan. Tanggal setiap WBP yang terdampak dihitung ulang.")
             )

@@ -62,9 +62,11 @@ def _target_fields(target) -> dict:
 
 
 def _enqueue(run: ReportRun, *, rollup: bool = False) -> None:
+    from rutan.core.outbox import enqueue
+
     from .tasks import build_report_run
 
-    transaction.on_commit(lambda: build_report_run.delay(run.pk, rollup=rollup))
+    enqueue(build_report_run, run.pk, rollup=rollup)
 
 
 def report_run_request(

@@ -1,21 +1,18 @@
 """Celery tasks: thin, idempotent, acknowledged late; the work is in services."""
 
-from celery import group, shared_task
+from celery import shared_task
 from celery.signals import worker_init
-from django.db import InterfaceError, OperationalError
+from django.db import transaction
 
+from rutan.core.outbox import enqueue
 from rutan.core.services import job_run
+from rutan.core.task_options import TASK_OPTIONS as CORE_TASK_OPTIONS
 
 from . import services
 from .models import JobType, ReportRun, ReportScope, ReportStatus
 
 TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
+    **CORE_TASK_OPTIONS,
     "time_limit": 30 * 60,
     "soft_time_limit": 25 * 60,
 }
@@ -59,8 +56,10 @@ def monthly_batch(self, timezone_name: str | None = None, period: str | None = N
     with job_run(JobType.MONTHLY_BATCH, detail=zones) as job:
         runs = services.monthly_batch_runs(timezone_name=timezone_name, period=period)
         pending = [run for run in runs if run.status != ReportStatus.DONE]
-        if pending:
-            group(build_report_run.si(run.pk, rollup=True) for run in pending).apply_async()
+        # Through the outbox: a send that fails is retried by core.outbox_drain.
+        with transaction.atomic():
+            for run in pending:
+                enqueue(build_report_run, run.pk, rollup=True)
         for region, run_period in {(r.facility.regional_office, r.period) for r in runs}:
             services.regional_rollup_if_ready(region=region, period=run_period)
         job.processed = len(runs)

@@ -295,6 +295,22 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Transactional outbox (rutan.core.outbox, docs/outbox.md). Publishing from a request gives
+# up fast when the broker is down (the row stays pending, core.outbox_drain sends it later).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+OUTBOX_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A message published but not started by a worker after this many minutes is sent again
+# (the broker lost it: this Redis keeps nothing on disk).
+OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=15)
+OUTBOX_BACKOFF_MAX_MINUTES = env.int("OUTBOX_BACKOFF_MAX_MINUTES", default=30)
+OUTBOX_DRAIN_BATCH = env.int("OUTBOX_DRAIN_BATCH", default=500)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=3)
+
 # A submitted intern log the mentor leaves this many days is approved automatically.
 INTERN_LOG_AUTO_APPROVE_DAYS = env.int("INTERN_LOG_AUTO_APPROVE_DAYS", default=14)
 # Released inmates' personal data is anonymised this many days after release (default five

@@ -310,9 +310,11 @@ def stage_rule_set(
     )
     # Recomputing every affected inmate can be long (nationally); it runs in Celery once the
     # rule is committed.
+    from rutan.core.outbox import enqueue
+
     from ..tasks import recompute_stages
 
-    recompute_stages.delay_on_commit(facility.pk if facility else None)
+    enqueue(recompute_stages, facility.pk if facility else None)
     return rule
 
 
