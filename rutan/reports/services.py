@@ -1,9 +1,9 @@
 """Writes of the reports app: ask for a run, claim it, build it, retry it, schedule the batch."""
 
+import contextlib
 import datetime
 import hashlib
 import json
-import contextlib
 import logging
 import threading
 import uuid

@@ -3,6 +3,7 @@ it is built exactly once, the killed attempt's job row is closed, the page and t
 a stuck run, and a send that fails never gives the user a 500."""
 
 import datetime
+import time
 from unittest import mock
 
 import pytest
@@ -86,8 +87,15 @@ def test_sweep_resends_a_queued_run_whose_message_was_lost(
 
 
 def test_the_sweep_is_scheduled_every_minute():
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    # A transactional test may have flushed the migration's row: run its function again.
+    migration = importlib.import_module("rutan.reports.migrations.0005_reportrun_heartbeat_sweep")
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)  # idempotent
     task = PeriodicTask.objects.get(task="reports.sweep_stuck")
     assert task.enabled and task.interval.every == 60 and task.interval.period == "seconds"
 
@@ -118,20 +126,22 @@ def test_progress_and_background_thread_renew_the_heartbeat(october, settings):
     ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=old)
     settings.REPORT_HEARTBEAT_SECONDS = 1
     beats = []
-    with mock.patch.object(services, "_heartbeat", side_effect=lambda *a: beats.append(a) or 1):
-        with services._heartbeat_thread(run.pk, token):
-            import time
-
-            time.sleep(2.5)
+    with (
+        mock.patch.object(services, "_heartbeat", side_effect=lambda *a: beats.append(a) or 1),
+        services._heartbeat_thread(run.pk, token),
+    ):
+        time.sleep(2.5)
     assert len(beats) >= 2 and beats[0] == (run.pk, token)
 
 
 def test_redelivered_task_with_a_fresh_claim_retries_later(october, settings):
     run = _request(october, enqueue=False)
     services.report_run_claim(run_id=run.pk, worker="alive")
-    with mock.patch.object(tasks.build_report_run, "retry", side_effect=Retry("later")) as retry:
-        with pytest.raises(Retry):
-            tasks.build_report_run.run(run.pk)
+    with (
+        mock.patch.object(tasks.build_report_run, "retry", side_effect=Retry("later")) as retry,
+        pytest.raises(Retry),
+    ):
+        tasks.build_report_run.run(run.pk)
     retry.assert_called_once_with(
         countdown=settings.REPORT_CLAIM_RETRY_SECONDS, max_retries=settings.REPORT_CLAIM_MAX_RETRIES
     )
@@ -193,14 +203,16 @@ def test_a_failed_send_leaves_the_run_queued_and_no_500(
     from kombu.exceptions import OperationalError
 
     client.force_login(kepala)
-    with mock.patch.object(
-        tasks.build_report_run, "apply_async", side_effect=OperationalError("Redis mati")
+    with (
+        mock.patch.object(
+            tasks.build_report_run, "apply_async", side_effect=OperationalError("Redis mati")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                "/api/v1/reports/",
-                {"scope": "facility", "facility": october.pk, "period": "2026-10"},
-                content_type="application/json",
-            )
+        response = client.post(
+            "/api/v1/reports/",
+            {"scope": "facility", "facility": october.pk, "period": "2026-10"},
+            content_type="application/json",
+        )
     assert response.status_code == 202
     assert ReportRun.objects.get().status == ReportStatus.QUEUED
