@@ -106,6 +106,17 @@ class ReportRunViewSet(
             status=status.HTTP_202_ACCEPTED,
         )
 
+    @extend_schema(request=None, responses={202: ReportRunSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Queue a failed or stuck run again (400 for a run building or done)."""
+        run = selectors.report_run_get(user=request.user, pk=pk, perm=Perm.REPORT_REQUEST)
+        run = services.report_run_retry(run=run, by=request.user)
+        return Response(
+            ReportRunSerializer(run, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -120,6 +120,12 @@ class ReportRun(TimeStampedModel):
     )
     queued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    # Renewed by the building worker; a running run whose heartbeat is older than
+    # REPORT_CLAIM_STALE_SECONDS belongs to a worker that died and is claimable again.
+    heartbeat_at = models.DateTimeField(_("tanda hidup pekerja"), null=True, blank=True)
+    # The core.JobRun of the attempt holding the claim (a plain id), so the sweep can close
+    # the rows of attempts whose worker was killed.
+    job_run_id = models.BigIntegerField(_("ID jalannya tugas"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:
@@ -159,6 +165,23 @@ class ReportRun(TimeStampedModel):
     @property
     def target(self):
         return self.facility if self.scope == ReportScope.FACILITY else self.regional_office
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued too long with no build, or running with a stale heartbeat: its worker died
+        or its message was lost; it may be sent again."""
+        from django.utils import timezone
+
+        now = timezone.now()
+        if self.status == ReportStatus.QUEUED:
+            queued = self.queued_at or self.created_at
+            limit = datetime.timedelta(seconds=settings.REPORT_QUEUED_STALE_SECONDS)
+            return queued is not None and queued < now - limit
+        if self.status == ReportStatus.RUNNING:
+            beat = self.heartbeat_at or self.started_at
+            limit = datetime.timedelta(seconds=settings.REPORT_CLAIM_STALE_SECONDS)
+            return beat is None or beat < now - limit
+        return False
 
     @property
     def is_finished(self) -> bool:

@@ -1,9 +1,11 @@
 """Writes of the reports app: ask for a run, claim it, build it, retry it, schedule the batch."""
 
+import contextlib
 import datetime
 import hashlib
 import json
 import logging
+import threading
 import uuid
 
 from django.conf import settings
@@ -49,8 +51,22 @@ RUN_RELATED = ("facility__regional_office", "regional_office")
 
 
 def _stale_after() -> datetime.timedelta:
-    """A running claim older than the hard time limit belongs to a worker that died."""
-    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    """A running claim whose heartbeat is older than this belongs to a worker that died."""
+    return datetime.timedelta(seconds=settings.REPORT_CLAIM_STALE_SECONDS)
+
+
+def _stuck(now) -> Q:
+    """Runs that may be sent again: running with a stale heartbeat (its worker died), or
+    queued too long (its message was lost)."""
+    stale = now - _stale_after()
+    return (
+        Q(status=ReportStatus.RUNNING, heartbeat_at__lt=stale)
+        | Q(status=ReportStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=stale)
+        | Q(
+            status=ReportStatus.QUEUED,
+            queued_at__lt=now - datetime.timedelta(seconds=settings.REPORT_QUEUED_STALE_SECONDS),
+        )
+    )
 
 
 def _target_fields(target) -> dict:
@@ -61,12 +77,19 @@ def _target_fields(target) -> dict:
     raise ValidationError(_("Laporan hanya untuk UPT atau Kanwil."))
 
 
-def _enqueue(run: ReportRun, *, rollup: bool = False) -> None:
+def _send_build(run_id: int, rollup: bool = False) -> None:
+    """The one place that sends a build: through the transactional outbox, so a broker that
+    cannot take it now loses nothing (core.outbox_drain sends it later; the sweep re-sends a
+    run whose message the broker lost)."""
     from rutan.core.outbox import enqueue
 
     from .tasks import build_report_run
 
-    enqueue(build_report_run, run.pk, rollup=rollup)
+    enqueue(build_report_run, run_id, rollup=rollup)
+
+
+def _enqueue(run: ReportRun, *, rollup: bool = False) -> None:
+    _send_build(run.pk, rollup)
 
 
 def report_run_request(
@@ -99,7 +122,7 @@ def report_run_request(
             with transaction.atomic():
                 latest = ReportRun.objects.filter(**lookup).order_by("-version").first()
                 if latest is not None and not new_version:
-                    if latest.status == ReportStatus.FAILED:
+                    if latest.status == ReportStatus.FAILED or latest.is_stuck:
                         return report_run_retry(run=latest, by=by, rollup=rollup, enqueue=enqueue)
                     if not _superseded(latest, target):
                         return latest
@@ -142,11 +165,11 @@ def _superseded(run: ReportRun, target) -> bool:
 def report_run_retry(
     *, run: ReportRun, by=None, rollup: bool = False, enqueue: bool = True
 ) -> ReportRun:
-    """Queue a failed run (or one whose worker died) again; a done run is never rebuilt."""
+    """Queue a failed run, or a stuck one (its worker died or its message was lost), again;
+    a done run, or one building or waiting normally, is never sent twice."""
     now = timezone.now()
-    retryable = Q(status=ReportStatus.FAILED) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - _stale_after()
-    )
+    retryable = Q(status=ReportStatus.FAILED) | _stuck(now)
+    before = run.status
     with transaction.atomic():
         updated = (
             ReportRun.objects.filter(pk=run.pk)
@@ -155,6 +178,7 @@ def report_run_retry(
                 status=ReportStatus.QUEUED,
                 progress=0,
                 claim_token="",
+                heartbeat_at=None,
                 queued_at=now,
                 updated_at=now,
             )
@@ -168,7 +192,7 @@ def report_run_retry(
             actor=by,
             action=AuditAction.UPDATE,
             instance=run,
-            before={"status": ReportStatus.FAILED},
+            before={"status": before},
             after={"status": run.status},
             via="reports",
         )
@@ -177,16 +201,22 @@ def report_run_retry(
     return run
 
 
-def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] | None:
+def report_run_claim(
+    *, run_id: int, worker: str = "", job_run_id: int | None = None
+) -> tuple[ReportRun, str] | None:
     """Claim a queued run for this worker by one conditional UPDATE; None if it is not free.
 
     Two workers racing for one run: exactly one UPDATE matches. A run left `running` by a
-    worker that died is claimable again once older than the task's hard time limit.
+    worker that died is claimable again once its heartbeat is older than
+    REPORT_CLAIM_STALE_SECONDS.
     """
     now = timezone.now()
     token = uuid.uuid4().hex
-    free = Q(status=ReportStatus.QUEUED) | Q(
-        status=ReportStatus.RUNNING, started_at__lt=now - _stale_after()
+    stale = now - _stale_after()
+    free = (
+        Q(status=ReportStatus.QUEUED)
+        | Q(status=ReportStatus.RUNNING, heartbeat_at__lt=stale)
+        | Q(status=ReportStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=stale)
     )
     updated = (
         ReportRun.objects.filter(pk=run_id)
@@ -196,6 +226,8 @@ def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] 
             claim_token=token,
             worker=worker[:200],
             started_at=now,
+            heartbeat_at=now,
+            job_run_id=job_run_id,
             finished_at=None,
             progress=5,
             error="",
@@ -209,12 +241,50 @@ def report_run_claim(*, run_id: int, worker: str = "") -> tuple[ReportRun, str] 
 
 
 def _progress(run: ReportRun, token: str, value: int) -> None:
+    now = timezone.now()
     ReportRun.objects.filter(pk=run.pk, claim_token=token, status=ReportStatus.RUNNING).update(
-        progress=value, updated_at=timezone.now()
+        progress=value, heartbeat_at=now, updated_at=now
     )
 
 
-def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
+def _heartbeat(run_id: int, token: str) -> int:
+    """Renew the claim's heartbeat; 0 when the claim is no longer this worker's."""
+    return ReportRun.objects.filter(
+        pk=run_id, claim_token=token, status=ReportStatus.RUNNING
+    ).update(heartbeat_at=timezone.now())
+
+
+@contextlib.contextmanager
+def _heartbeat_thread(run_id: int, token: str):
+    """Renew the heartbeat every REPORT_HEARTBEAT_SECONDS from a small thread while the body
+    runs: WeasyPrint's write_pdf is one long call with no progress step inside. The thread
+    uses its own database connection and closes it when it stops."""
+    from django.db import connection
+
+    stop = threading.Event()
+    interval = max(1, settings.REPORT_HEARTBEAT_SECONDS)
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    if not _heartbeat(run_id, token):
+                        return
+                except Exception:
+                    logger.warning("Heartbeat of report run %s failed", run_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"report-heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
+
+
+def report_run_build(*, run_id: int, worker: str = "", job_run_id: int | None = None) -> ReportRun:
     """Build the PDF of a run if this worker can claim it; return the run as it ends.
 
     The file, its SHA-256, the figures it shows and status `done` are published by one
@@ -224,7 +294,7 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
     """
     from .pdf import render_report_pdf
 
-    claimed = report_run_claim(run_id=run_id, worker=worker)
+    claimed = report_run_claim(run_id=run_id, worker=worker, job_run_id=job_run_id)
     if claimed is None:
         return ReportRun.objects.get(pk=run_id)
     run, token = claimed
@@ -235,7 +305,8 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
         ReportRun.objects.filter(pk=run.pk, claim_token=token).update(
             data_until=run.data_until, provisional=run.provisional
         )
-        with override(run.language):
+        _test_pause()
+        with override(run.language), _heartbeat_thread(run.pk, token):
             pdf = render_report_pdf(run, progress=lambda value: _progress(run, token, value))
         digest = hashlib.sha256(pdf).hexdigest()
         saved_name = default_storage.save(
@@ -274,6 +345,66 @@ def report_run_build(*, run_id: int, worker: str = "") -> ReportRun:
             updated_at=timezone.now(),
         )
     return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run.pk)
+
+
+def _test_pause() -> None:
+    """Tests only: REPORT_TEST_BUILD_PAUSE (seconds) slows a build, so a real-process test can
+    kill the worker mid-build. Unset in every real deployment."""
+    import os
+    import time
+
+    pause = float(os.environ.get("REPORT_TEST_BUILD_PAUSE") or 0)
+    if pause > 0:
+        time.sleep(pause)
+
+
+def report_run_sweep() -> dict:
+    """Send stuck runs again and close the job rows of attempts whose worker was killed.
+
+    Idempotent: each stuck run is put back in the queue by a conditional UPDATE (a second
+    sweep, or a build claiming it meanwhile, finds nothing to do), then sent once on commit.
+    """
+    from rutan.core.models import JobRun
+
+    now = timezone.now()
+    resent = 0
+    for run in ReportRun.objects.filter(_stuck(now)).only("pk", "scope", "requested_by_id"):
+        with transaction.atomic():
+            updated = (
+                ReportRun.objects.filter(pk=run.pk)
+                .filter(_stuck(now))
+                .update(
+                    status=ReportStatus.QUEUED,
+                    progress=0,
+                    claim_token="",
+                    heartbeat_at=None,
+                    queued_at=now,
+                    updated_at=now,
+                )
+            )
+            if updated:
+                # A batch run (asked by no one) also asks for its region's roll-up when done.
+                rollup = run.scope == ReportScope.FACILITY and run.requested_by_id is None
+                _send_build(run.pk, rollup)
+                resent += 1
+    # Open report job rows older than the stale limit, except the one of each live build.
+    live = ReportRun.objects.filter(
+        status=ReportStatus.RUNNING,
+        heartbeat_at__gte=now - _stale_after(),
+        job_run_id__isnull=False,
+    ).values_list("job_run_id", flat=True)
+    closed = (
+        JobRun.objects.filter(
+            kind__in=list(JOB_FOR_SCOPE.values()),
+            success__isnull=True,
+            started_at__lt=now - _stale_after(),
+        )
+        .exclude(pk__in=list(live))
+        .update(success=False, finished_at=now, error=_("Pekerja berhenti sebelum selesai"))
+    )
+    if resent or closed:
+        logger.warning("Report sweep: %s run(s) sent again, %s job row(s) closed", resent, closed)
+    return {"resent": resent, "closed": closed}
 
 
 def regional_rollup_if_ready(*, region: RegionalOffice, period: str) -> ReportRun | None:

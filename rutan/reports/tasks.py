@@ -1,7 +1,11 @@
 """Celery tasks: thin, idempotent, acknowledged late; the work is in services."""
 
+import logging
+
 from celery import shared_task
+from celery.exceptions import MaxRetriesExceededError
 from celery.signals import worker_init
+from django.conf import settings
 from django.db import transaction
 
 from rutan.core.outbox import enqueue
@@ -10,6 +14,8 @@ from rutan.core.task_options import TASK_OPTIONS as CORE_TASK_OPTIONS
 
 from . import services
 from .models import JobType, ReportRun, ReportScope, ReportStatus
+
+logger = logging.getLogger(__name__)
 
 TASK_OPTIONS = {
     **CORE_TASK_OPTIONS,
@@ -27,15 +33,33 @@ def load_pdf_renderer(**kwargs):
 
 @shared_task(bind=True, name="reports.build_report_run", **TASK_OPTIONS)
 def build_report_run(self, run_id: int, rollup: bool = False) -> str:
-    """Build one run (a no-op when another worker holds it or it is done already)."""
+    """Build one run (a no-op when it is done already).
+
+    A run another worker holds with a fresh heartbeat (e.g. this message was redelivered
+    after a worker was killed while that worker's claim is still fresh) is looked at again
+    later, up to REPORT_CLAIM_MAX_RETRIES times, until the claim is stale or the run ended.
+    """
     run = ReportRun.objects.select_related(*services.RUN_RELATED).get(pk=run_id)
+    if run.is_finished:
+        return run.status
+    if run.status == ReportStatus.RUNNING and not run.is_stuck:
+        try:
+            raise self.retry(
+                countdown=settings.REPORT_CLAIM_RETRY_SECONDS,
+                max_retries=settings.REPORT_CLAIM_MAX_RETRIES,
+            )
+        except MaxRetriesExceededError:
+            logger.warning("Report run %s still held by another worker; left to the sweep", run_id)
+            return run.status
     with job_run(
         services.JOB_FOR_SCOPE[run.scope],
         facility_id=run.facility_id,
         regional_office_id=run.regional_office_id,
         detail=f"{run} ({self.request.id or 'lokal'})",
     ) as job:
-        run = services.report_run_build(run_id=run_id, worker=self.request.hostname or "")
+        run = services.report_run_build(
+            run_id=run_id, worker=self.request.hostname or "", job_run_id=job.pk
+        )
         job.success = run.status == ReportStatus.DONE
         job.processed = int(job.success)
         job.detail = f"{run} · {run.get_status_display()}"
@@ -65,3 +89,9 @@ def monthly_batch(self, timezone_name: str | None = None, period: str | None = N
         job.processed = len(runs)
         job.detail = f"{zones}: {len(runs)} UPT, {len(pending)} dibuat"
     return len(runs)
+
+
+@shared_task(name="reports.sweep_stuck", **TASK_OPTIONS)
+def sweep_stuck() -> dict:
+    """Every minute (beat): send stuck runs again, close the job rows of killed attempts."""
+    return services.report_run_sweep()

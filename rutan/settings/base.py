@@ -311,6 +311,16 @@ OUTBOX_BACKOFF_MAX_MINUTES = env.int("OUTBOX_BACKOFF_MAX_MINUTES", default=30)
 OUTBOX_DRAIN_BATCH = env.int("OUTBOX_DRAIN_BATCH", default=500)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=3)
 
+# Reports: the building worker renews its claim's heartbeat this often (seconds); a running
+# run whose heartbeat is older than the stale limit is claimed again (its worker died); a
+# queued run older than REPORT_QUEUED_STALE_SECONDS with no build is sent again by the sweep.
+REPORT_HEARTBEAT_SECONDS = env.int("REPORT_HEARTBEAT_SECONDS", default=15)
+REPORT_CLAIM_STALE_SECONDS = env.int("REPORT_CLAIM_STALE_SECONDS", default=90)
+REPORT_QUEUED_STALE_SECONDS = env.int("REPORT_QUEUED_STALE_SECONDS", default=300)
+# A redelivered build that finds the claim fresh waits this long and looks again, this often.
+REPORT_CLAIM_RETRY_SECONDS = env.int("REPORT_CLAIM_RETRY_SECONDS", default=60)
+REPORT_CLAIM_MAX_RETRIES = env.int("REPORT_CLAIM_MAX_RETRIES", default=10)
+
 # A submitted intern log the mentor leaves this many days is approved automatically.
 INTERN_LOG_AUTO_APPROVE_DAYS = env.int("INTERN_LOG_AUTO_APPROVE_DAYS", default=14)
 # Released inmates' personal data is anonymised this many days after release (default five

@@ -132,11 +132,11 @@ def test_worker_killed_mid_run_leaves_it_retryable_and_unpublished(
     assert services.report_run_claim(run_id=run.pk, worker="early") is None
     with pytest.raises(ValidationError):
         services.report_run_retry(run=claimed, by=kepala)
-    # ...but once past the hard time limit the run is free again, and the redelivered
+    # ...but once its heartbeat is stale the run is free again, and the redelivered
     # (acks_late) task or a retry builds it once.
     ReportRun.objects.filter(pk=run.pk).update(
-        started_at=timezone.now()
-        - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+        heartbeat_at=timezone.now()
+        - datetime.timedelta(seconds=settings.REPORT_CLAIM_STALE_SECONDS + 5)
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.report_run_retry(run=claimed, by=kepala)
