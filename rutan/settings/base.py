@@ -317,7 +317,12 @@ CELERY_LONGEST_TASK_SECONDS = 6 * 3600
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
     "CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_LONGEST_TASK_SECONDS + 600
 )
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# (Redis only: the SQLAlchemy transport hands its options to create_engine.)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith("redis")
+    else {}
+)
 # A task whose broker connection is lost is cancelled (and redelivered), not left running
 # while its message goes back to the queue.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
