@@ -24,7 +24,11 @@ class Command(BaseCommand):
         every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
         PeriodicTask.objects.update_or_create(
             name=DEMO_JOB_NAME,
-            defaults={"task": "interns.tasks.auto_approve_logs", "interval": every, "enabled": True},
+            defaults={
+                "task": "interns.tasks.auto_approve_logs",
+                "interval": every,
+                "enabled": True,
+            },
         )
         python = shlex.quote(sys.executable)
         # SQLite takes one writer: the worker runs one task at a time in its own process.
