@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install uv assets messages run test bench lint check-services worker clean
+.PHONY: help install uv assets messages run test bench lint check-services worker beat clean
 
 help:
 	@echo "make run   - install everything, load demo data and serve Rutan on http://$(HOST):$(PORT)/"
@@ -42,9 +42,10 @@ run: install
 	@echo "  kepala (Kepala Rutan Balikpapan)   registrasi (petugas registrasi)   pembina   psikolog"
 	@echo "  mentor   magang (peserta magang)   kanwil (Kanwil Kaltim)   kepala_ruteng   admin"
 	@echo "Two-step verification is not required in this demo (TWO_FACTOR_REQUIRED=true make run to try it)."
-	@echo "Celery runs eagerly inside the web process (CELERY_TASK_ALWAYS_EAGER=true)."
+	@echo "A Celery worker (queues interactive, batch) and beat run beside the web server;"
+	@echo "the broker is a SQLite file unless REDIS_URL is set. Ctrl-C stops all three."
 	@echo ""
-	CELERY_TASK_ALWAYS_EAGER=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) rundemo --addr $(HOST):$(PORT)
 
 check-services:
 	@$(UV) run --frozen python -m rutan.core.checkservices "$${DATABASE_URL:-$(PG_URL)}" "$${REDIS_URL:-$(REDIS)}"
@@ -63,8 +64,13 @@ bench: install check-services
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$(PG_URL)_bench}" $(UV) run --frozen python bench/national.py $(BENCH_ARGS)
 
+# Both queues by default; one only with QUEUES=batch (or interactive). See docs/deploy-celery.md.
+QUEUES ?= interactive,batch
 worker:
-	$(UV) run --frozen celery -A rutan worker -l info
+	$(UV) run --frozen celery -A rutan worker -Q $(QUEUES) -l info
+
+beat:
+	$(UV) run --frozen celery -A rutan beat -l info
 
 clean:
-	rm -rf .venv node_modules staticfiles db.sqlite3 .pytest_cache
+	rm -rf .venv node_modules staticfiles db.sqlite3 celery-broker.sqlite3 .pytest_cache

@@ -275,7 +275,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Redis when REDIS_URL is set; otherwise a broker that needs no server (kombu's SQLAlchemy
+# transport over a SQLite file beside db.sqlite3), for the embedded demo (`make run`).
+CELERY_BROKER_URL = env("REDIS_URL", default=f"sqla+sqlite:///{BASE_DIR / 'celery-broker.sqlite3'}")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -294,6 +296,48 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 )
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Two queues: `interactive` for what a user waits for (imports, e-mails, alerts, the outbox)
+# and `batch` for long work (reports, the monthly batch, recomputations, nightly jobs), so a
+# monthly batch never delays an import. Workers consume both unless started with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+INTERACTIVE_TASKS = (
+    "imports.run",
+    "inmates.custody_alerts",
+    "partners.send_expiry_alerts",
+    "core.outbox_drain",
+    "interns.send_invite",
+)
+BATCH_TASKS = (
+    "reports.build_report_run",
+    "reports.monthly_batch",
+    "reports.sweep_stuck",
+    "inmates.recompute_stages",
+    "inmates.anonymise_released",
+    "core.freshness_compact",
+    "interns.tasks.auto_approve_logs",
+    "partners.expire_agreements",
+)
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "interactive"} for name in INTERACTIVE_TASKS},
+    **{name: {"queue": "batch"} for name in BATCH_TASKS},
+}
+# Redis redelivers an unacknowledged (acks_late) message after the visibility timeout: it
+# must exceed the longest hard time limit (imports.run, 6 h), or a task still running is
+# delivered a second time. The price: a message held by a worker that died waits this long.
+CELERY_LONGEST_TASK_SECONDS = 6 * 3600
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_LONGEST_TASK_SECONDS + 600
+)
+# (Redis only: the SQLAlchemy transport hands its options to create_engine.)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith("redis")
+    else {}
+)
+# A task whose broker connection is lost is cancelled (and redelivered), not left running
+# while its message goes back to the queue.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # Transactional outbox (rutan.core.outbox, docs/outbox.md). Publishing from a request gives
 # up fast when the broker is down (the row stays pending, core.outbox_drain sends it later).
