@@ -8,6 +8,7 @@ process it started (by process group) and removes the temp directory, also on fa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -32,6 +33,11 @@ def missing_binaries() -> list[str]:
     if not shutil.which("redis-server"):
         missing.append("redis-server")
     return missing
+
+
+def _as_postgres() -> list[str]:
+    """PostgreSQL refuses to run as root: under root, run its binaries as the postgres user."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 
 def free_port() -> int:
@@ -144,8 +150,11 @@ class Stack:
     # --- PostgreSQL ----------------------------------------------------------------------
     def start_postgres(self) -> None:
         if not self.pgdata.exists():
+            if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+                shutil.chown(self.tmp, user="postgres")
             subprocess.run(
                 [
+                    *_as_postgres(),
                     str(PG_BIN / "initdb"),
                     "-D",
                     str(self.pgdata),
@@ -180,7 +189,7 @@ class Stack:
 
     def _pg_ctl(self, *args: str, timeout: float = 90) -> None:
         subprocess.run(
-            [str(PG_BIN / "pg_ctl"), "-D", str(self.pgdata), *args],
+            [*_as_postgres(), str(PG_BIN / "pg_ctl"), "-D", str(self.pgdata), *args],
             check=True,
             capture_output=True,
             timeout=timeout,
@@ -373,8 +382,6 @@ class Stack:
         for name in list(self.procs):
             self._kill(name, signal.SIGKILL, timeout=10)
         if self.pgdata.exists():
-            try:
+            with contextlib.suppress(Exception):  # already down
                 self._pg_ctl("stop", "-m", "immediate", "-w", "-t", "30", timeout=40)
-            except Exception:  # noqa: BLE001 - already down
-                pass
         shutil.rmtree(self.tmp, ignore_errors=True)
