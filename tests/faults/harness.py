@@ -1,0 +1,387 @@
+"""A private Rutan stack for fault tests: its own PostgreSQL 15 and Redis on spare loopback
+ports in a temp directory, gunicorn -w 2, one Celery worker (-c 2) and beat.
+
+Used by tests/faults/ (pytest) and bench/chaos.py (`make chaos`). Never touches the
+machine's own PostgreSQL or Redis. Every wait is bounded; `Stack.close()` kills every
+process it started (by process group) and removes the temp directory, also on failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+SETTINGS = "rutan.settings.bench"
+TEST_FERNET_KEY = "2yb6lX0Bqf1sH3H8rQ6jV1W2kN8gY5dC7pT4uE9aZ0M="  # throwaway, bench only
+
+
+def missing_binaries() -> list[str]:
+    """Binaries the stack needs and this machine lacks (a reason to skip)."""
+    missing = [str(PG_BIN / b) for b in ("initdb", "pg_ctl") if not (PG_BIN / b).exists()]
+    if not shutil.which("redis-server"):
+        missing.append("redis-server")
+    return missing
+
+
+def _as_postgres() -> list[str]:
+    """PostgreSQL refuses to run as root: under root, run its binaries as the postgres user."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # noqa: BLE001 - any failure means "not yet"
+            value = None
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"{what} not ready within {timeout:.0f} s")
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def http(port: int, path: str, *, headers: dict | None = None, timeout: float = 10):
+    """(status, headers, body) of one GET; errors are responses too, a dead socket is 0."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+    except OSError:
+        return 0, {}, b""
+
+
+class Stack:
+    def __init__(self, *, beat: bool = True, worker: bool = True, extra_env: dict | None = None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="rutan-chaos-"))
+        self.pg_port = free_port()
+        self.redis_port = free_port()
+        self.web_port = free_port()
+        self.with_worker = worker
+        self.with_beat = beat
+        self.extra_env = extra_env or {}
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.pgdata = self.tmp / "pgdata"
+
+    # --- environment -------------------------------------------------------------------
+    @property
+    def database_url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.pg_port}/rutan"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def env(self, **extra) -> dict:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": SETTINGS,
+            "DATABASE_URL": self.database_url,
+            "CONN_MAX_AGE": "60",
+            "DJANGO_SECRET_KEY": "chaos-only-not-a-secret",
+            "FIELD_ENCRYPTION_KEY": TEST_FERNET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "REDIS_URL": self.redis_url,
+            # The cache stays in process: a Redis outage is then a broker outage only.
+            "CACHE_URL": "locmemcache://",
+            "TWO_FACTOR_REQUIRED": "false",
+            # Load from one loopback address must not lock the demo users out.
+            "AXES_FAILURE_LIMIT": "1000",
+            "PYTHONPATH": str(ROOT),
+            # Slows each report build so that a worker can be killed mid-report.
+            "RUTAN_TEST_REPORT_DELAY": "0",
+        }
+        env.update(self.extra_env)
+        env.update(extra)
+        return env
+
+    def _spawn(self, name: str, args: list[str], **env) -> subprocess.Popen:
+        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs[name] = proc
+        return proc
+
+    def manage(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    # --- PostgreSQL ----------------------------------------------------------------------
+    def start_postgres(self) -> None:
+        if not self.pgdata.exists():
+            if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+                shutil.chown(self.tmp, user="postgres")
+            subprocess.run(
+                [
+                    *_as_postgres(),
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+        self._pg_ctl(
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.tmp / "postgres.log"),
+            "-o",
+            self._pg_options(),
+        )
+
+    def _pg_options(self) -> str:
+        return (
+            f"-p {self.pg_port} -k {self.tmp} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=60"
+        )
+
+    def _pg_ctl(self, *args: str, timeout: float = 90) -> None:
+        subprocess.run(
+            [*_as_postgres(), str(PG_BIN / "pg_ctl"), "-D", str(self.pgdata), *args],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    def stop_postgres(self) -> None:
+        self._pg_ctl("stop", "-m", "fast", "-w", "-t", "60")
+
+    def restart_postgres(self, down_for: float = 0) -> None:
+        """pg_ctl restart -m fast, optionally staying down for `down_for` seconds."""
+        if down_for:
+            self.stop_postgres()
+            time.sleep(down_for)
+            self._pg_ctl(
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.tmp / "postgres.log"),
+                "-o",
+                self._pg_options(),
+            )
+        else:
+            self._pg_ctl("restart", "-m", "fast", "-w", "-t", "60", "-o", self._pg_options())
+
+    def psql(self, sql: str):
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.pg_port,
+            user="postgres",
+            dbname="rutan",
+            autocommit=True,
+            connect_timeout=5,
+        ) as conn:
+            return conn.execute(sql).fetchall()
+
+    # --- Redis ---------------------------------------------------------------------------
+    def start_redis(self) -> None:
+        self._spawn(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
+        )
+        wait_for(lambda: port_open(self.redis_port), 20, "redis")
+
+    def stop_redis(self) -> None:
+        self._kill("redis", signal.SIGKILL)
+
+    # --- application ---------------------------------------------------------------------
+    def setup_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.pg_port, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute('CREATE DATABASE "rutan"')
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("seed_demo")
+
+    def start_web(self) -> None:
+        self._spawn(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "rutan.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.web_port}",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+        )
+        wait_for(lambda: port_open(self.web_port), 60, "gunicorn")
+
+    def start_worker(self, name: str = "worker") -> None:
+        queues = self.env().get("CHAOS_QUEUES", "celery,interactive,batch")
+        self._spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "rutan",
+                "worker",
+                "-c",
+                "2",
+                "-Q",
+                queues,
+                "-n",
+                f"{name}@%h",
+                "-l",
+                "info",
+            ],
+        )
+
+    def start_beat(self, name: str = "beat") -> None:
+        self._spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "rutan",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(self.tmp / f"{name}-schedule"),
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+            ],
+        )
+
+    def worker_children(self, name: str = "worker") -> list[int]:
+        import psutil
+
+        return [c.pid for c in psutil.Process(self.procs[name].pid).children(recursive=True)]
+
+    def kill_worker_child(self, name: str = "worker") -> int:
+        pid = wait_for(lambda: self.worker_children(name), 60, "worker children")[0]
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def _kill(self, name: str, sig=signal.SIGTERM, timeout: float = 20) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a whole process (group): a worker, beat, gunicorn."""
+        self._kill(name, signal.SIGKILL)
+
+    def stop(self, name: str) -> None:
+        self._kill(name, signal.SIGTERM)
+
+    def log(self, name: str) -> str:
+        path = self.tmp / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def __enter__(self) -> Stack:
+        try:
+            self.start_postgres()
+            self.start_redis()
+            self.setup_database()
+            self.start_web()
+            if self.with_worker:
+                self.start_worker()
+            if self.with_beat:
+                self.start_beat()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for name in list(self.procs):
+            self._kill(name, signal.SIGKILL, timeout=10)
+        if self.pgdata.exists():
+            with contextlib.suppress(Exception):  # already down
+                self._pg_ctl("stop", "-m", "immediate", "-w", "-t", "30", timeout=40)
+        shutil.rmtree(self.tmp, ignore_errors=True)
