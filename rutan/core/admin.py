@@ -393,7 +393,7 @@ class JobRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(NationalAdminMixin, admin.ModelAdmin):
     """Read-only: the tasks asked for and where each is (docs/outbox.md). National staff."""
 
     list_display = ["task", "status", "attempts", "created_at", "sent_at", "done_at"]
@@ -402,22 +402,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
-    def _allowed(self, request) -> bool:
-        return request.user.is_staff and is_national(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -388,6 +388,10 @@ API: dict[tuple[str, str], Entry | list[Entry]] = {
     ("report-list", "post"): e(P.REPORT_REQUEST, ok=BAD_BODY, anonymous=401),
     ("report-detail", "get"): e(P.REPORT_VIEW, args=("report",), anonymous=401),
     ("report-download", "get"): e(P.REPORT_VIEW, args=("report",), anonymous=401),
+    # The world's run is done: a retry is refused (400); a failed or stuck one gives 202.
+    ("report-retry", "post"): e(
+        P.REPORT_REQUEST, args=("report",), ok=frozenset({202, 400}), anonymous=401
+    ),
     ("intern-log-list", "get"): e(P.INTERN_LOG_OWN, P.INTERN_VIEW, anonymous=401),
     ("intern-log-list", "post"): e(P.INTERN_LOG_OWN, ok=frozenset({201, 400}), anonymous=401),
     ("intern-log-detail", "get"): e(
@@ -482,6 +486,7 @@ ADMIN: dict[str, AdminEntry] = {
     "axes.accessfailurelog": a(ADMIN_ONLY, ADMIN_ONLY),
     "core.auditentry": a([P.AUDIT_VIEW], record="audit", extra=(("export/csv", "view", False),)),
     "core.jobrun": a([P.AUDIT_VIEW], record="jobrun"),
+    "core.outboxmessage": a([NATIONAL], record="shared:outboxmessage"),
     "core.literacylevel": a(
         [P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW], [NATIONAL], record="shared:literacylevel", add=True
     ),

@@ -45,7 +45,7 @@ def worker(tmp_path, private_media):
             "worker",
             "--pool=solo",
             "-Q",
-            "celery",
+            "interactive,batch",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
