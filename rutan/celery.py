@@ -12,9 +12,13 @@ app.autodiscover_tasks()
 
 @setup_logging.connect
 def _django_logging(**kwargs):
-    """Workers and beat log through Django's LOGGING (JSON in production), not Celery's own."""
+    """Workers and beat log through Django's LOGGING (JSON in production), not Celery's own:
+    a receiver here stops Celery from replacing the root logger's handlers."""
+    import logging
     import logging.config
 
     from django.conf import settings
 
-    logging.config.dictConfig(settings.LOGGING)
+    # django.setup() has applied LOGGING already in a worker; apply it only where it has not.
+    if not logging.getLogger().handlers:
+        logging.config.dictConfig(settings.LOGGING)
