@@ -20,6 +20,10 @@ keepalive = 5
 # A worker is replaced after this many requests (with jitter): memory stays flat.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The application logs every request itself (one structured line, without personal data:
+# docs/observability.md); gunicorn's own access log is off unless GUNICORN_ACCESS_LOG names a
+# file ("-" for stdout), and then leaves out the client address and the query string.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
 # Behind a proxy the client address comes from X-Forwarded-For, read by TRUSTED_PROXY_COUNT.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

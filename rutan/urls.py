@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from rutan.core.metrics import metrics_view
 from rutan.core.views import ApiDocsView
 
 handler404 = "rutan.core.views.page_not_found"
@@ -23,5 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("rutan.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # For Prometheus: a bearer token (METRICS_TOKEN), no session (docs/observability.md).
+    path("metrics", metrics_view, name="metrics"),
     path("api/docs/", login_required(ApiDocsView.as_view(url_name="api-schema")), name="api-docs"),
 ]

@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_install_change_triggers, sender=self)
-        from . import outbox  # noqa: F401  (the worker marks outbox rows started and done)
+        # The worker marks outbox rows started and done; request and task events are logged.
+        from . import logs, outbox  # noqa: F401
 
 
 def _install_change_triggers(sender, using="default", **kwargs):

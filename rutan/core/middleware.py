@@ -2,10 +2,12 @@ import contextvars
 import hashlib
 import ipaddress
 import logging
+import re
 import uuid
 import zoneinfo
 from dataclasses import dataclass
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -39,6 +41,8 @@ class FacilityTimezoneMiddleware:
             )
             if membership:
                 tzname = membership.facility.timezone
+                # The logs of this request say which facility's user made it.
+                structlog.contextvars.bind_contextvars(facility_id=membership.facility_id)
         timezone.activate(zoneinfo.ZoneInfo(tzname))
         try:
             return self.get_response(request)
@@ -242,15 +246,36 @@ def client_address(request) -> str | None:
     return _valid_ip(forwarded[-count]) or remote
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,31}")
+
+
+def incoming_request_id(value: str | None) -> str | None:
+    """The caller's X-Request-ID when well-formed: 8 to 32 letters, digits, `.`, `_`, `-`
+    (a proxy's id, e.g. nginx's $request_id), or a UUID, kept as its 32 hex digits (the
+    audit log's column). Anything else is ignored and a new id made."""
+    value = (value or "").strip()
+    if _REQUEST_ID.fullmatch(value):
+        return value
+    if len(value) == 36:
+        try:
+            return uuid.UUID(value).hex
+        except ValueError:
+            return None
+    return None
+
+
 class AuditContextMiddleware:
-    """Give every request an id (answered as X-Request-ID) and let `audit_record` know the
-    client's address, the id and the path without every caller passing them."""
+    """Give every request an id (the caller's well-formed X-Request-ID, else a new one;
+    answered as X-Request-ID) and let `audit_record` know the client's address, the id and
+    the path without every caller passing them. The logs carry the same id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = uuid.uuid4().hex
+        request.request_id = (
+            incoming_request_id(request.headers.get("X-Request-ID")) or uuid.uuid4().hex
+        )
         token = _request_context.set(
             RequestContext(
                 address=client_address(request),

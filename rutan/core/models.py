@@ -307,6 +307,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
     started_at = models.DateTimeField(_("mulai dikerjakan"), null=True, blank=True)
     done_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # The request that asked for it: its id reaches the task's logs even when the drain sends it.
+    request_id = models.CharField(_("ID permintaan"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("pesan tugas (outbox)")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+import structlog
 from celery import current_app
 from celery.signals import task_failure, task_prerun, task_success
 from django.conf import settings
@@ -37,7 +38,11 @@ def _task_name(task) -> str:
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
     """Ask for `task(*args, **kwargs)`: stored now, published once the caller commits."""
     message = OutboxMessage.objects.create(
-        task=_task_name(task), args=list(args), kwargs=kwargs, next_attempt_at=timezone.now()
+        task=_task_name(task),
+        args=list(args),
+        kwargs=kwargs,
+        next_attempt_at=timezone.now(),
+        request_id=str(structlog.contextvars.get_contextvars().get("request_id") or "")[:32],
     )
     transaction.on_commit(lambda: publish(message.pk))
     return message
@@ -54,10 +59,14 @@ def _send(message: OutboxMessage) -> None:
         "retry": True,
         "retry_policy": _publish_policy(),
     }
-    if task is None:
-        current_app.send_task(message.task, message.args, message.kwargs, **options)
-    else:
-        task.apply_async(message.args, message.kwargs, **options)
+    # django-structlog copies the bound context into the message's headers: the task's logs
+    # name the request that asked for it, also when the drain sends it later.
+    context = {"request_id": message.request_id} if message.request_id else {}
+    with structlog.contextvars.bound_contextvars(**context):
+        if task is None:
+            current_app.send_task(message.task, message.args, message.kwargs, **options)
+        else:
+            task.apply_async(message.args, message.kwargs, **options)
 
 
 def _backoff(attempts: int) -> datetime.timedelta:

@@ -29,6 +29,12 @@ class ReportsConfig(AppConfig):
 
         job_kinds_register(JobType.choices)
 
+        from rutan.core.metrics import register_collector
+
+        from .prometheus import ReportCollector
+
+        register_collector(ReportCollector())
+
         # Keep one beat entry per facility timezone without anyone editing the admin.
         post_migrate.connect(_sync_schedules, sender=self)
         post_save.connect(_facility_saved, sender="facilities.Facility", weak=False)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from .models import (
     report_upload_to,
 )
 from .periods import data_until, today_of, validate_reportable
+from .prometheus import BUILD_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +301,7 @@ def report_run_build(*, run_id: int, worker: str = "", job_run_id: int | None = 
         return ReportRun.objects.get(pk=run_id)
     run, token = claimed
     saved_name = ""
+    started = time.monotonic()
     try:
         # A month not over yet is counted up to today there and marked provisional.
         run.data_until, run.provisional = data_until(run.period, run.target)
@@ -325,7 +328,9 @@ def report_run_build(*, run_id: int, worker: str = "", job_run_id: int | None = 
                 finished_at=now,
                 updated_at=now,
             )
-        if not published:
+        if published:
+            BUILD_SECONDS.labels(status=ReportStatus.DONE.value).observe(time.monotonic() - started)
+        else:
             default_storage.delete(saved_name)
     except OperationalError:
         if saved_name:
@@ -344,6 +349,7 @@ def report_run_build(*, run_id: int, worker: str = "", job_run_id: int | None = 
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
+        BUILD_SECONDS.labels(status=ReportStatus.FAILED.value).observe(time.monotonic() - started)
     return ReportRun.objects.select_related(*RUN_RELATED).get(pk=run.pk)
 
 
@@ -351,7 +357,6 @@ def _test_pause() -> None:
     """Tests only: REPORT_TEST_BUILD_PAUSE (seconds) slows a build, so a real-process test can
     kill the worker mid-build. Unset in every real deployment."""
     import os
-    import time
 
     pause = float(os.environ.get("REPORT_TEST_BUILD_PAUSE") or 0)
     if pause > 0:

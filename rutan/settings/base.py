@@ -2,12 +2,14 @@
 
 import base64
 import hashlib
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .logs import configure_structlog, logging_config
 from .storage import private_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_structlog",
+    "django_prometheus",
     "rutan.core",
     "rutan.facilities",
     "rutan.accounts",
@@ -64,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole stack and counts every answer.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "rutan.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "rutan.core.middleware.AuditContextMiddleware",
@@ -73,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (the user id) and the request id (AuditContextMiddleware).
+    "django_structlog.middlewares.RequestMiddleware",
     "rutan.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rutan.accounts.middleware.IdleSessionMiddleware",
@@ -84,6 +92,7 @@ MIDDLEWARE = [
     "rutan.core.middleware.FacilityTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
     "rutan.core.middleware.AccessAuditMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 # A refused request (404 out of scope, 401, 403) is audited once per caller, method and path
 # in this many seconds: a script that repeats one URL does not flood the audit log.
@@ -395,20 +404,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO; keep its warnings only.
-    "loggers": {
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        # A damaged upload is refused with a message (partners.validators); no log noise.
-        "pypdf": {"level": "ERROR"},
-    },
-}
+# Logs (rutan/settings/logs.py, docs/observability.md): one JSON object a line with
+# LOG_FORMAT=json (production's default), a readable line otherwise. Request and task events
+# come from django-structlog, stripped of personal data by rutan.core.logs.
+LOG_FORMAT = env("LOG_FORMAT", default="console")
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+configure_structlog()
+# The client address appears in the request events only when this is on (personal data).
+LOG_CLIENT_IP = env.bool("LOG_CLIENT_IP", default=False)
+# rutan.core.logs binds the address itself (read behind TRUSTED_PROXY_COUNT), when allowed.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# rutan.core.logs takes a well-formed X-Request-ID from the request (AuditContextMiddleware).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = False
+# One line a request: the finished event, with status and duration; not the started one.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+# The request context (request id, user id, facility id) travels with each task sent.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# A statement slower than this (milliseconds) is logged by `rutan.sql.slow`; 0 turns it off.
+SLOW_QUERY_MS = env.int("SLOW_QUERY_MS", default=500)
+
+# GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; 404 while it is unset.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Redis calls of the queue-length metric give up after this many seconds.
+METRICS_REDIS_TIMEOUT = env.float("METRICS_REDIS_TIMEOUT", default=0.5)
 
 # The embedded SQLite default cannot enforce NULLS NOT DISTINCT; PostgreSQL (test, production)
 # does, and the services check the same rules.

@@ -1,7 +1,8 @@
 """Production settings: every secret must come from the environment, no defaults."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOG_LEVEL, env
+from .logs import logging_config
 from .storage import private_storage
 
 DEBUG = False
@@ -15,6 +16,9 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("REDIS_URL")
+# One JSON object a line, for a log collector (LOG_FORMAT=console for a person reading).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 STORAGES = {
     # Private media on local disk (PRIVATE_STORAGE=local, the default) or S3-compatible storage.
     "default": private_storage(env),

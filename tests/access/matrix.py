@@ -87,6 +87,8 @@ PAGES: dict[str, Entry | list[Entry]] = {
     # Anonymous: 401 for the page's script; signed in: back to the page it came from.
     "session_keepalive": e(method="post", ok=frozenset({302}), anonymous=401),
     "set_language": e(method="post", public=True, ok=frozenset({302})),
+    # For Prometheus, by bearer token only (METRICS_TOKEN); unset in tests, so it is absent.
+    "metrics": e(public=True, ok=frozenset({404})),
     "inmates:list": e(P.INMATE_VIEW),
     "inmates:create": e(P.INMATE_MANAGE, args=("facility",)),
     "inmates:detail": e(P.INMATE_VIEW, args=("inmate",)),
