@@ -3,12 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from rutan.core.health import healthz, readyz
 from rutan.core.views import ApiDocsView
 
 handler404 = "rutan.core.views.page_not_found"
 handler500 = "rutan.core.views.server_error"
 
 urlpatterns = [
+    # Answered by rutan.core.middleware.HealthProbeMiddleware before sessions and sign-in.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("rutan.dashboard.urls")),
     path("akun/", include("rutan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
