@@ -12,7 +12,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_install_change_triggers, sender=self)
-        from . import outbox  # noqa: F401  (the worker marks outbox rows started and done)
+        from . import (
+            heartbeat,  # noqa: F401  (workers and beat write their heartbeats)
+            outbox,  # noqa: F401  (the worker marks outbox rows started and done)
+        )
 
 
 def _install_change_triggers(sender, using="default", **kwargs):
