@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from rutan.core.health import healthz, readyz
 from rutan.core.metrics import metrics_view
 from rutan.core.views import ApiDocsView
 
@@ -10,6 +11,9 @@ handler404 = "rutan.core.views.page_not_found"
 handler500 = "rutan.core.views.server_error"
 
 urlpatterns = [
+    # Answered by rutan.core.middleware.HealthProbeMiddleware before sessions and sign-in.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("rutan.dashboard.urls")),
     path("akun/", include("rutan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

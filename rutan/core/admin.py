@@ -25,7 +25,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import exports, services
 from .concurrency import STALE_MESSAGE, lock_current
-from .models import JOB_KIND_LABELS, AuditEntry, JobRun, LiteracyLevel, OutboxMessage
+from .heartbeat import is_alive
+from .models import (
+    JOB_KIND_LABELS,
+    AuditEntry,
+    Heartbeat,
+    JobRun,
+    LiteracyLevel,
+    OutboxMessage,
+)
 from .roles import Perm
 from .scoping import facility_ids_for, is_national, user_can
 
@@ -401,6 +409,55 @@ class OutboxMessageAdmin(NationalAdminMixin, admin.ModelAdmin):
     search_fields = ["task", "last_error"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(NationalAdminMixin, admin.ModelAdmin):
+    """Read-only: the workers and beats by their heartbeats (rutan.core.heartbeat), with a
+    clear "berhenti" for a process that stopped or has not been seen. National staff."""
+
+    list_display = [
+        "kind",
+        "name",
+        "state",
+        "seen_at",
+        "started_at",
+        "queues",
+        "concurrency",
+        "role",
+        "version",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    readonly_fields = [f.name for f in Heartbeat._meta.fields]
+
+    @admin.display(description=_("keadaan"))
+    def state(self, obj):
+        return _("aktif") if is_alive(obj) else _("berhenti")
+
+    @admin.display(description=_("antrean"))
+    def queues(self, obj):
+        return ", ".join(obj.detail.get("queues") or []) or "—"
+
+    @admin.display(description=_("paralel"))
+    def concurrency(self, obj):
+        return obj.detail.get("concurrency") or "—"
+
+    @admin.display(description=_("peran"))
+    def role(self, obj):
+        return {"leader": _("pengirim jadwal"), "standby": _("cadangan")}.get(
+            obj.detail.get("role"), "—"
+        )
+
+    @admin.display(description=_("versi"))
+    def version(self, obj):
+        return obj.detail.get("celery") or "—"
 
     def has_add_permission(self, request, obj=None):
         return False

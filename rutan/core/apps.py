@@ -12,8 +12,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_install_change_triggers, sender=self)
-        # The worker marks outbox rows started and done; request and task events are logged.
-        from . import logs, outbox  # noqa: F401
+        from . import (
+            heartbeat,  # noqa: F401  (workers and beat write their heartbeats)
+            logs,  # noqa: F401  (request and task events are logged)
+            outbox,  # noqa: F401  (the worker marks outbox rows started and done)
+        )
 
 
 def _install_change_triggers(sender, using="default", **kwargs):

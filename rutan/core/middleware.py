@@ -289,3 +289,24 @@ class AuditContextMiddleware:
             _request_context.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class HealthProbeMiddleware:
+    """Answer /healthz and /readyz (rutan.core.health) right after the security middleware:
+    the https redirect applies (SECURE_REDIRECT_EXEMPT lists them in production), but no
+    host check (a balancer probes by address), session, CSRF, sign-in, second-factor
+    redirect or access audit runs for them."""
+
+    def __init__(self, get_response):
+        from asgiref.sync import async_to_sync
+
+        from .health import healthz, readyz
+
+        self.get_response = get_response
+        self.probes = {"/healthz": healthz, "/readyz": async_to_sync(readyz)}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        return probe(request)

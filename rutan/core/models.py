@@ -278,6 +278,26 @@ class Heartbeat(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+class BeatLease(models.Model):
+    """Who may dispatch scheduled jobs: the one beat holding this row (rutan.core.beat).
+
+    The holder renews `expires_at` on every tick; another beat takes the row over only once
+    it has expired (its holder died or lost the database), by a conditional UPDATE.
+    """
+
+    name = models.CharField(_("nama"), max_length=50, unique=True)
+    holder = models.CharField(_("pemegang"), max_length=200, blank=True)
+    acquired_at = models.DateTimeField(_("dipegang sejak"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kunci penjadwal")
+        verbose_name_plural = _("kunci penjadwal")
+
+    def __str__(self):
+        return self.name
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("menunggu dikirim")
     SENT = "sent", _("terkirim ke antrean")

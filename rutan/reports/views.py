@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rutan.core import heartbeat
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
 from rutan.core.scoping import user_can
@@ -145,5 +146,10 @@ def job_list(request):
     return render(
         request,
         "reports/job_list.html",
-        {"page_obj": page_obj, "filter_form": filter_form, "query": query.urlencode()},
+        {
+            "page_obj": page_obj,
+            "filter_form": filter_form,
+            "query": query.urlencode(),
+            "background": heartbeat.summary(),
+        },
     )

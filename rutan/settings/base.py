@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "rutan.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "rutan.core.middleware.HealthProbeMiddleware",
     "rutan.core.middleware.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -304,7 +305,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=250 * 1024
 )
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One beat dispatches: the scheduler holds a lease row in the database and renews it every
+# tick; a standby beat takes over once the lease expired (rutan.core.beat).
+CELERY_BEAT_SCHEDULER = "rutan.core.beat:LeaseScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=30)
+# Workers and beat write a heartbeat row this often; one older than the stale limit is a
+# process that stopped (rutan.core.heartbeat, shown in the admin and on /reports/tugas/).
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
+HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=120)
 
 # Two queues: `interactive` for what a user waits for (imports, e-mails, alerts, the outbox)
 # and `batch` for long work (reports, the monthly batch, recomputations, nightly jobs), so a

@@ -32,13 +32,15 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HTTPS only: HSTS for a year (subdomains, preload: the header alone submits nothing) and a
 # redirect from http://. Behind a TLS-terminating proxy that already redirects,
-# DJANGO_SSL_REDIRECT=false; paths that a plain-http health check calls go in
-# DJANGO_SECURE_REDIRECT_EXEMPT (regular expressions, e.g. ^healthz/$).
+# DJANGO_SSL_REDIRECT=false. Paths a plain-http health check calls are exempt
+# (DJANGO_SECURE_REDIRECT_EXEMPT, regular expressions; by default the two probes).
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = env.list("DJANGO_SECURE_REDIRECT_EXEMPT", default=[])
+SECURE_REDIRECT_EXEMPT = env.list(
+    "DJANGO_SECURE_REDIRECT_EXEMPT", default=[r"^healthz$", r"^readyz$"]
+)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

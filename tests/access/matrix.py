@@ -71,6 +71,8 @@ PAGES: dict[str, Entry | list[Entry]] = {
     "dashboard:facility_panel": e(P.FACILITY_VIEW, args=("facility",)),
     "dashboard:regional_table": e(P.FACILITY_VIEW),
     "login": e(public=True, signed_in=frozenset({302})),
+    "healthz": e(public=True),
+    "readyz": e(public=True),
     "logout": e(method="post", public=True, ok=frozenset({302})),
     "password_change": e(),
     "password_change_done": e(),
@@ -489,6 +491,7 @@ ADMIN: dict[str, AdminEntry] = {
     "core.auditentry": a([P.AUDIT_VIEW], record="audit", extra=(("export/csv", "view", False),)),
     "core.jobrun": a([P.AUDIT_VIEW], record="jobrun"),
     "core.outboxmessage": a([NATIONAL], record="shared:outboxmessage"),
+    "core.heartbeat": a([NATIONAL], record="shared:heartbeat"),
     "core.literacylevel": a(
         [P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW], [NATIONAL], record="shared:literacylevel", add=True
     ),

@@ -22,7 +22,7 @@ from partners import services as partners
 from partners.models import Contribution, Side, Signatory
 from programmes import services as programmes
 from programmes.models import AssimilationPlacement
-from rutan.core.models import AuditAction, JobRun, LiteracyLevel, OutboxMessage
+from rutan.core.models import AuditAction, Heartbeat, JobRun, LiteracyLevel, OutboxMessage
 from rutan.core.roles import Role
 from rutan.core.services import audit_record
 from rutan.facilities import services as facilities
@@ -392,6 +392,14 @@ def build_world() -> World:
     other_objects["user"] = other_users[Role.FACILITY_HEAD]
     # A task asked for (national, no facility): the outbox admin's record.
     OutboxMessage.objects.create(task="core.outbox_drain", next_attempt_at=timezone.now())
+    # A worker's sign of life (national, no facility): the heartbeat admin's record.
+    Heartbeat.objects.create(
+        kind=Heartbeat.WORKER,
+        name="celery@world/1",
+        started_at=timezone.now(),
+        seen_at=timezone.now(),
+        detail={"queues": ["batch", "interactive"], "concurrency": 2},
+    )
     return World(
         own=Side_(own, own_objects),
         other=Side_(other, other_objects),

@@ -319,8 +319,6 @@ class Stack:
                 "info",
                 "-s",
                 str(self.tmp / f"{name}-schedule"),
-                "--scheduler",
-                "django_celery_beat.schedulers:DatabaseScheduler",
             ],
         )
 
