@@ -262,7 +262,7 @@ class Heartbeat(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=KINDS)
     name = models.CharField(_("nama"), max_length=200)
     pid = models.PositiveIntegerField(_("PID"), null=True, blank=True)
-    started_at = models.DateTimeField(_("mulai"))
+    started_at = models.DateTimeField(_("berjalan sejak"))
     seen_at = models.DateTimeField(_("terakhir terlihat"), db_index=True)
     detail = models.JSONField(_("keterangan"), default=dict, blank=True)
 
