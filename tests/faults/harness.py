@@ -23,7 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-SETTINGS = "rutan.settings.bench"
+SETTINGS = "tests.faults.settings"
+LOGIN_PATH = "/akun/masuk/"
+# Beat jobs the fault tests wait on, run every SCHEDULE_SECONDS in the stack.
+FAST_TASKS = ("core.outbox_drain", "reports.sweep_stuck", "interns.tasks.auto_approve_logs")
+SCHEDULE_SECONDS = 10
 TEST_FERNET_KEY = "2yb6lX0Bqf1sH3H8rQ6jV1W2kN8gY5dC7pT4uE9aZ0M="  # throwaway, bench only
 
 
@@ -112,12 +116,25 @@ class Stack:
             "REDIS_URL": self.redis_url,
             # The cache stays in process: a Redis outage is then a broker outage only.
             "CACHE_URL": "locmemcache://",
-            "TWO_FACTOR_REQUIRED": "false",
             # Load from one loopback address must not lock the demo users out.
             "AXES_FAILURE_LIMIT": "1000",
             "PYTHONPATH": str(ROOT),
-            # Slows each report build so that a worker can be killed mid-report.
-            "RUTAN_TEST_REPORT_DELAY": "0",
+            "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
+            "DJANGO_MEDIA_ROOT": str(self.tmp / "media"),
+            # Report claims expire by heartbeat within seconds here (minutes in production),
+            # so a killed build is taken over inside a bounded test.
+            "REPORT_HEARTBEAT_SECONDS": "2",
+            "REPORT_CLAIM_STALE_SECONDS": "15",
+            "REPORT_CLAIM_RETRY_SECONDS": "3",
+            "REPORT_CLAIM_MAX_RETRIES": "30",
+            "REPORT_QUEUED_STALE_SECONDS": "120",
+            # A pending outbox row is tried again after at most a minute.
+            "OUTBOX_BACKOFF_MAX_MINUTES": "1",
+            # Seconds each report build pauses (rutan.reports.services._test_pause), so that
+            # a worker can be killed mid-report; 0 = no pause.
+            "REPORT_TEST_BUILD_PAUSE": "0",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
         }
         env.update(self.extra_env)
         env.update(extra)
@@ -216,7 +233,8 @@ class Stack:
         else:
             self._pg_ctl("restart", "-m", "fast", "-w", "-t", "60", "-o", self._pg_options())
 
-    def psql(self, sql: str):
+    def psql(self, sql: str, params=None) -> list[tuple]:
+        """Rows of one statement on the stack's database (none for a statement without)."""
         import psycopg
 
         with psycopg.connect(
@@ -227,7 +245,8 @@ class Stack:
             autocommit=True,
             connect_timeout=5,
         ) as conn:
-            return conn.execute(sql).fetchall()
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     # --- Redis ---------------------------------------------------------------------------
     def start_redis(self) -> None:
@@ -252,6 +271,10 @@ class Stack:
     def stop_redis(self) -> None:
         self._kill("redis", signal.SIGKILL)
 
+    def alive(self, name: str) -> bool:
+        proc = self.procs.get(name)
+        return proc is not None and proc.poll() is None
+
     # --- application ---------------------------------------------------------------------
     def setup_database(self) -> None:
         import psycopg
@@ -262,28 +285,50 @@ class Stack:
             conn.execute('CREATE DATABASE "rutan"')
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed_demo")
+        # The production settings serve hashed static files (a manifest): collect them.
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.shorten_schedules()
+
+    def shorten_schedules(self, seconds: int = SCHEDULE_SECONDS) -> None:
+        """The outbox drain and the report sweep run every `seconds` instead of every
+        minute, so a fault test waits seconds, not minutes (same tasks, same code)."""
+        self.psql(
+            "INSERT INTO django_celery_beat_intervalschedule (every, period) "
+            f"SELECT {int(seconds)}, 'seconds' WHERE NOT EXISTS (SELECT 1 FROM "
+            f"django_celery_beat_intervalschedule WHERE every = {int(seconds)} "
+            "AND period = 'seconds')"
+        )
+        self.psql(
+            "UPDATE django_celery_beat_periodictask SET interval_id = (SELECT id FROM "
+            f"django_celery_beat_intervalschedule WHERE every = {int(seconds)} AND "
+            "period = 'seconds' LIMIT 1), crontab_id = NULL "
+            f"WHERE task IN ({', '.join(repr(t) for t in FAST_TASKS)})"
+        )
 
     def start_web(self) -> None:
+        """gunicorn with the production config (rutan/gunicorn_conf.py: threaded workers),
+        two workers on this stack's loopback port."""
         self._spawn(
             "web",
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:rutan.gunicorn_conf",
+                # Several stacks (and helpers) on one machine: no shared control socket.
+                "--no-control-socket",
                 "rutan.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{self.web_port}",
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
             ],
         )
         wait_for(lambda: port_open(self.web_port), 60, "gunicorn")
+        wait_for(lambda: http(self.web_port, LOGIN_PATH)[0] == 200, 60, "login page")
 
-    def start_worker(self, name: str = "worker") -> None:
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 2, wait: bool = True, **env
+    ) -> None:
+        """A Celery worker on every queue; with `wait`, returns once it is ready."""
+        ready_before = self.log(name).count(" ready.")
         queues = self.env().get("CHAOS_QUEUES", "celery,interactive,batch")
         self._spawn(
             name,
@@ -295,7 +340,7 @@ class Stack:
                 "rutan",
                 "worker",
                 "-c",
-                "2",
+                str(concurrency),
                 "-Q",
                 queues,
                 "-n",
@@ -303,7 +348,10 @@ class Stack:
                 "-l",
                 "info",
             ],
+            **env,
         )
+        if wait:
+            wait_for(lambda: self.log(name).count(" ready.") > ready_before, 120, name, 0.5)
 
     def start_beat(self, name: str = "beat") -> None:
         self._spawn(
