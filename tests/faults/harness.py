@@ -9,6 +9,8 @@ process it started (by process group) and removes the temp directory, also on fa
 from __future__ import annotations
 
 import contextlib
+import datetime
+import hashlib
 import os
 import shutil
 import signal
@@ -29,6 +31,25 @@ LOGIN_PATH = "/akun/masuk/"
 FAST_TASKS = ("core.outbox_drain", "reports.sweep_stuck", "interns.tasks.auto_approve_logs")
 SCHEDULE_SECONDS = 10
 TEST_FERNET_KEY = "2yb6lX0Bqf1sH3H8rQ6jV1W2kN8gY5dC7pT4uE9aZ0M="  # throwaway, bench only
+
+
+# Migrating and seeding the demo takes minutes: the seeded data directory is kept here and
+# copied by the next stack with the same code, migrations and date (RUTAN_CHAOS_CACHE=off: none).
+CACHE_ROOT = Path(
+    os.environ.get("RUTAN_CHAOS_CACHE") or Path(tempfile.gettempdir()) / "rutan-chaos"
+)
+SEEDED_BY = ("rutan", "programmes", "assessments", "partners", "interns")
+
+
+def seed_key() -> str:
+    """What the seeded database depends on: the apps' code (models, migrations, seeders), the
+    stack's settings and today's date (the demo data is dated relative to today)."""
+    digest = hashlib.sha256(datetime.date.today().isoformat().encode())
+    files = [p for app in SEEDED_BY for p in (ROOT / app).rglob("*.py")]
+    for path in sorted([*files, Path(__file__).with_name("settings.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def missing_binaries() -> list[str]:
@@ -94,6 +115,7 @@ class Stack:
         self.extra_env = extra_env or {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.pgdata = self.tmp / "pgdata"
+        self.seeded_from_cache = False
 
     # --- environment -------------------------------------------------------------------
     @property
@@ -285,9 +307,6 @@ class Stack:
             conn.execute('CREATE DATABASE "rutan"')
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed_demo")
-        # The production settings serve hashed static files (a manifest): collect them.
-        self.manage("collectstatic", "--noinput", "-v0")
-        self.shorten_schedules()
 
     def shorten_schedules(self, seconds: int = SCHEDULE_SECONDS) -> None:
         """The outbox drain and the report sweep run every `seconds` instead of every
@@ -382,26 +401,31 @@ class Stack:
         os.kill(pid, signal.SIGKILL)
         return pid
 
-    def _kill(self, name: str, sig=signal.SIGTERM, timeout: float = 20) -> None:
+    def _kill(self, name: str, sig=signal.SIGTERM, timeout: float = 20, group: bool = True) -> None:
+        """Signal a process (its whole group when `group`), wait, then SIGKILL the group."""
         proc = self.procs.pop(name, None)
         if proc is None or proc.poll() is not None:
             return
         try:
-            os.killpg(proc.pid, sig)
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
             proc.wait(timeout=timeout)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            pass
+        with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the group, if any
+            proc.wait(timeout=10)
 
     def kill(self, name: str) -> None:
         """SIGKILL a whole process (group): a worker, beat, gunicorn."""
         self._kill(name, signal.SIGKILL)
 
     def stop(self, name: str) -> None:
-        self._kill(name, signal.SIGTERM)
+        """SIGTERM to the main process only: a worker finishes its tasks (warm shutdown),
+        gunicorn and beat stop cleanly."""
+        self._kill(name, signal.SIGTERM, timeout=60, group=False)
 
     def log(self, name: str) -> str:
         path = self.tmp / f"{name}.log"
@@ -410,9 +434,15 @@ class Stack:
     # --- lifecycle -----------------------------------------------------------------------
     def __enter__(self) -> Stack:
         try:
+            if not self._copy_seeded():
+                self.start_postgres()
+                self.setup_database()
+                self._keep_seeded()
             self.start_postgres()
             self.start_redis()
-            self.setup_database()
+            # The production settings serve hashed static files (a manifest): collect them.
+            self.manage("collectstatic", "--noinput", "-v0")
+            self.shorten_schedules()
             self.start_web()
             if self.with_worker:
                 self.start_worker()
@@ -422,6 +452,39 @@ class Stack:
             self.close()
             raise
         return self
+
+    def _cached(self) -> Path | None:
+        if str(CACHE_ROOT).lower() == "off":
+            return None
+        return CACHE_ROOT / seed_key() / "pgdata"
+
+    def _copy_seeded(self) -> bool:
+        cached = self._cached()
+        if cached is None or not cached.exists():
+            return False
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, user="postgres")
+        subprocess.run(["cp", "-a", str(cached), str(self.pgdata)], check=True, timeout=120)
+        self.seeded_from_cache = True
+        return True
+
+    def _keep_seeded(self) -> None:
+        """Stop PostgreSQL and keep a copy of its freshly seeded data directory."""
+        self.stop_postgres()
+        cached = self._cached()
+        if cached is None:
+            return
+        if CACHE_ROOT.exists():  # copies made from older code or another day
+            for old in CACHE_ROOT.iterdir():
+                if old.name != cached.parent.name and (old / "pgdata").exists():
+                    shutil.rmtree(old, ignore_errors=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"pgdata.{os.getpid()}.partial")
+        subprocess.run(["cp", "-a", str(self.pgdata), str(partial)], check=True, timeout=120)
+        try:
+            partial.rename(cached)
+        except OSError:  # another stack kept the same copy first
+            shutil.rmtree(partial, ignore_errors=True)
 
     def __exit__(self, *exc) -> None:
         self.close()

@@ -165,8 +165,9 @@ def _wait_running(stack: Stack, run_id: int) -> dict:
     )
 
 
-def _finish_report_case(stack: Stack, outcome: Outcome, run_id: int, killed_job: int, p: str):
-    started = time.monotonic()
+def _finish_report_case(
+    stack: Stack, outcome: Outcome, run_id: int, killed_job: int, p: str, killed_at: float
+):
     with contextlib.suppress(TimeoutError):
         wait_for(
             lambda: report_run(stack, run_id)["status"] in {"done", "failed"},
@@ -174,6 +175,7 @@ def _finish_report_case(stack: Stack, outcome: Outcome, run_id: int, killed_job:
             f"report run {run_id} finished",
             interval=1,
         )
+    finished_at = time.monotonic()
     run = report_run(stack, run_id)
     with contextlib.suppress(TimeoutError):
         wait_for(lambda: job_row(stack, killed_job)["finished"], 60, "killed job closed", 1)
@@ -187,7 +189,7 @@ def _finish_report_case(stack: Stack, outcome: Outcome, run_id: int, killed_job:
     outcome.found.update(
         {
             "run status": run["status"],
-            "seconds to finish after the kill": round(time.monotonic() - started),
+            "seconds to finish after the kill": round(finished_at - killed_at),
             "attempts (claims)": run["attempts"],
             "done runs of the period": done_runs,
             "report files of the period": len(files),
@@ -217,13 +219,14 @@ def worker_child_killed(stack: Stack) -> Outcome:
     outcome.did(f"kepala asked for the {p} report of {FACILITY} (run {run_id}) over HTTP")
     running = _wait_running(stack, run_id)
     children = stack.worker_children()
+    killed_at = time.monotonic()
     for pid in children:
         stack_kill(pid)
     outcome.did(
         f"SIGKILLed the worker's pool process {children} while the run was building "
         f"(claim {running['attempts']}, job row {running['job_run_id']})"
     )
-    _finish_report_case(stack, outcome, run_id, running["job_run_id"], p)
+    _finish_report_case(stack, outcome, run_id, running["job_run_id"], p, killed_at)
     return outcome
 
 
@@ -238,11 +241,12 @@ def whole_worker_killed(stack: Stack) -> Outcome:
     run_id = int(ack.key)
     outcome.did(f"kepala asked for the {p} report (run {run_id})")
     running = _wait_running(stack, run_id)
+    killed_at = time.monotonic()
     stack.kill("worker")
     outcome.did("SIGKILLed the whole worker (main process and pool) while the run was building")
     stack.start_worker()
     outcome.did("started a new worker (its message stays unacknowledged in Redis)")
-    _finish_report_case(stack, outcome, run_id, running["job_run_id"], p)
+    _finish_report_case(stack, outcome, run_id, running["job_run_id"], p, killed_at)
     return outcome
 
 
