@@ -53,9 +53,10 @@ class Outcome:
         return condition
 
     def text(self) -> str:
-        verdict = (
-            "survived" if self.ok else ("expected: " + self.pending if self.pending else "FAILED")
-        )
+        if self.ok:
+            verdict = "survived"
+        else:
+            verdict = f"FAILED, pending: {self.pending}" if self.pending else "FAILED"
         lines = [f"== {self.name}: {verdict}"]
         lines += [f"   did:   {line}" for line in self.done]
         lines += [f"   found: {key} = {value}" for key, value in self.found.items()]
@@ -532,8 +533,6 @@ def load_daily_mix(stack: Stack, users: int = 50, seconds: int = 60) -> Outcome:
         "10",
         "--run-time",
         f"{seconds}s",
-        "--stop-timeout",
-        "10",
         "--host",
         f"http://127.0.0.1:{stack.web_port}",
         "--csv",
@@ -542,6 +541,7 @@ def load_daily_mix(stack: Stack, users: int = 50, seconds: int = 60) -> Outcome:
         "--loglevel",
         "WARNING",
     ]
+    load_before = os.getloadavg()[0]
     run = subprocess.run(
         command,
         cwd=ROOT,
@@ -560,7 +560,13 @@ def load_daily_mix(stack: Stack, users: int = 50, seconds: int = 60) -> Outcome:
         return outcome
     result = json.loads(result_file.read_text())
     with open(f"{prefix}_stats.csv") as stats_file:
-        total = next(row for row in csv.DictReader(stats_file) if row["Name"] == "Aggregated")
+        rows = list(csv.DictReader(stats_file))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    per_name = {
+        row["Name"]: f"{row['Request Count']} req, p50 {row['50%']} ms, p95 {row['95%']} ms"
+        for row in rows
+        if row["Name"] != "Aggregated"
+    }
     attendance, logs = result["attendance"], result["intern_log"]
     found_att = attendance_markers_found(stack, attendance)
     found_logs = intern_logs_found(stack, logs)
@@ -577,6 +583,8 @@ def load_daily_mix(stack: Stack, users: int = 50, seconds: int = 60) -> Outcome:
             "attendance saves acknowledged/found": f"{len(attendance)}/{len(found_att)}",
             "attendance saves refused as stale (nothing written)": result["stale"],
             "intern logs acknowledged/found": f"{len(logs)}/{len(found_logs)}",
+            "machine load average before/after": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}",
+            **{f"  {name}": figures for name, figures in sorted(per_name.items())},
         }
     )
     outcome.check(fivexx == 0, f"{fivexx} answers 5xx: {result['5xx'][:10]}")
