@@ -11,12 +11,13 @@ PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install uv assets messages run test bench lint check-services worker beat clean
+.PHONY: help install uv assets messages run test bench chaos lint check-services worker beat clean
 
 help:
 	@echo "make run   - install everything, load demo data and serve Rutan on http://$(HOST):$(PORT)/"
 	@echo "make test  - install everything and run ruff, migration check and the test suite"
 	@echo "make bench - national-scale benchmark (seeds its own databases first; see docs/performance.md)"
+	@echo "make chaos - faults (worker, Redis, PostgreSQL, two beats) and load on a private stack (docs/chaos.md)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || [ -x "$$HOME/.local/bin/uv" ] || python3 -m pip install --user --quiet uv
@@ -63,6 +64,11 @@ test: install check-services lint
 bench: install check-services
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$(PG_URL)_bench}" $(UV) run --frozen python bench/national.py $(BENCH_ARGS)
+
+# Its own PostgreSQL 15 and Redis on spare loopback ports: the machine's are never touched.
+chaos: install
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
+	$(UV) run --frozen python bench/chaos.py $(CHAOS_ARGS)
 
 # Both queues by default; one only with QUEUES=batch (or interactive). See docs/deploy-celery.md.
 QUEUES ?= interactive,batch

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from rutan.inmates.models import Inmate
-from rutan.urls import handler404  # noqa: F401
+from rutan.urls import handler404, handler500  # noqa: F401 - the product's error pages
 from rutan.urls import urlpatterns as product_urlpatterns
 
 

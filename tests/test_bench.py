@@ -61,3 +61,21 @@ def test_every_target_holds_on_figures_that_meet_them():
 def test_a_missed_or_missing_figure_fails(overrides, failing):
     failed = [label for label, ok, _ in targets(_figures(**overrides)) if not ok]
     assert failing in failed
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_bench_urls_answer_a_database_outage_with_the_products_503(kepala):
+    """The fault stack serves bench.urls: without the product's handler500 there, a
+    PostgreSQL restart answered Django's bare 500 (found by tests/faults)."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(kepala)
+    down = OperationalError("connection refused")
+    with mock.patch("django.contrib.auth.middleware.auth.get_user", side_effect=down):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"]

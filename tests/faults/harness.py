@@ -9,6 +9,8 @@ process it started (by process group) and removes the temp directory, also on fa
 from __future__ import annotations
 
 import contextlib
+import datetime
+import hashlib
 import os
 import shutil
 import signal
@@ -23,8 +25,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-SETTINGS = "rutan.settings.bench"
+SETTINGS = "tests.faults.settings"
+LOGIN_PATH = "/akun/masuk/"
+# Beat jobs the fault tests wait on, run every SCHEDULE_SECONDS in the stack.
+FAST_TASKS = ("core.outbox_drain", "reports.sweep_stuck", "interns.tasks.auto_approve_logs")
+SCHEDULE_SECONDS = 10
 TEST_FERNET_KEY = "2yb6lX0Bqf1sH3H8rQ6jV1W2kN8gY5dC7pT4uE9aZ0M="  # throwaway, bench only
+
+
+# Migrating and seeding the demo takes minutes: the seeded data directory is kept here and
+# copied by the next stack with the same code, migrations and date (RUTAN_CHAOS_CACHE=off: none).
+CACHE_ROOT = Path(
+    os.environ.get("RUTAN_CHAOS_CACHE") or Path(tempfile.gettempdir()) / "rutan-chaos"
+)
+SEEDED_BY = ("rutan", "programmes", "assessments", "partners", "interns")
+
+
+def seed_key() -> str:
+    """What the seeded database depends on: the apps' code (models, migrations, seeders), the
+    stack's settings and today's date (the demo data is dated relative to today)."""
+    digest = hashlib.sha256(datetime.date.today().isoformat().encode())
+    files = [p for app in SEEDED_BY for p in (ROOT / app).rglob("*.py")]
+    for path in sorted([*files, Path(__file__).with_name("settings.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def missing_binaries() -> list[str]:
@@ -90,6 +115,7 @@ class Stack:
         self.extra_env = extra_env or {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.pgdata = self.tmp / "pgdata"
+        self.seeded_from_cache = False
 
     # --- environment -------------------------------------------------------------------
     @property
@@ -112,12 +138,25 @@ class Stack:
             "REDIS_URL": self.redis_url,
             # The cache stays in process: a Redis outage is then a broker outage only.
             "CACHE_URL": "locmemcache://",
-            "TWO_FACTOR_REQUIRED": "false",
             # Load from one loopback address must not lock the demo users out.
             "AXES_FAILURE_LIMIT": "1000",
             "PYTHONPATH": str(ROOT),
-            # Slows each report build so that a worker can be killed mid-report.
-            "RUTAN_TEST_REPORT_DELAY": "0",
+            "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
+            "DJANGO_MEDIA_ROOT": str(self.tmp / "media"),
+            # Report claims expire by heartbeat within seconds here (minutes in production),
+            # so a killed build is taken over inside a bounded test.
+            "REPORT_HEARTBEAT_SECONDS": "2",
+            "REPORT_CLAIM_STALE_SECONDS": "15",
+            "REPORT_CLAIM_RETRY_SECONDS": "3",
+            "REPORT_CLAIM_MAX_RETRIES": "30",
+            "REPORT_QUEUED_STALE_SECONDS": "120",
+            # A pending outbox row is tried again after at most a minute.
+            "OUTBOX_BACKOFF_MAX_MINUTES": "1",
+            # Seconds each report build pauses (rutan.reports.services._test_pause), so that
+            # a worker can be killed mid-report; 0 = no pause.
+            "REPORT_TEST_BUILD_PAUSE": "0",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
         }
         env.update(self.extra_env)
         env.update(extra)
@@ -216,7 +255,8 @@ class Stack:
         else:
             self._pg_ctl("restart", "-m", "fast", "-w", "-t", "60", "-o", self._pg_options())
 
-    def psql(self, sql: str):
+    def psql(self, sql: str, params=None) -> list[tuple]:
+        """Rows of one statement on the stack's database (none for a statement without)."""
         import psycopg
 
         with psycopg.connect(
@@ -227,7 +267,8 @@ class Stack:
             autocommit=True,
             connect_timeout=5,
         ) as conn:
-            return conn.execute(sql).fetchall()
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     # --- Redis ---------------------------------------------------------------------------
     def start_redis(self) -> None:
@@ -252,6 +293,10 @@ class Stack:
     def stop_redis(self) -> None:
         self._kill("redis", signal.SIGKILL)
 
+    def alive(self, name: str) -> bool:
+        proc = self.procs.get(name)
+        return proc is not None and proc.poll() is None
+
     # --- application ---------------------------------------------------------------------
     def setup_database(self) -> None:
         import psycopg
@@ -263,27 +308,46 @@ class Stack:
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed_demo")
 
+    def shorten_schedules(self, seconds: int = SCHEDULE_SECONDS) -> None:
+        """The outbox drain and the report sweep run every `seconds` instead of every
+        minute, so a fault test waits seconds, not minutes (same tasks, same code)."""
+        self.psql(
+            "INSERT INTO django_celery_beat_intervalschedule (every, period) "
+            f"SELECT {int(seconds)}, 'seconds' WHERE NOT EXISTS (SELECT 1 FROM "
+            f"django_celery_beat_intervalschedule WHERE every = {int(seconds)} "
+            "AND period = 'seconds')"
+        )
+        self.psql(
+            "UPDATE django_celery_beat_periodictask SET interval_id = (SELECT id FROM "
+            f"django_celery_beat_intervalschedule WHERE every = {int(seconds)} AND "
+            "period = 'seconds' LIMIT 1), crontab_id = NULL "
+            f"WHERE task IN ({', '.join(repr(t) for t in FAST_TASKS)})"
+        )
+
     def start_web(self) -> None:
+        """gunicorn with the production config (rutan/gunicorn_conf.py: threaded workers),
+        two workers on this stack's loopback port."""
         self._spawn(
             "web",
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:rutan.gunicorn_conf",
+                # Several stacks (and helpers) on one machine: no shared control socket.
+                "--no-control-socket",
                 "rutan.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{self.web_port}",
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
             ],
         )
         wait_for(lambda: port_open(self.web_port), 60, "gunicorn")
+        wait_for(lambda: http(self.web_port, LOGIN_PATH)[0] == 200, 60, "login page")
 
-    def start_worker(self, name: str = "worker") -> None:
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 2, wait: bool = True, **env
+    ) -> None:
+        """A Celery worker on every queue; with `wait`, returns once it is ready."""
+        ready_before = self.log(name).count(" ready.")
         queues = self.env().get("CHAOS_QUEUES", "celery,interactive,batch")
         self._spawn(
             name,
@@ -295,7 +359,7 @@ class Stack:
                 "rutan",
                 "worker",
                 "-c",
-                "2",
+                str(concurrency),
                 "-Q",
                 queues,
                 "-n",
@@ -303,7 +367,10 @@ class Stack:
                 "-l",
                 "info",
             ],
+            **env,
         )
+        if wait:
+            wait_for(lambda: self.log(name).count(" ready.") > ready_before, 120, name, 0.5)
 
     def start_beat(self, name: str = "beat") -> None:
         self._spawn(
@@ -332,26 +399,31 @@ class Stack:
         os.kill(pid, signal.SIGKILL)
         return pid
 
-    def _kill(self, name: str, sig=signal.SIGTERM, timeout: float = 20) -> None:
+    def _kill(self, name: str, sig=signal.SIGTERM, timeout: float = 20, group: bool = True) -> None:
+        """Signal a process (its whole group when `group`), wait, then SIGKILL the group."""
         proc = self.procs.pop(name, None)
         if proc is None or proc.poll() is not None:
             return
         try:
-            os.killpg(proc.pid, sig)
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
             proc.wait(timeout=timeout)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            pass
+        with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the group, if any
+            proc.wait(timeout=10)
 
     def kill(self, name: str) -> None:
         """SIGKILL a whole process (group): a worker, beat, gunicorn."""
         self._kill(name, signal.SIGKILL)
 
     def stop(self, name: str) -> None:
-        self._kill(name, signal.SIGTERM)
+        """SIGTERM to the main process only: a worker finishes its tasks (warm shutdown),
+        gunicorn and beat stop cleanly."""
+        self._kill(name, signal.SIGTERM, timeout=60, group=False)
 
     def log(self, name: str) -> str:
         path = self.tmp / f"{name}.log"
@@ -360,9 +432,15 @@ class Stack:
     # --- lifecycle -----------------------------------------------------------------------
     def __enter__(self) -> Stack:
         try:
+            if not self._copy_seeded():
+                self.start_postgres()
+                self.setup_database()
+                self._keep_seeded()
             self.start_postgres()
             self.start_redis()
-            self.setup_database()
+            # The production settings serve hashed static files (a manifest): collect them.
+            self.manage("collectstatic", "--noinput", "-v0")
+            self.shorten_schedules()
             self.start_web()
             if self.with_worker:
                 self.start_worker()
@@ -372,6 +450,39 @@ class Stack:
             self.close()
             raise
         return self
+
+    def _cached(self) -> Path | None:
+        if str(CACHE_ROOT).lower() == "off":
+            return None
+        return CACHE_ROOT / seed_key() / "pgdata"
+
+    def _copy_seeded(self) -> bool:
+        cached = self._cached()
+        if cached is None or not cached.exists():
+            return False
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, user="postgres")
+        subprocess.run(["cp", "-a", str(cached), str(self.pgdata)], check=True, timeout=120)
+        self.seeded_from_cache = True
+        return True
+
+    def _keep_seeded(self) -> None:
+        """Stop PostgreSQL and keep a copy of its freshly seeded data directory."""
+        self.stop_postgres()
+        cached = self._cached()
+        if cached is None:
+            return
+        if CACHE_ROOT.exists():  # copies made from older code or another day
+            for old in CACHE_ROOT.iterdir():
+                if old.name != cached.parent.name and (old / "pgdata").exists():
+                    shutil.rmtree(old, ignore_errors=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"pgdata.{os.getpid()}.partial")
+        subprocess.run(["cp", "-a", str(self.pgdata), str(partial)], check=True, timeout=120)
+        try:
+            partial.rename(cached)
+        except OSError:  # another stack kept the same copy first
+            shutil.rmtree(partial, ignore_errors=True)
 
     def __exit__(self, *exc) -> None:
         self.close()
