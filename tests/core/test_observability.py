@@ -115,8 +115,26 @@ def test_a_well_formed_request_id_is_kept_and_echoed_and_a_bad_one_replaced(clie
     assert ids == [kept["X-Request-ID"], uuid_form["X-Request-ID"], bad["X-Request-ID"]]
 
 
-def _slow_records(caplog):
-    return [r for r in caplog.records if r.name == "rutan.sql.slow"]
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def slow_log():
+    """What `rutan.sql.slow` emits (a handler of its own: no dependence on pytest's caplog)."""
+    handler = _Records()
+    logger = logging.getLogger("rutan.sql.slow")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    yield handler.records
+    logger.removeHandler(handler)
+    logger.setLevel(level)
 
 
 def _sleep_in_new_connection(seconds: float) -> None:
@@ -136,13 +154,12 @@ def _sleep_in_new_connection(seconds: float) -> None:
 
 
 @pytest.mark.django_db
-def test_a_statement_slower_than_the_setting_is_logged_without_its_parameters(settings, caplog):
+def test_a_statement_slower_than_the_setting_is_logged_without_its_parameters(settings, slow_log):
     settings.SLOW_QUERY_MS = 50
-    with caplog.at_level(logging.WARNING, logger="rutan.sql.slow"):
-        _sleep_in_new_connection(0.2)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(%s)", [0.15])
-    records = _slow_records(caplog)
+    _sleep_in_new_connection(0.2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [0.15])
+    records = slow_log
     assert len(records) == 2
     for record in records:
         assert record.levelno == logging.WARNING
@@ -154,14 +171,13 @@ def test_a_statement_slower_than_the_setting_is_logged_without_its_parameters(se
 
 
 @pytest.mark.django_db
-def test_a_statement_under_the_setting_or_with_it_off_is_not_logged(settings, caplog):
-    with caplog.at_level(logging.WARNING, logger="rutan.sql.slow"):
-        settings.SLOW_QUERY_MS = 2000
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(%s)", [0.05])
-        settings.SLOW_QUERY_MS = 0
-        _sleep_in_new_connection(0.05)
-    assert _slow_records(caplog) == []
+def test_a_statement_under_the_setting_or_with_it_off_is_not_logged(settings, slow_log):
+    settings.SLOW_QUERY_MS = 2000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [0.05])
+    settings.SLOW_QUERY_MS = 0
+    _sleep_in_new_connection(0.05)
+    assert slow_log == []
 
 
 @pytest.fixture
