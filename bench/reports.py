@@ -186,7 +186,7 @@ def _start_workers(n: int, media_root: str, log_dir: Path) -> list[subprocess.Po
                     "-n",
                     f"{prefix}{i}@%h",
                     "-Q",
-                    "celery",
+                    "interactive,batch",
                     "--without-gossip",
                     "--without-mingle",
                     "-l",
