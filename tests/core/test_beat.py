@@ -13,12 +13,13 @@ import time
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from rutan.core.beat import lease_hold, lease_release
 from rutan.core.models import BeatLease, Heartbeat
+from tests.processes import database_url, wait_until
 
 PROBE_QUEUE = "rutan-beat-lease-probe"
 PROBE_TASK = "rutan.tests.beat_probe"
@@ -83,23 +84,6 @@ def _broker():
     return client
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return "postgres://{}@{}:{}/{}".format(
-        db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
-    )
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what} not within {timeout:.0f} s")
-
-
 def _senders(client) -> list[int]:
     """The pid of the beat that sent each probe message, oldest first (the message's
     `origin` header is `gen<pid>@<host>`)."""
@@ -116,7 +100,7 @@ def beats(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rutan.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "BEAT_LEASE_SECONDS": str(LEASE_SECONDS),
         "HEARTBEAT_SECONDS": "1",
@@ -154,10 +138,10 @@ def test_two_real_beats_send_each_job_once_and_the_standby_takes_over(transactio
     )
     try:
         leader = beats("beat-a")
-        _wait(lambda: _senders(client), 60, "the first beat's first dispatch")
+        wait_until(lambda: _senders(client), 60, "the first beat's first dispatch")
         assert BeatLease.objects.get().holder.endswith(f"/{leader.pid}")
         standby = beats("beat-b")
-        _wait(
+        wait_until(
             lambda: Heartbeat.objects.filter(kind="beat", pid=standby.pid).exists(),
             60,
             "the second beat's start",
@@ -176,13 +160,13 @@ def test_two_real_beats_send_each_job_once_and_the_standby_takes_over(transactio
         leader.wait(timeout=10)
         killed_at = time.monotonic()
         client.delete(PROBE_QUEUE)
-        _wait(
+        wait_until(
             lambda: BeatLease.objects.get().holder.endswith(f"/{standby.pid}"),
             LEASE_SECONDS + 15,
             "the standby's takeover",
         )
         assert time.monotonic() - killed_at <= LEASE_SECONDS + 10
-        _wait(lambda: len(_senders(client)) >= 3, 30, "the new leader's dispatches")
+        wait_until(lambda: len(_senders(client)) >= 3, 30, "the new leader's dispatches")
         counts = collections.Counter(_senders(client))
         assert set(counts) == {standby.pid}, counts
     finally:
@@ -194,13 +178,13 @@ def test_a_beat_stopped_cleanly_hands_over_at_once(transactional_db, beats):
     client.delete(PROBE_QUEUE)
     PeriodicTask.objects.update(enabled=False)
     leader = beats("beat-a")
-    _wait(
+    wait_until(
         lambda: BeatLease.objects.filter(holder__endswith=f"/{leader.pid}").exists(),
         60,
         "the first beat's lease",
     )
     standby = beats("beat-b")
-    _wait(
+    wait_until(
         lambda: Heartbeat.objects.filter(kind="beat", pid=standby.pid).exists(),
         60,
         "the second beat's start",
@@ -208,7 +192,7 @@ def test_a_beat_stopped_cleanly_hands_over_at_once(transactional_db, beats):
     leader.send_signal(signal.SIGTERM)
     leader.wait(timeout=30)
     stopped_at = time.monotonic()
-    _wait(
+    wait_until(
         lambda: BeatLease.objects.get().holder.endswith(f"/{standby.pid}"),
         LEASE_SECONDS,
         "the handover",

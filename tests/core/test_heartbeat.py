@@ -5,17 +5,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from rutan.core import heartbeat
 from rutan.core.models import Heartbeat, JobRun
+from tests.processes import database_url, wait_until
 
 
 def _row(kind, name, *, ago=0, **detail):
@@ -94,30 +93,13 @@ def _redis_up() -> bool:
         return False
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return "postgres://{}@{}:{}/{}".format(
-        db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
-    )
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what} not within {timeout:.0f} s")
-
-
 def test_a_real_worker_writes_started_periodic_and_stopped_heartbeats(transactional_db, tmp_path):
     if not _redis_up():
         pytest.skip("Redis is not reachable at CELERY_BROKER_URL")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rutan.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "HEARTBEAT_SECONDS": "1",
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
@@ -146,7 +128,7 @@ def test_a_real_worker_writes_started_periodic_and_stopped_heartbeats(transactio
         start_new_session=True,
     )
     try:
-        row = _wait(
+        row = wait_until(
             lambda: Heartbeat.objects.filter(kind="worker", pid=process.pid).first(),
             90,
             "the worker's heartbeat",
@@ -156,7 +138,7 @@ def test_a_real_worker_writes_started_periodic_and_stopped_heartbeats(transactio
         assert row.detail["concurrency"] == 1
         assert row.detail["celery"]
         first_seen = row.seen_at
-        _wait(
+        wait_until(
             lambda: Heartbeat.objects.get(pk=row.pk).seen_at > first_seen,
             15,
             "a periodic heartbeat",
