@@ -203,17 +203,26 @@ def _finish_report_case(
     )
 
 
-def worker_child_killed(stack: Stack) -> Outcome:
-    outcome = Outcome("a1. worker pool process killed mid-report")
+def _report_building(stack: Stack, outcome: Outcome, months_back: int):
+    """kepala asks for a report over HTTP on a paused worker: (run id, period, its running
+    row), or None (the failure noted in `outcome`) when the request is refused."""
     _paused_worker(stack)
-    p = period(PERIOD_MONTHS_BACK["child"])
+    p = period(months_back)
     kepala = DemoUser(stack.web_port, "kepala").login()
     ack = kepala.request_report(facility_id(stack, FACILITY), p)
     if not outcome.check(ack.ok, f"report request answered {ack.status}"):
-        return outcome
+        return None
     run_id = int(ack.key)
     outcome.did(f"kepala asked for the {p} report of {FACILITY} (run {run_id}) over HTTP")
-    running = _wait_running(stack, run_id)
+    return run_id, p, _wait_running(stack, run_id)
+
+
+def worker_child_killed(stack: Stack) -> Outcome:
+    outcome = Outcome("a1. worker pool process killed mid-report")
+    building = _report_building(stack, outcome, PERIOD_MONTHS_BACK["child"])
+    if building is None:
+        return outcome
+    run_id, p, running = building
     children = stack.worker_children()
     killed_at = time.monotonic()
     for pid in children:
@@ -228,15 +237,10 @@ def worker_child_killed(stack: Stack) -> Outcome:
 
 def whole_worker_killed(stack: Stack) -> Outcome:
     outcome = Outcome("a2. whole worker killed mid-report, a new one started")
-    _paused_worker(stack)
-    p = period(PERIOD_MONTHS_BACK["worker"])
-    kepala = DemoUser(stack.web_port, "kepala").login()
-    ack = kepala.request_report(facility_id(stack, FACILITY), p)
-    if not outcome.check(ack.ok, f"report request answered {ack.status}"):
+    building = _report_building(stack, outcome, PERIOD_MONTHS_BACK["worker"])
+    if building is None:
         return outcome
-    run_id = int(ack.key)
-    outcome.did(f"kepala asked for the {p} report (run {run_id})")
-    running = _wait_running(stack, run_id)
+    run_id, p, running = building
     killed_at = time.monotonic()
     stack.kill("worker")
     outcome.did("SIGKILLed the whole worker (main process and pool) while the run was building")
