@@ -17,13 +17,17 @@ On a database without the triggers (the embedded SQLite demo) nothing is cached.
 """
 
 import hashlib
+import io
+import pickle
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models import ForeignKey, Sum
+from django.db.models import ForeignKey, Q, Sum
+from django.utils import translation
+from django.utils.functional import Promise
 
 T = TypeVar("T")
 
@@ -181,14 +185,43 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
+# Past this many facilities a key reads the version of the whole country: one sum over the
+# change rows is cheaper than a list of hundreds of ids, and a superset only recomputes more
+# often, never less.
+WHOLE_COUNTRY_FROM = 50
+
+
 def version_key(facility_ids: Iterable[int] | None, tables: Iterable[str] | None = None) -> str:
-    """A short digest of the versions of the given facilities (None: all of them)."""
-    known = versions(facility_ids, tables)
-    if facility_ids is None:
-        items = sorted(known.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
-    else:
-        items = [(None, known.get(None, 0))] + [(f, known.get(f, 0)) for f in sorted(facility_ids)]
-    return _digest(items)
+    """The sum of the versions of the given facilities (None: all of them) and of the
+    facility-less rows: every committed write to one of them raises it (weights only add,
+    compaction keeps the sums), so it changes exactly when one of their versions does."""
+    FacilityChange = apps.get_model("core", "FacilityChange")
+    qs = FacilityChange.objects.all()
+    if facility_ids is not None:
+        ids = list(facility_ids)
+        if len(ids) <= WHOLE_COUNTRY_FROM:
+            qs = qs.filter(Q(facility_id__in=ids) | Q(facility_id__isnull=True))
+    if tables is not None:
+        qs = qs.filter(source__in=list(tables))
+    total = qs.aggregate(total=Sum("weight"))["total"] or 0
+    return str(total)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles translated lazy strings as the text they read in the active language (the
+    key holds the language): Django unpickles each lazy string by building a new proxy
+    class, which cost a cached dashboard about a third of its time."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Promise):
+            return str, (str(obj),)
+        return NotImplemented
+
+
+def _dumps(value) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def cached(
@@ -205,11 +238,14 @@ def cached(
         return compute()
     ids = None if facility_ids is None else sorted(set(facility_ids))
     table_list = None if tables is None else sorted(tables)
-    key = f"rutan:{name}:{_digest([list(parts), table_list])}:{version_key(ids, table_list)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+    language = translation.get_language()
+    digest = _digest([list(parts), table_list, language])
+    key = f"rutan:{name}:{digest}:{version_key(ids, table_list)}"
+    stored = cache.get(key)
+    if stored is not None:
+        return pickle.loads(stored)
+    value = compute()
+    cache.set(key, _dumps(value), CACHE_SECONDS)
     return value
 
 
@@ -226,14 +262,14 @@ def cached_each(
         return compute(ids)
     known = versions(None if len(ids) > 50 else ids)
     common = known.get(None, 0)
-    prefix = f"rutan:{name}:{_digest(list(parts))}"
+    prefix = f"rutan:{name}:{_digest([list(parts), translation.get_language()])}"
     keys = {pk: f"{prefix}:{pk}:{common}:{known.get(pk, 0)}" for pk in ids}
     found = cache.get_many(keys.values())
-    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    result = {pk: pickle.loads(found[key]) for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in result]
     if missing:
         fresh = compute(missing)
-        cache.set_many({keys[pk]: fresh[pk] for pk in missing}, CACHE_SECONDS)
+        cache.set_many({keys[pk]: _dumps(fresh[pk]) for pk in missing}, CACHE_SECONDS)
         result.update(fresh)
     return result
 

@@ -17,7 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .scoping import ScopedNotFound, object_facility_id
+from .scoping import ScopedNotFound, home_facility_timezone, object_facility_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +33,11 @@ class FacilityTimezoneMiddleware:
         tzname = settings.FACILITY_DEFAULT_TIMEZONE
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            membership = (
-                user.memberships.select_related("facility")
-                .filter(facility__isnull=False)
-                .order_by("id")
-                .first()
-            )
-            if membership:
-                tzname = membership.facility.timezone
+            home = home_facility_timezone(user)
+            if home:
+                facility_id, tzname = home
                 # The logs of this request say which facility's user made it.
-                structlog.contextvars.bind_contextvars(facility_id=membership.facility_id)
+                structlog.contextvars.bind_contextvars(facility_id=facility_id)
         timezone.activate(zoneinfo.ZoneInfo(tzname))
         try:
             return self.get_response(request)

@@ -14,11 +14,27 @@ from .roles import ROLE_PERMS, Perm, Role
 
 
 def _scope_table(user) -> list[tuple[str, int | None, int | None]]:
+    """(role, facility id, regional office id) of each membership, read once per request
+    together with the timezone of the first facility (`home_facility_timezone`)."""
     cached = getattr(user, "_rutan_scope", None)
     if cached is None:
-        cached = list(user.memberships.values_list("role", "facility_id", "regional_office_id"))
+        rows = list(
+            user.memberships.order_by("id").values_list(
+                "role", "facility_id", "regional_office_id", "facility__timezone"
+            )
+        )
+        cached = [(role, facility, region) for role, facility, region, _ in rows]
         user._rutan_scope = cached
+        user._rutan_home = next(
+            ((facility, tz) for _, facility, _, tz in rows if facility is not None), None
+        )
     return cached
+
+
+def home_facility_timezone(user) -> tuple[int, str] | None:
+    """(id, timezone) of the user's first facility by membership, None without one."""
+    _scope_table(user)
+    return user._rutan_home
 
 
 def _region_facilities(user) -> dict[int, int]:

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from rutan.core import freshness
 from rutan.inmates.models import Inmate
 from rutan.inmates.services import rules_cached
 
@@ -95,6 +96,8 @@ def seed_national(
         context.loader.finish()
         log(f"[indexes and constraints] {time.monotonic() - began:.1f} s")
     began = time.monotonic()
+    # What the nightly freshness_compact does: one change row per facility and table.
+    freshness.compact()
     counts = context.loader.counts()
     analyze(counts)
     log(f"[analyze] {time.monotonic() - began:.1f} s")
