@@ -121,6 +121,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with selects and inputs written in Python (rutan/core/renderers.py).
+FORM_RENDERER = "rutan.core.renderers.FastWidgetRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A persistent connection is checked before each request reuses it, so a database restart
