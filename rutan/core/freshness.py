@@ -16,13 +16,16 @@ only appended), so a long import does not hold up another user's save.
 On a database without the triggers (the embedded SQLite demo) nothing is cached.
 """
 
+import functools
 import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import ForeignKey, Q, Sum
@@ -62,6 +65,8 @@ FACILITY_PATHS = {
     "interns.logreview": "log__intern__batch__facility",
 }
 CACHE_SECONDS = 24 * 60 * 60
+# Where the project's code and templates are (for `release`).
+APP_FOLDERS = ("rutan", "programmes", "assessments", "partners", "interns", "templates")
 TRIGGER = "rutan_changed"
 
 
@@ -181,6 +186,21 @@ def tables_of(*models) -> list[str]:
     return [model._meta.db_table for model in models]
 
 
+@functools.cache
+def release() -> str:
+    """A digest of the code and templates this process runs (their paths, sizes and times):
+    a cached page or figure is not reused by another release, whose templates or rules may
+    read differently."""
+    root = Path(settings.BASE_DIR)
+    marks = []
+    for folder in sorted(APP_FOLDERS):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                marks.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    return _digest(marks)
+
+
 def _digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
@@ -239,7 +259,7 @@ def cached(
     ids = None if facility_ids is None else sorted(set(facility_ids))
     table_list = None if tables is None else sorted(tables)
     language = translation.get_language()
-    digest = _digest([list(parts), table_list, language])
+    digest = _digest([list(parts), table_list, language, release()])
     key = f"rutan:{name}:{digest}:{version_key(ids, table_list)}"
     stored = cache.get(key)
     if stored is not None:
@@ -262,7 +282,7 @@ def cached_each(
         return compute(ids)
     known = versions(None if len(ids) > 50 else ids)
     common = known.get(None, 0)
-    prefix = f"rutan:{name}:{_digest([list(parts), translation.get_language()])}"
+    prefix = f"rutan:{name}:{_digest([list(parts), translation.get_language(), release()])}"
     keys = {pk: f"{prefix}:{pk}:{common}:{known.get(pk, 0)}" for pk in ids}
     found = cache.get_many(keys.values())
     result = {pk: pickle.loads(found[key]) for pk, key in keys.items() if key in found}

@@ -7,19 +7,25 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from rutan.core import exports, panels
+from rutan.core import exports, freshness, panels
 from rutan.core.forms import add_service_errors
 from rutan.core.pagination import CappedPaginator
 from rutan.core.roles import Perm
-from rutan.core.scoping import get_scoped_or_404, user_can
+from rutan.core.scoping import (
+    facility_ids_for,
+    get_scoped_or_404,
+    loaded_facility_id,
+    user_can,
+)
 from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
-from rutan.facilities.selectors import block_list, facility_list
+from rutan.facilities.selectors import block_list, facility_list, today_by_timezone
 
 from . import selectors, services, subject
 from .forms import (
@@ -55,8 +61,36 @@ INMATE_COLUMNS = [
 ]
 
 
+REGISTER_ROWS = "inmates/includes/inmate_list_content.html"
+
+
 @login_required
 def inmate_list(request):
+    """The register: its filter, one page of rows and the export links.
+
+    The rendered page is cached until a record of the facilities it reads changes
+    (rutan.core.freshness), per scope (where the user may see and manage inmates), address,
+    facility dates and language; every page shown is audited, from the cache or not."""
+    if request.GET.get(exports.FORMAT_PARAM):
+        return _register(request)
+    user = request.user
+    view_ids = facility_ids_for(user, Perm.INMATE_VIEW)
+    manage_ids = facility_ids_for(user, Perm.INMATE_MANAGE)
+    parts = [
+        None if view_ids is None else sorted(view_ids),
+        None if manage_ids is None else sorted(manage_ids),
+        sorted(request.GET.lists()),
+        sorted(today_by_timezone().items()),
+        timezone.get_current_timezone_name(),
+    ]
+    shown = freshness.cached("register", parts, view_ids, lambda: _register(request))
+    audit_page(request, model=Inmate, rows=(), ids=shown["ids"], facility_id=shown["facility_id"])
+    return render(request, "inmates/inmate_list.html", {"html": shown["html"]})
+
+
+def _register(request):
+    """The register's rows rendered, with the ids shown (for the audit); or the download
+    asked for."""
     facilities = facility_list(user=request.user, perm=Perm.INMATE_VIEW)
     # A national user reaches hundreds of facilities: the filter reads them as plain rows.
     options = list(
@@ -87,7 +121,8 @@ def inmate_list(request):
         return download
     page = CappedPaginator(inmates, PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
-    audit_page(request, model=Inmate, rows=page_obj)
+    rows = list(page_obj)
+    shared = {loaded_facility_id(row) for row in rows}
     # Register and import buttons: for each facility the user manages, or, past three (a
     # Kanwil, the directorate), for the facility picked in the filter only.
     creatable = facility_list(user=request.user, perm=Perm.INMATE_MANAGE).order_by("name")
@@ -96,9 +131,8 @@ def inmate_list(request):
         chosen = filters.get("facility")
         creatable = creatable.filter(pk=chosen.pk) if chosen is not None else creatable.none()
     can_create = list(creatable)
-    return render(
-        request,
-        "inmates/inmate_list.html",
+    html = render_to_string(
+        REGISTER_ROWS,
         {
             "form": form,
             "page_obj": page_obj,
@@ -108,6 +142,11 @@ def inmate_list(request):
             "show_facility": len(options) > 1,
         },
     )
+    return {
+        "html": html,
+        "ids": [row.pk for row in rows],
+        "facility_id": shared.pop() if len(shared) == 1 else None,
+    }
 
 
 @login_required

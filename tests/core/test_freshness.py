@@ -112,3 +112,14 @@ def test_the_cached_dashboard_shows_a_new_inmate_at_once(
     make_inmate(balikpapan)
     response = client.get("/")
     assert response.context["register"]["population"].count == 2
+
+
+def test_another_release_does_not_reuse_cached_values(settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    page = tmp_path / "templates" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>{{ n }}</p>")
+    first = freshness.release.__wrapped__()
+    assert freshness.release.__wrapped__() == first
+    page.write_text("<p>{{ n }} WBP</p>")
+    assert freshness.release.__wrapped__() != first

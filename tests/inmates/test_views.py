@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,7 @@ def test_list_query_count_does_not_grow(
     make_inmate(balikpapan)
     client.force_login(kepala)
     client.get(reverse("inmates:list"))
+    cache.clear()  # the page is rendered, not read from the cache
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("inmates:list"))
     for _ in range(40):
@@ -65,6 +67,22 @@ def test_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("inmates:list"))
     assert len(response.context["page_obj"]) == 25
+
+
+def test_the_cached_register_shows_a_write_at_once_and_audits_every_page(
+    client, kepala, balikpapan, make_inmate, django_assert_max_num_queries
+):
+    make_inmate(balikpapan, name="Ahmad Sidik")
+    client.force_login(kepala)
+    url = reverse("inmates:list")
+    client.get(url)
+    with django_assert_max_num_queries(6):  # session, user, scope, version, audit (+ savepoint)
+        again = client.get(url)
+    assert "Ahmad Sidik" in again.content.decode()
+    make_inmate(balikpapan, name="Budi Santoso")
+    assert "Budi Santoso" in client.get(url).content.decode()
+    pages = AuditEntry.objects.filter(action="read", actor=kepala, object_id="")
+    assert [len(entry.after["ids"]) for entry in pages.order_by("id")] == [1, 1, 2]
 
 
 def test_detail_shows_timeline_and_logs_the_read(client, kepala, balikpapan, make_inmate):
