@@ -7,20 +7,23 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import freshness
 from .concurrency import etag, if_match_passes, locked_version
 from .filters import REPEATED_MESSAGE
 from .models import AuditAction
-from .scoping import ScopedNotFound, loaded_facility_id
+from .scoping import ScopedNotFound, facility_ids_for, loaded_facility_id
 from .services import audit_list_read, audit_record
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -360,10 +363,14 @@ class ReadAuditMixin:
     further read: a list writes one READ entry with its filters and the ids of the page it
     answers (`audit_list_read`), a retrieve one READ entry of the object.
 
-    A viewset that audits its retrieve itself sets `audit_retrieve = False`.
+    A viewset that audits its retrieve itself sets `audit_retrieve = False`. One that sets
+    `list_cached_for` (the permission its list is scoped by) answers a list page from the
+    cache while none of the facilities of the caller's scope changed (rutan.core.freshness),
+    keyed by scope, query, host, facility dates and language; it is audited all the same.
     """
 
     audit_retrieve = True
+    list_cached_for = None
 
     def get_serializer(self, *args, **kwargs):
         if getattr(self, "action", None) == "list" and kwargs.get("many") and args:
@@ -376,17 +383,50 @@ class ReadAuditMixin:
         return obj
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        rows = list(getattr(self, "_audited_rows", None) or [])
+        if self.list_cached_for is None:
+            response = super().list(request, *args, **kwargs)
+            self._audit_list(request, self._shown(response.data))
+            return response
+        from rutan.facilities.selectors import today_by_timezone
+
+        scope = facility_ids_for(request.user, self.list_cached_for)
+        parts = [
+            None if scope is None else sorted(scope),
+            sorted(request.query_params.lists()),
+            request.build_absolute_uri("/"),
+            sorted(today_by_timezone().items()),
+            timezone.get_current_timezone_name(),
+        ]
+        shown = freshness.cached(
+            f"api-list:{self.basename}",
+            parts,
+            scope,
+            lambda: self._list_page(request, *args, **kwargs),
+        )
+        self._audit_list(request, shown)
+        return Response(shown["data"])
+
+    def _audit_list(self, request, shown: dict) -> None:
         audit_list_read(
             actor=request.user,
             model=self.get_serializer_class().Meta.model,
             filters=request.query_params,
-            ids=[row.pk for row in rows],
-            facility_id=_row_facility_id(rows),
+            ids=shown["ids"],
+            facility_id=shown["facility_id"],
             via="api",
         )
-        return response
+
+    def _shown(self, data) -> dict:
+        """The page's data with the ids of its rows and the facility they share."""
+        rows = list(getattr(self, "_audited_rows", None) or [])
+        return {
+            "data": data,
+            "ids": [row.pk for row in rows],
+            "facility_id": _row_facility_id(rows),
+        }
+
+    def _list_page(self, request, *args, **kwargs) -> dict:
+        return self._shown(super().list(request, *args, **kwargs).data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Not a `retrieve` of its own: that would add a detail route to list-only viewsets.

@@ -155,6 +155,7 @@ class InmateViewSet(
     filterset_class = selectors.InmateFilter
     filter_backends = [SelectorFilterBackend]
     audit_retrieve = False  # `inmate_record_read` audits it
+    list_cached_for = Perm.INMATE_VIEW
 
     def get_queryset(self):
         filters = self.request.query_params if self.action == "list" else {"status": "all"}
