@@ -15,14 +15,36 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from . import freshness
 from .roles import Perm
-from .scoping import user_can
+from .scoping import scope_table, user_can
 
 
 class RutanAdminSite(admin.AdminSite):
     site_header = _("Rutan — administrasi")
     site_title = _("Rutan")
     index_title = _("Administrasi")
+    # Fifty models in a side menu on every page cost more than the page's rows; the index
+    # lists them, and the breadcrumbs lead back to it.
+    enable_nav_sidebar = False
+
+    def get_app_list(self, request, app_label=None):
+        """The models the user may open (the index and every page's side menu), kept a few
+        minutes per user, memberships and permissions: built afresh it read the permissions
+        of fifty models on every admin page. The menu only links; each view checks again."""
+        if app_label is not None or not request.user.is_authenticated:
+            return super().get_app_list(request, app_label)
+        user = request.user
+        parts = [
+            user.pk,
+            user.is_superuser,
+            user.is_staff,
+            sorted(map(repr, scope_table(user))),
+            sorted(user.get_all_permissions()),
+        ]
+        return freshness.remembered(
+            "admin-apps", parts, lambda: super(RutanAdminSite, self).get_app_list(request), 300
+        )
 
     def has_permission(self, request):
         user = request.user

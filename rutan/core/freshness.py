@@ -269,6 +269,18 @@ def cached(
     return value
 
 
+def remembered(name: str, parts: Iterable, compute: Callable[[], T], seconds: int) -> T:
+    """`compute()`, or the value it gave for the same `parts`, language and release within
+    the last `seconds`: for what no facility's data decides (menus built from permissions)."""
+    key = f"rutan:{name}:{_digest([list(parts), translation.get_language(), release()])}"
+    stored = cache.get(key)
+    if stored is not None:
+        return pickle.loads(stored)
+    value = compute()
+    cache.set(key, _dumps(value), seconds)
+    return value
+
+
 def cached_each(
     name: str,
     parts: Iterable,

@@ -31,6 +31,11 @@ def _scope_table(user) -> list[tuple[str, int | None, int | None]]:
     return cached
 
 
+def scope_table(user) -> list[tuple[str, int | None, int | None]]:
+    """(role, facility id, regional office id) of each of the user's memberships."""
+    return list(_scope_table(user))
+
+
 def home_facility_timezone(user) -> tuple[int, str] | None:
     """(id, timezone) of the user's first facility by membership, None without one."""
     _scope_table(user)
