@@ -8,9 +8,10 @@
    `seed_national` when it holds no inmate (and says so); the seed's duration is kept as the
    database's comment, so a later run can still print `seed_national_minutes`.
 2. In each database a probe (Django in this machine's process, bench settings) signs the
-   bench users in, picks the pages' URLs, counts each page's queries and times its service
-   (median of sequential requests): `<page>_queries`, `<page>_service_ms`, and
-   `<page>_growth` = service at full data ÷ service at 1/10.
+   bench users in, picks the pages' URLs, counts each page's queries with nothing cached
+   (`<page>_queries`) and from the cache (`<page>_cached_queries`), and times its service
+   from the cache (the fastest of sequential requests, `<page>_service_ms`) and with nothing
+   cached (`<page>_cold_ms`); `<page>_growth` = service at full data ÷ service at 1/10.
 3. gunicorn -w 2 (sync, production settings over http) on loopback against the full
    database; for each page, a wrk run (-t2 -c16) of the hello view and right after one of the
    page, three times: `<page>_ratio` is the median of the paired req/s ratios, `<page>_p95_ms`
@@ -302,6 +303,8 @@ def measure_pages(full: str, tenth: str, names, args, figures: dict) -> tuple[di
         service = big["pages"][name]["service_ms"]
         service_small = small["pages"][name]["service_ms"]
         figures[f"{name}_queries"] = big["pages"][name]["queries"]
+        figures[f"{name}_cached_queries"] = big["pages"][name]["cached_queries"]
+        figures[f"{name}_cold_ms"] = round(big["pages"][name]["cold_ms"], 1)
         figures[f"{name}_service_ms"] = round(service, 1)
         figures[f"{name}_service_ms_tenth"] = round(service_small, 1)
         figures[f"{name}_growth"] = round(service / service_small, 2)

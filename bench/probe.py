@@ -2,9 +2,10 @@
 
 Signs the bench users in (sessions and API tokens kept in the database, so gunicorn serves
 them too), picks each page's URL from the data, checks the page answers, counts its queries
-and times its service as the median of sequential requests through the whole middleware
-stack. Prints one JSON line: {"pages": {name: {path, method, headers, body, queries,
-service_ms}}}.
+(with nothing cached, and from the cache) and times its service: the fastest of sequential
+requests through the whole middleware stack, and the median of a few with nothing cached.
+Prints one JSON line: {"pages": {name: {path, method, headers, body, queries,
+cached_queries, service_ms, service_ms_median, cold_ms}}}.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -153,21 +155,43 @@ def request(client: Client, page: dict):
     return client.get(page["path"], **extra)
 
 
-def measure(page: dict, samples: int) -> dict:
+def timed(client: Client, page: dict, *, cold: bool = False) -> float:
+    if cold:
+        cache.clear()
+    started = time.perf_counter()
+    response = request(client, page)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code in (200, 201), (page["path"], response.status_code)
+    return elapsed
+
+
+def measure(page: dict, samples: int, cold_samples: int = 3) -> dict:
+    """The page's queries with nothing cached (the work it does when its data changed) and
+    from the cache; its service time from the cache (the fastest of `samples` sequential
+    requests: a shared machine only ever adds time) and with nothing cached (the median of
+    `cold_samples`)."""
     client = Client()
-    response = request(client, page)  # warm: templates, caches, connection
+    response = request(client, page)  # warm: templates, connection
     if response.status_code not in (200, 201):
         raise SystemExit(f"{page['path']} answered {response.status_code}")
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         request(client, page)
     queries = len(captured)  # now: the next request resets the connection's query log
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        response = request(client, page)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code in (200, 201), response.status_code
-    return {**page, "queries": queries, "service_ms": statistics.median(times)}
+    with CaptureQueriesContext(connection) as captured:
+        request(client, page)
+    cached_queries = len(captured)
+    cold = [timed(client, page, cold=True) for _ in range(cold_samples)]
+    request(client, page)
+    times = [timed(client, page) for _ in range(samples)]
+    return {
+        **page,
+        "queries": queries,
+        "cached_queries": cached_queries,
+        "service_ms": min(times),
+        "service_ms_median": statistics.median(times),
+        "cold_ms": statistics.median(cold),
+    }
 
 
 def main() -> None:
@@ -179,8 +203,10 @@ def main() -> None:
     for name, page in pages(users).items():
         result[name] = measure(page, args.samples)
         print(
-            f"  {name:<26} {result[name]['queries']:3d} queries  "
-            f"{result[name]['service_ms']:8.1f} ms",
+            f"  {name:<26} {result[name]['queries']:3d} queries "
+            f"({result[name]['cached_queries']} cached)  {result[name]['service_ms']:8.1f} ms "
+            f"(median {result[name]['service_ms_median']:.1f}, nothing cached "
+            f"{result[name]['cold_ms']:.1f})",
             file=sys.stderr,
             flush=True,
         )

@@ -40,7 +40,7 @@ class RutanAdminSite(admin.AdminSite):
             user.is_superuser,
             user.is_staff,
             sorted(map(repr, scope_table(user))),
-            sorted(user.get_all_permissions()),
+            () if user.is_superuser else sorted(user.get_all_permissions()),
         ]
         return freshness.remembered(
             "admin-apps", parts, lambda: super(RutanAdminSite, self).get_app_list(request), 300

@@ -123,6 +123,8 @@ class InmateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     paginator = CappedPaginator
     show_full_result_count = False
     list_per_page = 50
+    # The rows are rendered once per scope and query until the facilities' data changes.
+    cache_results = True
     ordering = ["name", "id"]
     form = InmateAdminForm
     readonly_fields = ["status", "released_on", "release_kind", *services.DERIVED_FIELDS]
