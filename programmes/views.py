@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rutan.core import exports
+from rutan.core import exports, freshness
 from rutan.core.choices import Pillar
 from rutan.core.forms import add_service_errors
 from rutan.core.roles import Perm
@@ -192,12 +194,17 @@ def programme_detail(request, pk):
             facility_id=programme.facility_id,
         )
     today = programme.facility.today()
-    roster = list(selectors.programme_roster(programme=programme))
-    waitlist = list(selectors.programme_waitlist(programme=programme))
+    people = freshness.cached(
+        "programme-people",
+        [programme.pk, today, timezone.get_current_timezone_name()],
+        [programme.facility_id],
+        lambda: _programme_people(programme),
+    )
     audit_page(
         request,
         model=Enrolment,
-        rows=roster + waitlist,
+        rows=(),
+        ids=people["ids"],
         within={"programme": programme.pk},
         facility_id=programme.facility_id,
     )
@@ -210,9 +217,7 @@ def programme_detail(request, pk):
             "programme": programme,
             "today": today,
             "slots": list(programme.slots.all()),
-            "roster": roster,
-            "active_count": sum(1 for e in roster if e.status == EnrolmentStatus.ACTIVE),
-            "waitlist": waitlist,
+            "people": people,
             "upcoming": list(selectors.sessions_upcoming(programme=programme, on=today)),
             "recent": list(selectors.sessions_recent(programme=programme, on=today)),
             "products": list(programme.products.order_by("-made_on", "-id")[:20]),
@@ -225,6 +230,22 @@ def programme_detail(request, pk):
             "next_statuses": sorted(PROGRAMME_TRANSITIONS[programme.status]),
         },
     )
+
+
+def _programme_people(programme) -> dict:
+    """The roster and the waiting list rendered, with the ids shown (for the audit) and the
+    counts the page's summary gives; cached until the facility's data changes."""
+    roster = list(selectors.programme_roster(programme=programme))
+    waitlist = list(selectors.programme_waitlist(programme=programme))
+    html = render_to_string(
+        "programmes/includes/programme_people.html", {"roster": roster, "waitlist": waitlist}
+    )
+    return {
+        "html": html,
+        "ids": [e.pk for e in roster + waitlist],
+        "active_count": sum(1 for e in roster if e.status == EnrolmentStatus.ACTIVE),
+        "waiting": len(waitlist),
+    }
 
 
 @login_required

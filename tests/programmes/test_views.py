@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from programmes.models import (
     Programme,
     Session,
 )
+from rutan.core.models import AuditEntry
 
 D = datetime.timedelta
 
@@ -68,6 +70,7 @@ def test_detail_query_count_is_bounded(
     client.force_login(pembina)
     url = reverse("programmes:detail", args=[running.pk])
     client.get(url)
+    cache.clear()  # the roster is read and rendered, not taken from the cache
     with django_assert_max_num_queries(25) as few:
         client.get(url)
     enrolments += _enrol_many(running, balikpapan, make_inmate, pembina, 25, today)
@@ -75,6 +78,17 @@ def test_detail_query_count_is_bounded(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["roster"]) == 26
+    # From the cache: the roster is not read again, and still audited with its rows.
+    with django_assert_max_num_queries(len(few.captured_queries) - 2):
+        again = client.get(url)
+
+    def people(page):
+        html = page.content.decode()
+        return html[html.index('id="h-roster"') : html.index('id="h-products"')]
+
+    assert people(again) == people(response) and people(again).count("<tr>") == 27
+    audited = AuditEntry.objects.filter(action="read", actor=pembina, object_id="")
+    assert len(audited.order_by("-id").first().after["ids"]) == 26
 
 
 def test_register_query_count_is_bounded(
