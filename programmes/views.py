@@ -208,7 +208,16 @@ def programme_detail(request, pk):
         within={"programme": programme.pk},
         facility_id=programme.facility_id,
     )
-    series = selectors.programme_attendance_series(programme=programme)
+    # The chart (pygal) and the rate, drawn once per facility version.
+    chart, rate = freshness.cached(
+        "programme-attendance",
+        [programme.pk, today],
+        [programme.facility_id],
+        lambda: (
+            charts.attendance_chart(selectors.programme_attendance_series(programme=programme)),
+            selectors.programme_attendance_rate(programme=programme),
+        ),
+    )
     user = request.user
     return render(
         request,
@@ -221,8 +230,8 @@ def programme_detail(request, pk):
             "upcoming": list(selectors.sessions_upcoming(programme=programme, on=today)),
             "recent": list(selectors.sessions_recent(programme=programme, on=today)),
             "products": list(programme.products.order_by("-made_on", "-id")[:20]),
-            "attendance_rate": selectors.programme_attendance_rate(programme=programme),
-            "chart": charts.attendance_chart(series),
+            "attendance_rate": rate,
+            "chart": chart,
             "can_manage": user_can(user, Perm.PROGRAMME_MANAGE, programme.facility),
             "can_record": user_can(user, Perm.ATTENDANCE_RECORD, programme.facility),
             "can_view_agreement": user_can(user, Perm.PARTNER_VIEW, programme.facility),
