@@ -23,6 +23,15 @@ NAVIGATION = [
 
 
 def navigation(request):
+    """The menu of what the user may open; built once per request (a page that renders panels
+    with the request would otherwise build it for each)."""
+    built = getattr(request, "_rutan_navigation", None)
+    if built is None:
+        built = request._rutan_navigation = _navigation(request)
+    return built
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
