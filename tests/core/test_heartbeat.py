@@ -70,7 +70,7 @@ def test_job_list_shows_the_background_with_a_fixed_query_count(
         kind="partners.expire_agreements", started_at=timezone.now(), success=True
     )
     client.get(reverse("reports:jobs"))  # warm the session and the user's caches
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(7) as few:
         body = client.get(reverse("reports:jobs")).content.decode()
     assert "Worker: 0 aktif" in body and "Beat: berhenti" in body
     for n in range(3):
