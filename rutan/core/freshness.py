@@ -309,7 +309,8 @@ def cached_each(
 def compact() -> int:
     """Fold the change rows into one per facility and table, keeping every version; rows
     written while this runs are left for the next time. Answers how many rows remain of
-    those folded."""
+    those folded. Outside a transaction the table is then vacuumed: a whole-country key
+    sums every row, and the dead rows of the fold made that sum five times slower."""
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH folded AS (DELETE FROM core_facilitychange "
@@ -318,4 +319,7 @@ def compact() -> int:
             "INSERT INTO core_facilitychange (facility_id, source, weight) "
             "SELECT facility_id, source, sum(weight) FROM folded GROUP BY facility_id, source"
         )
-        return cursor.rowcount
+        remaining = cursor.rowcount
+        if not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE) core_facilitychange")
+    return remaining

@@ -2,6 +2,7 @@
 SQL and deletes, per facility; a national rule concerns every facility; a dashboard served
 from the cache shows a new inmate as soon as it is registered."""
 
+import pytest
 from django.db import connection
 
 from rutan.core import freshness
@@ -9,6 +10,7 @@ from rutan.core.models import FacilityChange
 from rutan.facilities.models import FollowUpItem
 from rutan.inmates.models import Inmate, Placement, StageRule
 from tests.dashboard.test_views import _count_queries
+from tests.processes import wait_until
 
 
 def _version(facility):
@@ -85,6 +87,26 @@ def test_compacting_keeps_every_version(balikpapan, ruteng, make_inmate):
     assert freshness.versions(tables=["inmates_placement"]) == by_table
     assert FacilityChange.objects.count() < rows
     assert FacilityChange.objects.count() == pairs
+
+
+def _vacuums() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'core_facilitychange'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_fold_vacuums_the_change_rows(balikpapan, make_inmate):
+    before = _vacuums()
+    make_inmate(balikpapan)
+    make_inmate(balikpapan)
+    known = freshness.version_key([balikpapan.pk])
+    freshness.compact()
+    assert freshness.version_key([balikpapan.pk]) == known
+    wait_until(lambda: _vacuums() > before, 10, "VACUUM of core_facilitychange")
 
 
 def test_a_figure_on_some_tables_ignores_writes_to_others(balikpapan, make_inmate):
