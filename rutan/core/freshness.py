@@ -261,18 +261,18 @@ def cached(
     language = translation.get_language()
     digest = _digest([list(parts), table_list, language, release()])
     key = f"rutan:{name}:{digest}:{version_key(ids, table_list)}"
-    stored = cache.get(key)
-    if stored is not None:
-        return pickle.loads(stored)
-    value = compute()
-    cache.set(key, _dumps(value), CACHE_SECONDS)
-    return value
+    return _through(key, compute, CACHE_SECONDS)
 
 
 def remembered(name: str, parts: Iterable, compute: Callable[[], T], seconds: int) -> T:
     """`compute()`, or the value it gave for the same `parts`, language and release within
     the last `seconds`: for what no facility's data decides (menus built from permissions)."""
     key = f"rutan:{name}:{_digest([list(parts), translation.get_language(), release()])}"
+    return _through(key, compute, seconds)
+
+
+def _through(key: str, compute: Callable[[], T], seconds: int) -> T:
+    """The value stored under `key`, else `compute()`'s, stored for `seconds`."""
     stored = cache.get(key)
     if stored is not None:
         return pickle.loads(stored)
