@@ -57,3 +57,19 @@ def test_many_facilities_group_by_kanwil_and_wait_for_one_before_blocks(
     assert "Daftarkan WBP di" in html and balikpapan.name in html
     assert "Blok X1" not in html
     assert f'value="{balikpapan.pk}" selected' in html
+
+
+def test_the_admin_says_more_than_past_the_cap_not_a_wrong_total(
+    admin_client, balikpapan, make_inmate, monkeypatch
+):
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 2)
+    for i in range(3):
+        make_inmate(balikpapan, name=f"Warga {i}")
+    html = admin_client.get("/admin/inmates/inmate/").content.decode()
+    # In the search bar and under the rows; never "3 hasil" (the cap + 1).
+    assert html.count("Lebih dari 2 baris") == 2
+    assert "3 hasil" not in html and "3 WBP" not in html
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 5)
+    cache.clear()
+    html = admin_client.get("/admin/inmates/inmate/").content.decode()
+    assert "Lebih dari" not in html and "3 WBP" in html
