@@ -7,7 +7,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
@@ -23,7 +22,7 @@ from . import freshness
 from .concurrency import etag, if_match_passes, locked_version
 from .filters import REPEATED_MESSAGE
 from .models import AuditAction
-from .scoping import ScopedNotFound, facility_ids_for, loaded_facility_id
+from .scoping import ScopedNotFound, loaded_facility_id
 from .services import audit_list_read, audit_record
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -387,21 +386,13 @@ class ReadAuditMixin:
             response = super().list(request, *args, **kwargs)
             self._audit_list(request, self._shown(response.data))
             return response
-        from rutan.facilities.selectors import today_by_timezone
-
-        scope = facility_ids_for(request.user, self.list_cached_for)
-        parts = [
-            None if scope is None else sorted(scope),
-            sorted(request.query_params.lists()),
-            request.build_absolute_uri("/"),
-            sorted(today_by_timezone().items()),
-            timezone.get_current_timezone_name(),
-        ]
-        shown = freshness.cached(
+        shown = freshness.cached_for_scope(
             f"api-list:{self.basename}",
-            parts,
-            scope,
-            lambda: self._list_page(request, *args, **kwargs),
+            user=request.user,
+            perms=[self.list_cached_for],
+            query=request.query_params,
+            parts=[request.build_absolute_uri("/")],
+            compute=lambda: self._list_page(request, *args, **kwargs),
         )
         self._audit_list(request, shown)
         return Response(shown["data"])

@@ -264,6 +264,30 @@ def cached(
     return _through(key, compute, CACHE_SECONDS)
 
 
+def cached_for_scope(
+    name: str, *, user, perms: Iterable, query, compute: Callable[[], T], parts: Iterable = ()
+) -> T:
+    """`cached()` for a page of a list: keyed by the user's scope for each of `perms` (not by
+    who they are: a facility's staff share one copy), the query (a QueryDict), the facility
+    dates, the timezone and `parts`; recomputed when a facility of the first perm's scope
+    changes."""
+    from django.utils import timezone
+
+    from rutan.facilities.selectors import today_by_timezone
+
+    from .scoping import facility_ids_for
+
+    scopes = [facility_ids_for(user, perm) for perm in perms]
+    key = [
+        *(None if scope is None else sorted(scope) for scope in scopes),
+        sorted(query.lists()),
+        sorted(today_by_timezone().items()),
+        timezone.get_current_timezone_name(),
+        *parts,
+    ]
+    return cached(name, key, scopes[0], compute)
+
+
 def remembered(name: str, parts: Iterable, compute: Callable[[], T], seconds: int) -> T:
     """`compute()`, or the value it gave for the same `parts`, language and release within
     the last `seconds`: for what no facility's data decides (menus built from permissions)."""

@@ -17,15 +17,10 @@ from rutan.core import exports, freshness, panels
 from rutan.core.forms import add_service_errors
 from rutan.core.pagination import CappedPaginator
 from rutan.core.roles import Perm
-from rutan.core.scoping import (
-    facility_ids_for,
-    get_scoped_or_404,
-    loaded_facility_id,
-    user_can,
-)
+from rutan.core.scoping import get_scoped_or_404, loaded_facility_id, user_can
 from rutan.core.views import audit_page, save_unless_stale
 from rutan.facilities.models import Facility
-from rutan.facilities.selectors import block_list, facility_list, today_by_timezone
+from rutan.facilities.selectors import block_list, facility_list
 
 from . import selectors, services, subject
 from .forms import (
@@ -73,17 +68,13 @@ def inmate_list(request):
     facility dates and language; every page shown is audited, from the cache or not."""
     if request.GET.get(exports.FORMAT_PARAM):
         return _register(request)
-    user = request.user
-    view_ids = facility_ids_for(user, Perm.INMATE_VIEW)
-    manage_ids = facility_ids_for(user, Perm.INMATE_MANAGE)
-    parts = [
-        None if view_ids is None else sorted(view_ids),
-        None if manage_ids is None else sorted(manage_ids),
-        sorted(request.GET.lists()),
-        sorted(today_by_timezone().items()),
-        timezone.get_current_timezone_name(),
-    ]
-    shown = freshness.cached("register", parts, view_ids, lambda: _register(request))
+    shown = freshness.cached_for_scope(
+        "register",
+        user=request.user,
+        perms=[Perm.INMATE_VIEW, Perm.INMATE_MANAGE],
+        query=request.GET,
+        compute=lambda: _register(request),
+    )
     audit_page(request, model=Inmate, rows=(), ids=shown["ids"], facility_id=shown["facility_id"])
     return render(request, "inmates/inmate_list.html", {"html": shown["html"]})
 

@@ -3,12 +3,9 @@
 from django import template
 from django.contrib.admin.templatetags.admin_list import result_list
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from rutan.core import freshness
-from rutan.core.scoping import facility_ids_for
-from rutan.facilities.selectors import today_by_timezone
 
 register = template.Library()
 
@@ -32,15 +29,12 @@ def scoped_result_list(context, cl):
     model_admin = cl.model_admin
     if not getattr(model_admin, "cache_results", False) or cl.formset is not None:
         return mark_safe(render())
-    user = context["request"].user
-    scope = facility_ids_for(user, model_admin.view_perm)
-    manage = facility_ids_for(user, model_admin.manage_perm)
-    parts = [
-        opts.label,
-        None if scope is None else sorted(scope),
-        None if manage is None else sorted(manage),
-        sorted(context["request"].GET.lists()),
-        sorted(today_by_timezone().items()),
-        timezone.get_current_timezone_name(),
-    ]
-    return mark_safe(freshness.cached("admin-rows", parts, scope, render))
+    rows = freshness.cached_for_scope(
+        "admin-rows",
+        user=context["request"].user,
+        perms=[model_admin.view_perm, model_admin.manage_perm],
+        query=context["request"].GET,
+        parts=[opts.label],
+        compute=render,
+    )
+    return mark_safe(rows)
