@@ -1,16 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rutan.core.admin import ScopedAdminMixin
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, is_national, user_can
 
-from . import services
+from . import services, standings
 from .access import can_read_confidential
+from .choices import EligibilityKind
 from .models import (
     BehaviourScore,
     CounsellingSession,
+    EligibilityBook,
     EligibilityCondition,
     EligibilityRule,
     EligibilitySpecialCategory,
@@ -260,3 +263,55 @@ class RightProposalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = ["inmate", "kind", "opened_on", "closed_on"]
     readonly_fields = fields
     inlines = [RightProposalStepInline]
+
+
+@admin.register(EligibilityBook)
+class EligibilityBookAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: when each facility's stored eligibility was judged and whether it is
+    current (`assessments.standings`); an action queues a judgement again."""
+
+    view_perm = Perm.ASSESSMENT_VIEW
+    manage_perm = None
+    # `get_list_display` puts the state (current or not) after the date.
+    list_display = ["facility", "judged_on", "judged_at", "seconds", "inmates", "gaps"]
+    list_select_related = ["facility"]
+    search_fields = ["facility__name", "facility__code"]
+    fields = ["facility", "judged_on", "version", "judged_at", "seconds", "inmates", "problems"]
+    readonly_fields = fields
+    actions = ["judge_again"]
+
+    def get_list_display(self, request):
+        # The versions of every facility in one query for the page, not one per row.
+        versions = standings.versions()
+
+        @admin.display(description=_("keadaan"))
+        def state(obj):
+            if standings.current(obj.facility, obj, versions[obj.facility_id]):
+                return _("terkini")
+            return _("menunggu penilaian ulang")
+
+        return [*self.list_display[:2], state, *self.list_display[2:]]
+
+    @admin.display(description=_("ketentuan belum diisi"))
+    def gaps(self, obj):
+        return ", ".join(EligibilityKind(kind).label for kind in obj.problems) or "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Nilai ulang kedudukan hak UPT terpilih"))
+    def judge_again(self, request, queryset):
+        queued = sum(standings.request_refresh(book.facility_id) for book in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d UPT diantrekan untuk dinilai ulang.",
+                "%(n)d UPT diantrekan untuk dinilai ulang.",
+                queued,
+            )
+            % {"n": queued},
+            messages.SUCCESS,
+        )

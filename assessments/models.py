@@ -701,3 +701,69 @@ class SurveyFinding(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class EligibilityStanding(models.Model):
+    """One right of one inmate as judged on the facility's date (`assessments.standings`):
+    the day its time condition is met and whether every condition holds that day. Derived
+    data, rebuilt with the facility's `EligibilityBook`; only rights that apply are kept."""
+
+    inmate = models.ForeignKey(
+        Inmate, verbose_name=_("WBP"), on_delete=models.CASCADE, related_name="standings"
+    )
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("UPT"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("hak"), max_length=25, choices=EligibilityKind.choices)
+    time_date = models.DateField(_("syarat waktu terpenuhi"))
+    eligible = models.BooleanField(_("memenuhi semua syarat"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "facility"
+
+    class Meta:
+        verbose_name = _("kedudukan hak")
+        verbose_name_plural = _("kedudukan hak")
+        constraints = [
+            models.UniqueConstraint(fields=["inmate", "kind"], name="standing_one_per_right"),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "kind", "time_date"], name="standing_time"),
+            models.Index(
+                fields=["facility", "kind"], condition=Q(eligible=True), name="standing_eligible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.inmate_id}"
+
+
+class EligibilityBook(models.Model):
+    """When a facility's standings were last judged: for which date and at which version of
+    what eligibility reads (`freshness.version_key` over `standings.input_tables()`, read
+    before judging). Standings whose book is of another date or version are not shown."""
+
+    facility = models.OneToOneField(
+        Facility,
+        verbose_name=_("UPT"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="eligibility_book",
+    )
+    judged_on = models.DateField(_("dinilai untuk tanggal"))
+    version = models.CharField(_("versi data"), max_length=40)
+    judged_at = models.DateTimeField(_("dinilai pada"))
+    seconds = models.FloatField(_("lama penilaian (detik)"))
+    inmates = models.PositiveIntegerField(_("WBP dinilai"))
+    # {kind: message} of rights whose rule is missing (a set-up gap, shown on the dashboard).
+    problems = models.JSONField(_("masalah"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "facility"
+
+    class Meta:
+        verbose_name = _("buku kedudukan hak")
+        verbose_name_plural = _("buku kedudukan hak")
+
+    def __str__(self):
+        return f"{self.facility_id} {self.judged_on:%Y-%m-%d}"

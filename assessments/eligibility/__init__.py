@@ -84,6 +84,7 @@ __all__ = [
     "rules_by_facility",
     "special_category",
     "sppn_months",
+    "standings",
     "step_definitions",
     "time_rule_date",
     "worklist",
@@ -214,7 +215,7 @@ def _needs_guarantor(rule: EligibilityRule) -> bool:
     return any(c.code == ConditionCode.PENJAMIN for c in rule.conditions.all())
 
 
-def _evaluate(inmate, kind, on, data: _Preloaded) -> EligibilityResult:
+def _evaluate(inmate, kind, on, data: _Preloaded, *, explain: bool = True) -> EligibilityResult:
     rule = rule_for(facility=inmate.facility, kind=kind, preloaded=data.rules)
     reading = data.readings.get(inmate.facility_id) or reckoning.Reading()
     result = EligibilityResult(
@@ -226,7 +227,8 @@ def _evaluate(inmate, kind, on, data: _Preloaded) -> EligibilityResult:
         reading=reading,
         proposal=data.proposals.get((inmate.pk, kind)),
     )
-    result.reckoning_steps = _reckoning_steps(inmate, data, reading)
+    if explain:
+        result.reckoning_steps = _reckoning_steps(inmate, data, reading)
     result.rules.append(status_rule(inmate))
     if not inmate.has_sentence or inmate.expected_release_date is None:
         result.applies = False
@@ -262,7 +264,8 @@ def _evaluate(inmate, kind, on, data: _Preloaded) -> EligibilityResult:
             rr = guarantor_rule(condition, guarantees, result)
         result.rules.append(rr)
     result.eligible = result.applies and all(r.passed for r in result.rules)
-    result.steps = _steps(rule, inmate, result.special, fraction_date, result)
+    if explain:
+        result.steps = _steps(rule, inmate, result.special, fraction_date, result)
     return result
 
 
@@ -283,6 +286,41 @@ def evaluate_all(*, inmate: Inmate, on: datetime.date | None = None) -> list[Eli
     return [_evaluate(inmate, kind, on, data) for kind in EligibilityKind.values]
 
 
+def _time_dates(inmates: list[Inmate], kind: str, rules, readings) -> list[tuple]:
+    """(inmate, first day of the time condition, rule) for each inmate to whom `kind`
+    applies by its sentence (`time_rule_date` is not None)."""
+    if inmates and any(
+        ConditionCode.LAMA_CUTI in {c.code for c in r.conditions.all()}
+        for r in rules.values()
+        if r.kind == kind
+    ):
+        prefetch_related_objects(inmates, "remisi_grants")
+    dated = []
+    for inmate in inmates:
+        if not inmate.has_sentence or inmate.expected_release_date is None:
+            continue
+        rule = rule_for(facility=inmate.facility, kind=kind, preloaded=rules)
+        date = time_rule_date(inmate, rule, readings.get(inmate.facility_id))
+        if date is not None:
+            dated.append((inmate, date, rule))
+    return dated
+
+
+def _judged(dated, kind, on, rules, readings) -> dict[int, EligibilityResult]:
+    """Every rule judged on `on` for the inmates of `dated` (fixed number of queries)."""
+    candidates = [inmate for inmate, _date, _rule in dated]
+    guarantors = any(_needs_guarantor(rule) for _inmate, _date, rule in dated)
+    data = _load(
+        candidates, on, kinds=[kind], rules=rules, readings=readings, guarantors=guarantors
+    )
+    return {inmate.pk: _evaluate(inmate, kind, on, data) for inmate in candidates}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in EligibilityKind.values:
+        raise ValidationError({"kind": _("Jenis hak tidak dikenal.")})
+
+
 def worklist(
     *, inmates, kind: str, on: datetime.date | None = None, within_days: int = 60
 ) -> list[EligibilityResult]:
@@ -290,31 +328,62 @@ def worklist(
     `within_days` after, each with every rule judged; soonest first. A fixed number of
     queries, whatever the number of inmates."""
     on = on or timezone.localdate()
-    if kind not in EligibilityKind.values:
-        raise ValidationError({"kind": _("Jenis hak tidak dikenal.")})
+    _check_kind(kind)
     inmates = list(inmates)
     facility_ids = {i.facility_id for i in inmates}
     rules = rules_by_facility(facility_ids)
     readings = reckoning.readings_for(facility_ids)
-    if inmates and any(
-        ConditionCode.LAMA_CUTI in {c.code for c in r.conditions.all()}
-        for r in rules.values()
-        if r.kind == kind
-    ):
-        prefetch_related_objects(inmates, "remisi_grants")
     horizon = on + datetime.timedelta(days=within_days)
-    candidates, guarantors = [], False
-    for inmate in inmates:
-        if not inmate.has_sentence or inmate.expected_release_date is None:
-            continue
-        rule = rule_for(facility=inmate.facility, kind=kind, preloaded=rules)
-        date = time_rule_date(inmate, rule, readings.get(inmate.facility_id))
-        if date is not None and date <= horizon:
-            candidates.append(inmate)
-            guarantors = guarantors or _needs_guarantor(rule)
-    data = _load(
-        candidates, on, kinds=[kind], rules=rules, readings=readings, guarantors=guarantors
-    )
-    results = [_evaluate(inmate, kind, on, data) for inmate in candidates]
-    results = [r for r in results if r.applies]
+    dated = [row for row in _time_dates(inmates, kind, rules, readings) if row[1] <= horizon]
+    results = [r for r in _judged(dated, kind, on, rules, readings).values() if r.applies]
     return sorted(results, key=lambda r: (r.time_date, r.inmate.name, r.inmate.pk))
+
+
+def standings(
+    *, inmates, on: datetime.date, kinds=EligibilityKind.values, rules=None, readings=None
+) -> tuple[dict[str, list[tuple[Inmate, datetime.date, bool]]], dict[str, str]]:
+    """For each right of `kinds`: (inmate, first day of its time condition, eligible on `on`)
+    for each of `inmates` to whom it applies, judged as `worklist` judges them; and the
+    message of each right that has no rule. No one meets every condition before the time
+    condition, so every rule is judged only for those whose day has come, without the
+    explanations (reckoning steps, proposal steps) a page shows. The eligible rows are
+    exactly `worklist(..., on=on)`'s eligible rows. A fixed number of queries."""
+    inmates = list(inmates)
+    facility_ids = {i.facility_id for i in inmates}
+    rules = rules if rules is not None else rules_by_facility(facility_ids)
+    readings = readings if readings is not None else reckoning.readings_for(facility_ids)
+    dated, problems = {}, {}
+    for kind in kinds:
+        _check_kind(kind)
+        try:
+            dated[kind] = _time_dates(inmates, kind, rules, readings)
+        except ValidationError as exc:
+            problems[kind] = " ".join(exc.messages)
+    due = {
+        inmate.pk: inmate for rows in dated.values() for inmate, date, _rule in rows if date <= on
+    }
+    guarantors = any(
+        _needs_guarantor(rule)
+        for rows in dated.values()
+        for _inmate, date, rule in rows
+        if date <= on
+    )
+    data = _load(
+        list(due.values()),
+        on,
+        kinds=list(dated),
+        rules=rules,
+        readings=readings,
+        guarantors=guarantors,
+    )
+    judged = {}
+    for kind, rows in dated.items():
+        judged[kind] = []
+        for inmate, date, _rule in rows:
+            if date > on:
+                judged[kind].append((inmate, date, False))
+                continue
+            result = _evaluate(inmate, kind, on, data, explain=False)
+            if result.applies:
+                judged[kind].append((inmate, date, result.eligible))
+    return judged, problems

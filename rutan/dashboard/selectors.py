@@ -8,7 +8,6 @@ filters as the link, so what the dashboard says and what the list shows are one 
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -17,8 +16,9 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from assessments import standings
 from assessments.choices import EligibilityKind
-from assessments.selectors import eligibility_worklist, sppn_due
+from assessments.selectors import sppn_due
 from interns.selectors import followup_list, logs_awaiting_review
 from partners.selectors import agreements_expiring
 from programmes.selectors import product_list, sessions_today
@@ -226,7 +226,10 @@ def facility_day(*, user, facility: Facility) -> dict:
         }
         try:
             count = asimilasi_candidate_count(user=user, facility=facility)
-            data["asimilasi_candidates"] = Figure(count, _url("assessments:worklist", params))
+            data["asimilasi_url"] = _url("assessments:worklist", params)
+            data["asimilasi_pending"] = count is None
+            if count is not None:
+                data["asimilasi_candidates"] = Figure(count, data["asimilasi_url"])
         except ValidationError as exc:
             # Missing eligibility rules are a set-up gap to show, not a reason to fail the page.
             data["asimilasi_candidates"] = None
@@ -263,37 +266,12 @@ def facility_day(*, user, facility: Facility) -> dict:
     return data
 
 
-def _eligibility_tables() -> list[str]:
-    """What an eligibility judgement reads: the register and custody record, assessments and
-    the rules, and guarantees; not programmes, interns, agreements or findings."""
-    models = [
-        *apps.get_app_config("inmates").get_models(),
-        *apps.get_app_config("assessments").get_models(),
-        apps.get_model("partners", "Guarantee"),
-    ]
-    return freshness.tables_of(*models)
-
-
-def asimilasi_candidate_count(*, user, facility: Facility) -> int:
-    """How many rows the asimilasi worklist (`eligibility_worklist`, eligible only, within
-    `EXPIRING_DAYS`) shows, the link's list; cached until an inmate, custody, assessment,
-    rule or guarantee record of the facility changes, so a day of attendance and logbooks
-    does not judge every rule of every inmate again."""
-    return freshness.cached(
-        "dashboard-asimilasi",
-        [*_viewer(user, facility), facility.pk, facility.today()],
-        [facility.pk],
-        lambda: len(
-            eligibility_worklist(
-                user=user,
-                kind=EligibilityKind.ASIMILASI,
-                facility=facility,
-                within_days=EXPIRING_DAYS,
-                only_eligible=True,
-            )
-        ),
-        tables=_eligibility_tables(),
-    )
+def asimilasi_candidate_count(*, user, facility: Facility) -> int | None:
+    """How many rows the asimilasi worklist (`eligibility_worklist`, eligible only) shows,
+    the link's list: from the stored standings (`assessments.standings`), never by judging
+    every inmate's rules on the page; None while they are being judged again after a write
+    or at a new date (the refresh is queued)."""
+    return standings.eligible_count(facility, EligibilityKind.ASIMILASI)
 
 
 def sppn_due_figure(*, user, facility: Facility, today: datetime.date) -> Figure:

@@ -1,7 +1,9 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
+from rutan.core import freshness
 from rutan.core.demo import DemoContext, seeders
 from rutan.inmates.services.rulecache import rules_cached
 
@@ -25,4 +27,7 @@ class Command(BaseCommand):
         for seed in seeders():
             with rules_cached(), transaction.atomic():
                 seed(ctx)
+        # What the dashboard counts of eligibility is judged once now, not on its first view.
+        if freshness.enabled():
+            call_command("judge_standings", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
