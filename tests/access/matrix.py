@@ -545,6 +545,7 @@ ADMIN: dict[str, AdminEntry] = {
         [P.ASSESSMENT_VIEW], [P.STAGE_RULES_MANAGE], record="shared:eligibilityrule", add=True
     ),
     "assessments.rightproposal": a([P.ASSESSMENT_VIEW], record="proposal"),
+    "assessments.eligibilitybook": a([P.ASSESSMENT_VIEW], record="book"),
     "partners.partner": a(
         [P.PARTNER_VIEW], [P.PARTNER_MANAGE], record="partner", add=True, history=True
     ),

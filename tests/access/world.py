@@ -15,6 +15,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from assessments import services as assessments
+from assessments import standings
 from assessments.models import RightProposal
 from interns import services as interns
 from interns.models import Batch, Intern
@@ -248,6 +249,7 @@ def _records(facility, head, psychologist, mentor, intern_user, admin, tag) -> d
     o["proposal"] = RightProposal.objects.create(
         inmate=inmate, kind="asimilasi", opened_on=today - D(days=2)
     )
+    o["book"] = standings.refresh(facility)
     partner = partners.partner_create(
         facility=facility, by=head, name=f"Yayasan Uji {tag}", partner_type="yayasan"
     )
