@@ -169,3 +169,27 @@ def make_inmate(national_admin):
         return register_inmate(facility, national_admin, **inmate_data(**overrides))
 
     return make
+
+
+# The longest modules (by `pytest --durations`), started first: `--dist loadscope` hands
+# modules out in collection order, and these, collected last, left one worker running
+# for minutes after the other had finished.
+LONGEST_FIRST = (
+    "tests/test_api_schemathesis.py",
+    "tests/browser/test_import_journeys.py",
+    "tests/test_demo_data.py",
+    "tests/core/test_read_audit.py",
+    "tests/core/test_backup.py",
+    "tests/core/test_beat.py",
+    "tests/imports/test_register.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+
+    def key(item):
+        path = item.nodeid.split("::", 1)[0]
+        return rank.get(path, len(rank))
+
+    items.sort(key=key)  # stable: every other module keeps its order

@@ -64,3 +64,10 @@ def test_passwords_hashed_with_argon2():
     from rutan.settings import base
 
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_the_longest_first_modules_exist():
+    from tests.conftest import LONGEST_FIRST
+
+    root = Path(__file__).resolve().parents[1]
+    assert [p for p in LONGEST_FIRST if not (root / p).exists()] == []
