@@ -267,6 +267,14 @@ def paired(port: int, pages: dict, names, *, duration: int, repeats: int, connec
         runs = []
         for _ in range(repeats):
             base = wrk(port, hello, duration=duration, connections=connections)
+            if not base["rps"]:
+                # Not one hello answered within its run: the workers were still busy with
+                # the page before (a request longer than the run). Once more, after a pause.
+                log(f"  hello answered nothing before {name}; measuring the pair again")
+                time.sleep(duration)
+                base = wrk(port, hello, duration=duration, connections=connections)
+                if not base["rps"]:
+                    raise SystemExit("the hello view answered nothing: the server is stuck")
             run = wrk(port, page, duration=duration, connections=connections)
             runs.append((base, run))
         ratios = [run["rps"] / base["rps"] for base, run in runs]
