@@ -28,6 +28,7 @@ import time
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rutan.core import freshness
@@ -98,7 +99,11 @@ def refresh(facility: Facility) -> EligibilityBook:
         for inmate, date, ok in judged_rows
     ]
     with transaction.atomic():
-        EligibilityStanding.objects.filter(facility=facility).delete()
+        # With the rows an inmate transferred here still has at the facility they left
+        # (whose book the transfer made stale too, so nothing of it is shown meanwhile).
+        EligibilityStanding.objects.filter(
+            Q(facility=facility) | Q(inmate__in=[i.pk for i in inmates])
+        ).delete()
         EligibilityStanding.objects.bulk_create(rows, batch_size=5000)
         book, _created = EligibilityBook.objects.update_or_create(
             facility=facility,

@@ -283,3 +283,26 @@ def test_judge_standings_command(balikpapan, ruteng, people, capsys):
     assert "Standings judged: 1 UPT" in capsys.readouterr().out
     with pytest.raises(CommandError, match="nope"):
         call_command("judge_standings", "--facility", "nope")
+
+
+def test_a_transferred_inmate_is_judged_where_they_are(
+    balikpapan, ruteng, people, registrasi, queued
+):
+    standings.refresh(balikpapan)
+    standings.refresh(ruteng)
+    moved = next(p for p in people if p.name == "Layak Asimilasi")
+    inmate_services.inmate_transfer(
+        inmate=moved,
+        to_facility=ruteng,
+        on=ruteng.today(),
+        by=registrasi,
+        block=ruteng.blocks.first(),
+        registration_number="BI.0901/2026",
+    )
+    # Both facilities' figures wait for a judgement; the new one is judged first.
+    assert standings.eligible_count(balikpapan) is None
+    assert standings.eligible_count(ruteng) is None
+    standings.refresh(ruteng)
+    standings.refresh(balikpapan)
+    rows = EligibilityStanding.objects.filter(inmate=moved)
+    assert rows.exists() and set(rows.values_list("facility_id", flat=True)) == {ruteng.pk}
