@@ -453,6 +453,17 @@ def _taken_programme_ids(inmate: Inmate) -> set[int]:
 # Eligibility worklist and surveys ------------------------------------------------------------
 
 
+def rights_population(qs):
+    """The inmates of `qs` whose rights are judged: active and sentenced, with a term (the
+    worklist and the stored standings, `assessments.standings`, read the same ones)."""
+    return qs.filter(
+        status=InmateStatus.ACTIVE,
+        legal_status=LegalStatus.NARAPIDANA,
+        sentence_start__isnull=False,
+        expected_release_date__isnull=False,
+    )
+
+
 def eligibility_worklist(
     *,
     user,
@@ -468,12 +479,7 @@ def eligibility_worklist(
     Without `on`, today is each inmate's facility's date (WIB, WITA, WIT), so the dashboard
     of a facility and this list agree at any hour.
     """
-    qs = Inmate.objects.for_user(user, Perm.ASSESSMENT_VIEW).filter(
-        status=InmateStatus.ACTIVE,
-        legal_status=LegalStatus.NARAPIDANA,
-        sentence_start__isnull=False,
-        expected_release_date__isnull=False,
-    )
+    qs = rights_population(Inmate.objects.for_user(user, Perm.ASSESSMENT_VIEW))
     if facility is not None:
         qs = qs.filter(facility=facility)
     inmates = list(qs.select_related("facility", "block"))

@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from rutan.core import freshness
 from rutan.facilities.models import Facility
-from rutan.inmates.choices import InmateStatus, LegalStatus
 from rutan.inmates.models import Inmate
 
 from . import eligibility
@@ -70,13 +69,9 @@ def input_tables() -> list[str]:
 def population(facility: Facility):
     """The inmates whose rights are judged: active and sentenced at the facility (the
     worklist's own filter)."""
-    return Inmate.objects.filter(
-        facility=facility,
-        status=InmateStatus.ACTIVE,
-        legal_status=LegalStatus.NARAPIDANA,
-        sentence_start__isnull=False,
-        expected_release_date__isnull=False,
-    )
+    from .selectors import rights_population
+
+    return rights_population(Inmate.objects.filter(facility=facility))
 
 
 def refresh(facility: Facility) -> EligibilityBook:
