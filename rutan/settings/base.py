@@ -142,8 +142,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the signed-in user and their memberships read from the cache.
+    "rutan.accounts.principal.CachedModelBackend",
 ]
+# How long a cached user entry (rutan.accounts.principal) may live: the bound on how long a
+# change made while the cache could not be reached goes unseen (saves drop the entry).
+PRINCIPAL_CACHE_SECONDS = env.int("PRINCIPAL_CACHE_SECONDS", default=5 * 60)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -185,6 +189,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # ends it too.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+# Sessions are kept in the database and read from the cache; a cached copy lives at most
+# this long (rutan.accounts.session_store).
+SESSION_ENGINE = "rutan.accounts.session_store"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=5 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
