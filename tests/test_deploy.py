@@ -102,3 +102,19 @@ def test_web_runs_threaded_gunicorn_from_the_project_config(monkeypatch):
         timeout=60,
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_the_demo_web_server_shows_the_product_pages_not_the_debug_ones(client, settings):
+    """`make run` (rundemo) runs the web server without DEBUG, static files from the source
+    folders: a wrong address shows Rutan's own 404, not Django's list of URLs."""
+    from rutan.core.management.commands.rundemo import demo_web_env
+
+    env = demo_web_env({"PATH": "/bin"})
+    assert env["DJANGO_DEBUG"] == "false" and env["WHITENOISE_USE_FINDERS"] == "true"
+    assert env["PATH"] == "/bin"
+    assert demo_web_env({"DJANGO_DEBUG": "true"})["DJANGO_DEBUG"] == "true"
+    settings.DEBUG = False
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Halaman tidak ditemukan" in page and "URLconf" not in page

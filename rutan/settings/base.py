@@ -226,6 +226,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
 ]
+# WhiteNoise serves static files from the source folders (no collectstatic) where asked:
+# the demo's web server (rundemo) runs without DEBUG and still needs them.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_AUTOREFRESH = env.bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
 STORAGES = {
     "default": private_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,5 +1,6 @@
 """`make run`: the web server, a real Celery worker and beat together (honcho); Ctrl-C stops all."""
 
+import os
 import shlex
 import sys
 
@@ -34,10 +35,23 @@ class Command(BaseCommand):
         # SQLite takes one writer: the worker runs one task at a time in its own process.
         pool = "--pool=solo" if settings.CELERY_BROKER_URL.startswith("sqla+") else "-c 2"
         manager = Manager()
-        manager.add_process("web", f"{python} manage.py runserver --noreload {addr}")
+        manager.add_process(
+            "web", f"{python} manage.py runserver --noreload {addr}", env=demo_web_env(os.environ)
+        )
         manager.add_process(
             "worker", f"{python} -m celery -A rutan worker -Q interactive,batch {pool} -l info"
         )
         manager.add_process("beat", f"{python} -m celery -A rutan beat -l info")
         manager.loop()
         sys.exit(manager.returncode)
+
+
+def demo_web_env(environ) -> dict:
+    """The demo's web server runs as staff would see it: without Django's debug pages (its
+    own 404 and 500 pages instead of the URL list and tracebacks), static files served by
+    WhiteNoise from the source folders. DJANGO_DEBUG=true in the environment keeps them."""
+    env = dict(environ)
+    env.setdefault("DJANGO_DEBUG", "false")
+    env.setdefault("WHITENOISE_USE_FINDERS", "true")
+    env.setdefault("WHITENOISE_AUTOREFRESH", "true")
+    return env
