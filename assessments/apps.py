@@ -24,6 +24,8 @@ class AssessmentsConfig(AppConfig):
         inmate_anonymising.connect(anonymise_assessments, dispatch_uid="assessments-anonymise")
         providers.provide("inmate_literacy_level", selectors.latest_literacy_level)
         providers.provide("inmate_interest_areas", selectors.interest_areas)
+        providers.provide("inmate_literacy_levels", selectors.latest_literacy_levels)
+        providers.provide("inmate_interest_areas_of", selectors.interest_areas_of)
         providers.provide(
             "assimilation_eligibility",
             lambda *, inmate, on: eligibility.evaluate(inmate=inmate, kind="asimilasi", on=on),

@@ -216,7 +216,10 @@ ENTRY_FORMS = {
 
 
 class AssessmentFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis"), choices=AssessmentKind.choices, required=False)
+    # Chosen by the tabs above the form; kept when the filters are applied.
+    kind = forms.ChoiceField(
+        choices=AssessmentKind.choices, required=False, widget=forms.HiddenInput
+    )
     q = forms.CharField(label=_("Cari WBP"), required=False)
     facility = forms.ModelChoiceField(
         label=_("UPT"), queryset=None, required=False, empty_label=_("Semua UPT")
@@ -238,8 +241,12 @@ class AssessmentFilterForm(forms.Form):
         label=_("Tingkat literasi"), to_field_name="code", required=False, empty_label=_("Semua")
     )
 
-    def __init__(self, *args, facilities, assessors, kind="", **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, facilities, assessors, kind="", **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["kind"] = kind  # the tab's kind, also when the address names none
+        super().__init__(data, **kwargs)
+        self.fields["kind"].initial = kind
         self.fields["facility"].queryset = facilities
         self.fields["assessor"].queryset = assessors
         if len(facilities) < 2:

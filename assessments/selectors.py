@@ -226,6 +226,36 @@ def _latest_per_script(records) -> dict[str, LiteracyAssessment]:
     return {script: latest[script] for script in Script.values if script in latest}
 
 
+def latest_literacy_levels(*, inmates, script: str = Script.LATIN) -> dict[int, LiteracyLevel]:
+    """`latest_literacy_level` of each of `inmates` (a page of them) in one query: inmate id
+    -> level, absent for an inmate without a final assessment in `script`."""
+    levels: dict[int, LiteracyLevel] = {}
+    records = (
+        LiteracyAssessment.objects.filter(
+            inmate__in=list(inmates), status=AssessmentStatus.FINAL, script=script
+        )
+        .select_related("level")
+        .order_by("inmate_id", "-assessed_on", "-id")
+    )
+    for record in records:
+        levels.setdefault(record.inmate_id, record.level)
+    return levels
+
+
+def interest_areas_of(*, inmates) -> dict[int, list[str]]:
+    """`interest_areas` of each of `inmates` (a page of them) in one query: inmate id ->
+    ranked areas of the latest final interest assessment, absent without one."""
+    areas: dict[int, list[str]] = {}
+    records = (
+        InterestAssessment.objects.filter(inmate__in=list(inmates), status=AssessmentStatus.FINAL)
+        .order_by("inmate_id", "-assessed_on", "-id")
+        .values_list("inmate_id", "areas")
+    )
+    for inmate_id, ranked in records:
+        areas.setdefault(inmate_id, list(ranked or []))
+    return areas
+
+
 def interest_areas(*, inmate: Inmate) -> list[str]:
     """Ranked ProgrammeArea codes of the inmate's latest final interest assessment."""
     areas = _final(InterestAssessment, inmate).values_list("areas", flat=True).first()

@@ -41,17 +41,52 @@ def inmate_interest_areas(inmate: Inmate) -> list[str]:
     return list(provider(inmate=inmate)) if provider else []
 
 
+_READ = object()  # programme_eligibility reads the inmate's assessments itself
+
+
+def programme_eligibility_of(*, programme, inmates, on: datetime.date | None = None) -> dict:
+    """`programme_eligibility` of each of `inmates` (a page of them, of the programme's
+    facility) on `on`: inmate id -> results, with one query per assessment rule the
+    programme sets, whatever the number of inmates."""
+    inmates = list(inmates)
+    on = on or programme.facility.today()
+    levels = areas = None
+    if programme.min_literacy_level_id:
+        provider = providers.get("inmate_literacy_levels")
+        levels = (
+            provider(inmates=inmates, script=programme.min_literacy_level.script)
+            if provider
+            else {}
+        )
+    if programme.required_interest_area:
+        provider = providers.get("inmate_interest_areas_of")
+        areas = provider(inmates=inmates) if provider else {}
+    return {
+        inmate.pk: programme_eligibility(
+            programme=programme,
+            inmate=inmate,
+            on=on,
+            literacy=_READ if levels is None else levels.get(inmate.pk),
+            areas=_READ if areas is None else areas.get(inmate.pk, []),
+        )
+        for inmate in inmates
+    }
+
+
 def _stage_label(stage: str | None) -> str:
     return str(CoachingStage(stage).label) if stage else _("belum berputusan (tahanan)")
 
 
-def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None = None):
+def programme_eligibility(
+    *, programme, inmate: Inmate, on: datetime.date | None = None, literacy=_READ, areas=_READ
+):
     """Check every eligibility rule of `programme` for `inmate` on `on` (default today).
 
     Rules: held at the programme's facility and active; sex; coaching stage; minimum literacy
     level, compared with the latest final assessment in the minimum's own script (an inmate
     without one in that script fails); required interest area. Only the rules the programme
-    sets are checked. Returns a list of RuleResult, passed or not.
+    sets are checked. Returns a list of RuleResult, passed or not. `literacy` and `areas`,
+    when given, are the inmate's level and interests already read (programme_eligibility_of).
     """
     on = on or inmate.facility.today()
     results = [
@@ -93,7 +128,7 @@ def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None
     if programme.min_literacy_level_id:
         minimum = programme.min_literacy_level
         script = minimum.get_script_display()
-        level = inmate_literacy_level(inmate, minimum.script)
+        level = inmate_literacy_level(inmate, minimum.script) if literacy is _READ else literacy
         if level is None:
             results.append(
                 RuleResult(
@@ -120,7 +155,7 @@ def programme_eligibility(*, programme, inmate: Inmate, on: datetime.date | None
             )
     if programme.required_interest_area:
         area = ProgrammeArea(programme.required_interest_area)
-        areas = inmate_interest_areas(inmate)
+        areas = inmate_interest_areas(inmate) if areas is _READ else areas
         if not areas:
             reason, ok = (
                 _("Belum ada asesmen minat; disyaratkan minat %(area)s.") % {"area": area.label},

@@ -99,7 +99,9 @@ class SessionsTodayFilterForm(forms.Form):
     facility = forms.ModelChoiceField(
         label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
     )
-    unrecorded = forms.BooleanField(label=_("Hanya yang belum dicatat presensinya"), required=False)
+    unrecorded = forms.BooleanField(
+        label=_("Hanya yang sudah mulai dan belum dicatat presensinya"), required=False
+    )
 
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,15 +4,15 @@ import datetime
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from rutan.core.choices import Pillar, ProgrammeArea
 from rutan.core.filters import apply, id_filter
 from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, get_scoped_or_404
-from rutan.facilities.selectors import on_local_today
-from rutan.inmates.models import Inmate
+from rutan.facilities.selectors import on_local_now, on_local_today
+from rutan.inmates.models import Inmate, stage_on_q
 from rutan.inmates.selectors import inmate_list
 
 from .choices import (
@@ -194,7 +194,8 @@ def sessions_today(
     """Today's sessions (scheduled and cancelled) of the programmes the user may record.
 
     Today is `on`, or else the date where each programme's facility is. `unrecorded` keeps
-    the sessions still waiting for their attendance (not cancelled, register not taken).
+    the sessions still waiting for their attendance: started by the facility's clock, not
+    cancelled, register not taken (a session later today is not yet owed).
     """
     filters = {"facility": facility} if facility else {}
     if on is not None:
@@ -205,7 +206,19 @@ def sessions_today(
     if on is None:
         qs = qs.filter(on_local_today("programme__facility", lambda today: Q(date=today)))
     if unrecorded:
-        qs = qs.exclude(status=SessionStatus.CANCELLED).filter(attendance_taken_at__isnull=True)
+        qs = (
+            qs.exclude(status=SessionStatus.CANCELLED)
+            .filter(attendance_taken_at__isnull=True)
+            .filter(
+                on_local_now(
+                    "programme__facility",
+                    lambda local: (
+                        Q(date__lt=local.date())
+                        | Q(date=local.date(), start_time__lte=local.time())
+                    ),
+                )
+            )
+        )
     return qs
 
 
@@ -286,22 +299,35 @@ def enrolment_attendance(*, enrolment: Enrolment) -> QuerySet:
 
 
 def eligible_inmates(*, user, programme: Programme, filters: dict | None = None) -> QuerySet:
-    """Active inmates of the programme's facility not already enrolled (for bulk enrolment).
+    """Active inmates of the programme's facility not already enrolled (for bulk enrolment),
+    those whose coaching stage today is one the programme takes first, then by name.
 
-    Filters: q, block, stage, sex. Eligibility rules are checked by the service on enrolment.
+    Filters: q, block, stage, sex. Every eligibility rule is checked by the service on
+    enrolment (and shown per row by `programmes.eligibility.programme_eligibility_of`).
     """
     filters = dict(filters or {})
     filters["facility"] = programme.facility
     if programme.eligible_sex and not filters.get("sex"):
         filters["sex"] = programme.eligible_sex
-    return (
+    qs = (
         inmate_list(user=user, filters=filters)
         .exclude(
             enrolments__programme=programme,
             enrolments__status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED],
         )
-        .select_related("block")
+        .select_related("block", "facility")
     )
+    if programme.eligible_stages:
+        today = programme.facility.today()
+        fits = Q(pk__in=[])
+        for stage in programme.eligible_stages:
+            fits |= stage_on_q(stage, today)
+        qs = qs.annotate(
+            stage_fits=Case(
+                When(fits, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("stage_fits", "name", "id")
+    return qs
 
 
 class AttendanceFilter(django_filters.FilterSet):

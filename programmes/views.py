@@ -641,6 +641,9 @@ def enrol_bulk(request, pk):
                 )
                 return redirect("programmes:detail", pk=pk)
     page_obj, query = _page(request, candidates)
+    checks = eligibility.programme_eligibility_of(programme=programme, inmates=page_obj)
+    for inmate in page_obj:
+        inmate.failed_rules = eligibility.failing(checks[inmate.pk])
     audit_page(
         request,
         model=Inmate,
@@ -648,6 +651,7 @@ def enrol_bulk(request, pk):
         within={"programme": programme.pk},
         facility_id=programme.facility_id,
     )
+    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
     return render(
         request,
         "programmes/enrol_bulk.html",
@@ -657,6 +661,9 @@ def enrol_bulk(request, pk):
             "page_obj": page_obj,
             "query": query,
             "result": result,
+            "places_taken": active,
+            "places_free": max(programme.capacity - active, 0),
+            "reset_url": request.path,
         },
     )
 

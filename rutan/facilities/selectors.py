@@ -40,6 +40,24 @@ def on_local_today(
     )
 
 
+def on_local_now(
+    facility_path: str,
+    condition: Callable[[datetime.datetime], Q],
+    now: datetime.datetime | None = None,
+) -> Q:
+    """Rows for which `condition(local)` holds, `local` being the wall-clock time (naive, to
+    the minute) where the row's facility is, e.g. "the session has started"."""
+    now = now or timezone.now()
+    return reduce(
+        operator.or_,
+        (
+            Q(**{f"{facility_path}__timezone": tz})
+            & condition(timezone.localtime(now, zoneinfo.ZoneInfo(tz)).replace(tzinfo=None))
+            for tz in Timezone.values
+        ),
+    )
+
+
 def facility_list(*, user, perm: Perm = Perm.FACILITY_VIEW) -> QuerySet:
     """Facilities the user may reach for `perm`."""
     return Facility.objects.for_user(user, perm).select_related("regional_office")

@@ -16,6 +16,7 @@ from .choices import (
     ReleaseKind,
 )
 from .models import DetentionPeriod, DisciplinaryEntry, Inmate, RemisiGrant, Verdict
+from .selectors import REGISTER_SORTS
 
 
 class InmateForm(VersionedFormMixin, forms.ModelForm):
@@ -133,6 +134,12 @@ def _max(limit):
 
 class InmateFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari nama / no. registrasi"), required=False)
+    # Chosen by the column headers; kept when the filters are applied.
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(key, key) for key in REGISTER_SORTS],
+        widget=forms.HiddenInput,
+    )
     facility = forms.ModelChoiceField(
         label=_("UPT"), queryset=Facility.objects.none(), required=False, empty_label=_("Semua UPT")
     )

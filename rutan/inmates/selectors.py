@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -82,16 +82,31 @@ class InmateFilter(django_filters.FilterSet):
         return queryset
 
 
+# The register's orders (`sort`), each with its index (name; release within facility and status).
+REGISTER_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "release": (F("expected_release_date").asc(nulls_last=True), "id"),
+    "-release": (F("expected_release_date").desc(nulls_last=True), "-id"),
+}
+
+
 def inmate_list(*, user, filters=None, perm: Perm = Perm.INMATE_VIEW) -> QuerySet:
     """Inmates the user may see, filtered through `InmateFilter` (a bad value raises).
 
     Filters: search or q (name or registration number), facility, block, stage (on today),
     integrasi_within (days: the integrasi stage begins between today and then), status
     (`all`, or active when absent), case_category, legal_status, sex. "Today" is the date
-    where each inmate's facility is, as on the facility's dashboard.
+    where each inmate's facility is, as on the facility's dashboard. Ordered by `sort` (a key
+    of REGISTER_SORTS), by name when absent.
     """
+    filters = filters or {}
+    order = REGISTER_SORTS.get(filters.get("sort") or "name", REGISTER_SORTS["name"])
+    if "sort" in filters:
+        filters = filters.copy()  # a dict or a QueryDict (the API's parameters)
+        filters.pop("sort")
     qs = Inmate.objects.for_user(user, perm).select_related("facility", "block")
-    return apply(InmateFilter, filters, qs).order_by("name", "id")
+    return apply(InmateFilter, filters, qs).order_by(*order)
 
 
 def inmate_counts(*, user, filters: dict[str, dict], perm: Perm = Perm.INMATE_VIEW) -> dict:

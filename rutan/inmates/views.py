@@ -128,6 +128,7 @@ def _register(request):
             "form": form,
             "page_obj": page_obj,
             "query": exports.page_query(request),
+            "params": request.GET,
             "can_create": can_create,
             "choose_to_create": choose_to_create and not can_create,
             "show_facility": len(options) > 1,

@@ -16,6 +16,7 @@ from programmes.models import Enrolment
 from rutan.core import providers
 from rutan.core.models import AuditEntry, LiteracyLevel
 from tests.factories import LiteracyAssessmentFactory, literacy_level
+from tests.html import parse, text
 
 TODAY = timezone.localdate
 D = datetime.timedelta
@@ -308,3 +309,29 @@ def test_api_level_per_script(reader, pembina, django_assert_max_num_queries):
     assert api.get(url, {"level": "paket_b"}).json()["count"] == 1
     assert api.get(url, {"script": "kawi"}).status_code == 400
     assert api.get(url, {"level": "paket_z"}).status_code == 400
+
+
+def test_the_tabs_choose_the_kind_and_the_filters_keep_it(client, reader, pembina):
+    """One filter pattern: the kind is the tab, not also a "Jenis" select; applying the
+    filters stays on the tab, and the filters other than the search fold until one is set."""
+    _literacy(reader, pembina, "latin", "paket_b")
+    client.force_login(pembina)
+    url = reverse("assessments:list")
+    page = parse(client.get(url, {"kind": "literasi"}).content)
+    form = page.find(".//form[@class='filters']")
+    assert form.find(".//select[@name='kind']") is None
+    assert form.find(".//input[@name='kind']").attrib == {
+        "type": "hidden",
+        "name": "kind",
+        "value": "literasi",
+        "id": "id_kind",
+    }
+    assert "open" not in form.find(".//details[@class='filter-more']").attrib
+    response = client.get(url, {"kind": "literasi", "script": "latin"})
+    assert response.context["kind"] == "literasi"
+    form = parse(response.content).find(".//form[@class='filters']")
+    assert "open" in form.find(".//details[@class='filter-more']").attrib
+    assert text(form.find(".//details/summary")) == "Saringan lain (1 aktif)"
+    # An address without a kind gets the first tab's, kept by the form too.
+    form = parse(client.get(url, {"q": "x"}).content).find(".//form[@class='filters']")
+    assert form.find(".//input[@name='kind']").attrib["value"] == "psikologis"

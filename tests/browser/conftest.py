@@ -127,6 +127,19 @@ def login(page, username, password=PASSWORD):
         page.wait_for_load_state()
 
 
+def menu_link(page, name):
+    """Open the main menu's entry `name` as a person would: on a phone, through the "Menu"
+    button first (static/js/menu.js folds the menu there)."""
+    button = page.get_by_role("button", name="Menu", exact=True)
+    if button.is_visible():
+        button.click()
+        assert button.get_attribute("aria-expanded") == "true"
+    page.get_by_role("navigation", name="Menu utama").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+    page.wait_for_load_state()
+
+
 def check_page(page):
     """Every page of a journey: valid HTML5, no serious or critical axe violation.
 

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from interns import services
 from interns.models import ActivityLog, LogReview
 
-from .conftest import check_page, login, shoot
+from .conftest import check_page, login, menu_link, shoot
 
 
 def _open(page, link_name, *, role="link"):
@@ -17,7 +17,8 @@ def test_intern_log_returned_resubmitted_and_approved(phone, page, intern, mento
     # The intern writes the day's log on her phone and sends it to the mentor.
     login(phone, "magang")
     check_page(phone)
-    _open(phone, "Magang saya")
+    menu_link(phone, "Magang saya")
+    check_page(phone)
     _open(phone, "Catat kegiatan", role="button")
     phone.get_by_label("Jenis kegiatan").select_option(label="Asesmen literasi")
     phone.get_by_label("Mulai", exact=True).fill("09:00")
@@ -52,7 +53,8 @@ def test_intern_log_returned_resubmitted_and_approved(phone, page, intern, mento
     assert log.status == "returned"
 
     # The intern sees it returned, fixes it and sends it again.
-    _open(phone, "Magang saya")
+    menu_link(phone, "Magang saya")
+    check_page(phone)
     assert "1 catatan dikembalikan mentor" in phone.content()
     _open(phone, "Lihat")
     phone.get_by_role("link", name="Asesmen literasi").click()

@@ -5,7 +5,7 @@ import pytest
 from programmes import services
 from programmes.models import Attendance, Enrolment
 
-from .conftest import check_page, login, press_by_keyboard, shoot
+from .conftest import check_page, login, menu_link, press_by_keyboard, shoot
 
 
 @pytest.fixture
@@ -31,8 +31,7 @@ def todays_session(balikpapan, pembina, make_programme, make_inmate, today):
 
 def test_record_attendance_on_a_phone(phone, pembina, todays_session):
     login(phone, "pembina")
-    phone.get_by_role("link", name="Sesi hari ini").click()
-    phone.wait_for_load_state()
+    menu_link(phone, "Sesi hari ini")
     assert phone.get_by_role("heading", name="Sesi hari ini").is_visible()
     check_page(phone)
     phone.get_by_role("button", name="Isi presensi").click()

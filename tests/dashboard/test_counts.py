@@ -12,6 +12,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
@@ -133,9 +134,16 @@ def test_integrasi_soon_figure_is_the_register_with_its_window(reader, register,
 
 @pytest.fixture
 def sessions(balikpapan, ruteng):
-    """Today at Balikpapan: one recorded, one waiting, one cancelled; others elsewhere/later."""
+    """Today at Balikpapan at 20:30: one recorded, one waiting, one cancelled, one later
+    tonight (not yet owed); others elsewhere or tomorrow. Ask for it before `reader`, so
+    the reader signs in at 20:30 too."""
     today = balikpapan.today()
+    evening = datetime.datetime.combine(today, datetime.time(20, 30), tzinfo=balikpapan.tzinfo)
+    with time_machine.travel(evening, tick=False):
+        yield _sessions(balikpapan, ruteng, today)
 
+
+def _sessions(balikpapan, ruteng, today):
     def programme(facility, title):
         return Programme.objects.create(
             facility=facility,
@@ -159,18 +167,19 @@ def sessions(balikpapan, ruteng):
     session(qonita, today, 8, attendance_taken_at=timezone.now())
     session(qonita, today, 10)
     session(qonita, today, 13, status="cancelled", cancel_reason="Hujan")
+    session(qonita, today, 21)
     session(qonita, today + datetime.timedelta(1), 8)
     session(programme(ruteng, "Yoga"), today, 9)
     return balikpapan
 
 
 @pytest.mark.parametrize("reader", READERS, indirect=True)
-def test_sessions_today_figure_is_the_list_of_today(reader, sessions):
-    assert_figure_is_list(reader, sessions, "sessions_today", 3)
+def test_sessions_today_figure_is_the_list_of_today(sessions, reader):
+    assert_figure_is_list(reader, sessions, "sessions_today", 4)
 
 
 @pytest.mark.parametrize("reader", READERS, indirect=True)
-def test_unrecorded_sessions_figure_is_the_list_waiting_for_attendance(reader, sessions):
+def test_unrecorded_sessions_figure_is_the_list_waiting_for_attendance(sessions, reader):
     assert_figure_is_list(reader, sessions, "sessions_unrecorded", 1)
 
 

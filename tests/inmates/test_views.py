@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from rutan.core.models import AuditEntry
 from rutan.inmates.models import Inmate, Placement
+from tests.html import parse, text
 
 
 def test_list_search_filter_and_paginate(client, kepala, balikpapan, make_inmate):
@@ -295,3 +296,48 @@ def test_facility_pages(client, kepala, balikpapan, make_inmate):
     client.force_login(kepala)
     html = client.get(reverse("inmates:facility_detail", args=[balikpapan.pk])).content.decode()
     assert "Blok Wanita" in html and "WITA" in html
+
+
+def test_the_register_sorts_by_its_column_headers(client, kepala, balikpapan, make_inmate):
+    """Name and expected release sort both ways from the headers (aria-sort says which), the
+    filters are kept, and a detainee without a release date comes last either way."""
+    make_inmate(balikpapan, name="Andi Lama", sentence_years=5)
+    make_inmate(balikpapan, name="Budi Singkat", sentence_years=2)
+    make_inmate(balikpapan, name="Cahyo Tengah", sentence_years=3)
+    make_inmate(
+        balikpapan,
+        name="Dedi Tahanan",
+        legal_status="tahanan",
+        register_type="A.II",
+        sentence_start=None,
+        sentence_years=None,
+        sentence_months=None,
+        sentence_days=None,
+        remission_days=None,
+    )
+    client.force_login(kepala)
+    url = reverse("inmates:list")
+
+    def names(**query):
+        page = client.get(url, query)
+        return [i.name for i in page.context["page_obj"]], parse(page.content)
+
+    by_name, page = names()
+    assert by_name == ["Andi Lama", "Budi Singkat", "Cahyo Tengah", "Dedi Tahanan"]
+    headers = {text(th).rstrip(" ▲▼↕"): th for th in page.iterfind(".//th[@aria-sort]")}
+    assert headers["Nama"].get("aria-sort") == "ascending"
+    assert headers["Perkiraan bebas"].get("aria-sort") == "none"
+    assert headers["Perkiraan bebas"].find("a").get("href") == "?sort=release"
+    soonest, page = names(sort="release", case_category="pidana_umum")
+    assert soonest == ["Budi Singkat", "Cahyo Tengah", "Andi Lama", "Dedi Tahanan"]
+    link = page.find(".//th[@aria-sort='ascending']/a").get("href")
+    assert link == "?sort=-release&case_category=pidana_umum"
+    assert names(sort="-release")[0] == [
+        "Andi Lama",
+        "Cahyo Tengah",
+        "Budi Singkat",
+        "Dedi Tahanan",
+    ]
+    assert names(sort="-name")[0][0] == "Dedi Tahanan"
+    # An unknown order is refused like any bad filter value: the page falls back to names.
+    assert names(sort="password")[0][0] == "Andi Lama"

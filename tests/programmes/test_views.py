@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -328,6 +329,13 @@ def test_sessions_today_filters_by_facility_and_unrecorded_at_fixed_queries(
     client, kepala, balikpapan, django_assert_max_num_queries
 ):
     today = balikpapan.today()
+    evening = datetime.datetime.combine(today, datetime.time(20, 30), tzinfo=balikpapan.tzinfo)
+    with time_machine.travel(evening, tick=False):
+        _sessions_today_filters(client, kepala, balikpapan, django_assert_max_num_queries, evening)
+
+
+def _sessions_today_filters(client, kepala, balikpapan, django_assert_max_num_queries, evening):
+    today = evening.date()
     programme = Programme.objects.create(
         facility=balikpapan,
         title="Pengajian",
@@ -359,6 +367,13 @@ def test_sessions_today_filters_by_facility_and_unrecorded_at_fixed_queries(
         response = client.get(url, {"unrecorded": 1})
     assert len(response.context["sessions"]) == 12
     assert len(client.get(url).context["sessions"]) == 13
+    # A session later tonight is on today's list but not owed yet; at 21:00 it is.
+    later = session(21)
+    assert len(client.get(url, {"unrecorded": 1}).context["sessions"]) == 12
+    assert len(client.get(url).context["sessions"]) == 14
+    with time_machine.travel(evening + datetime.timedelta(minutes=30), tick=False):
+        owed = client.get(url, {"unrecorded": 1}).context["sessions"]
+    assert len(owed) == 13 and later in owed
 
 
 def test_stale_programme_edit_is_refused_with_current_values(
