@@ -310,7 +310,7 @@ class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedAdminMixin, Sim
         "partner__name",
         "scope_items__description",
     ]
-    list_select_related = ["partner", "facility"]
+    list_select_related = ["partner", "facility", "renewal"]
     date_hierarchy = "valid_to"
     actions = ["activate", "terminate", "renew"]
     readonly_fields = [
@@ -446,8 +446,8 @@ class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedAdminMixin, Sim
     def status_badge(self, obj):
         return format_html(
             '<span class="partners-status partners-status--{}">{}</span>',
-            obj.status,
-            obj.get_status_display(),
+            obj.status_code,
+            obj.status_label,
         )
 
     @admin.display(description=_("mitra"), ordering="partner__name")

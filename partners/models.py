@@ -1,7 +1,7 @@
 import datetime
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -165,12 +165,13 @@ def ending_q(day: datetime.date, within_days: int) -> Q:
 
 
 def expiring_q(today: datetime.date, within_days: int) -> Q:
-    """Active agreements whose last valid day falls in [today, today + within_days]."""
+    """Active agreements whose last valid day falls in [today, today + within_days], unless
+    a renewal of theirs is already in force (nothing is about to lapse)."""
     return Q(
         status=AgreementStatus.ACTIVE,
         valid_to__gte=today,
         valid_to__lte=today + datetime.timedelta(days=within_days),
-    )
+    ) & ~Q(renewal__status=AgreementStatus.ACTIVE)
 
 
 class AgreementQuerySet(ScopedQuerySet):
@@ -252,6 +253,29 @@ class Agreement(TimeStampedModel):
 
     def days_left(self, today: datetime.date) -> int:
         return (self.valid_to - today).days
+
+    @property
+    def renewed(self) -> bool:
+        """Active, and its renewal is in force too (read with select_related("renewal"))."""
+        if self.status != AgreementStatus.ACTIVE:
+            return False
+        try:
+            return self.renewal.status == AgreementStatus.ACTIVE
+        except ObjectDoesNotExist:
+            return False
+
+    @property
+    def status_code(self) -> str:
+        """The status as pages style it: "renewed" for an active agreement already renewed."""
+        return "renewed" if self.renewed else self.status
+
+    @property
+    def status_label(self) -> str:
+        """The status as staff read it: an active agreement whose renewal is in force says so,
+        so the two versions do not both read "Berlaku"."""
+        if self.renewed:
+            return _("Berlaku, sudah diperpanjang (%(number)s)") % {"number": self.renewal.number}
+        return self.get_status_display()
 
 
 class ScopeItem(TimeStampedModel):

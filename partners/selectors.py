@@ -199,8 +199,9 @@ def agreement_list(*, user, filters: dict | None = None, perm: Perm = Perm.PARTN
     """Agreements the user may see. Filters (`AgreementFilter`): search or q (number, title,
     partner), status, kind,
     partner, facility, expiring_within (days, active ones only), in_force (valid and in
-    force today). Today is the date where each agreement's facility is."""
-    qs = Agreement.objects.for_user(user, perm).select_related("partner", "facility")
+    force today). Today is the date where each agreement's facility is. Each row brings its
+    renewal (`Agreement.status_label` names one in force)."""
+    qs = Agreement.objects.for_user(user, perm).select_related("partner", "facility", "renewal")
     return apply(AgreementFilter, filters, qs).order_by("-valid_to", "-id")
 
 

@@ -330,3 +330,32 @@ def test_expiry_and_alerts_follow_the_facility_date_near_midnight(
     active_agreement.refresh_from_db()
     assert active_agreement.status == AgreementStatus.EXPIRED
     assert active_agreement.ended_on == datetime.date(2026, 12, 1)
+
+
+def test_a_renewal_in_force_ends_the_old_agreements_expiry_warning(
+    client, make_agreement, sekata, kepala
+):
+    from partners.selectors import agreements_expiring
+
+    today = sekata.facility.today()
+    old = services.agreement_activate(
+        agreement=make_agreement(sekata, valid_to=today + datetime.timedelta(days=20)), by=kepala
+    )
+
+    def expiring():
+        return [a.pk for a in agreements_expiring(user=kepala, within_days=30)]
+
+    assert expiring() == [old.pk]
+    renewal = services.agreement_renew(agreement=old, by=kepala, signed_on=today)
+    assert expiring() == [old.pk]  # a draft renewal does not replace it yet
+    services.agreement_activate(agreement=renewal, by=kepala)
+    assert expiring() == []
+    old = Agreement.objects.select_related("renewal").get(pk=old.pk)
+    assert old.status == AgreementStatus.ACTIVE and old.renewed
+    assert old.status_label == f"Berlaku, sudah diperpanjang ({renewal.number})"
+    assert Agreement.objects.select_related("renewal").get(pk=renewal.pk).status_label == "Berlaku"
+    client.force_login(kepala)
+    page = client.get("/mitra/perjanjian/").content.decode()
+    assert page.count("Berlaku, sudah diperpanjang") == 1
+    home = client.get("/").content.decode()
+    assert old.number not in home
