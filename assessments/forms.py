@@ -279,7 +279,12 @@ class SppnSelectForm(forms.Form):
     def __init__(self, *args, blocks, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks
-        self.fields["block"].label_from_instance = lambda b: f"{b.facility.name} · {b.name}"
+        # The block's name first (a narrow select cuts the end); the facility only when the
+        # user has more than one.
+        several = len({b.facility_id for b in blocks}) > 1
+        self.fields["block"].label_from_instance = (
+            (lambda b: f"{b.name} · {b.facility.name}") if several else (lambda b: b.name)
+        )
         self.fields["facility"].queryset = facilities
         self.fields["facility"].empty_label = _("Pilih UPT")
         self.only_facility = facilities.first() if len(facilities) == 1 else None

@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 from django.contrib import messages
@@ -471,8 +472,10 @@ def sppn_entry(request):
     facilities = facility_list(user=user, perm=Perm.ASSESSMENT_MANAGE)
     source = request.POST if request.method == "POST" else request.GET
     if "block" not in source and "facility" not in source:
+        # The month due: last month, complete (the dashboard's "SPPN due" counts it too).
         first = blocks.first()
-        source = {"block": first.pk, "month": first.facility.today().strftime("%Y-%m")}
+        due_month = first.facility.today().replace(day=1) - datetime.timedelta(days=1)
+        source = {"block": first.pk, "month": due_month.strftime("%Y-%m")}
     select = SppnSelectForm(source, blocks=blocks, facilities=facilities)
     rows, errors, month, block, facility, due = [], {}, None, None, None, False
     posted = request.method == "POST"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from assessments import selectors, services
 from assessments.models import BehaviourScore, PsychologicalAssessment
 from rutan.core.models import AuditEntry
+from tests.html import parse, text
 
 TODAY = timezone.localdate
 
@@ -166,6 +167,30 @@ def test_sppn_block_page(client, pembina, balikpapan, make_inmate):
     response = client.post(url, data)
     assert response.status_code == 302
     assert list(BehaviourScore.objects.values_list("inmate", flat=True)) == [a.pk]
+
+
+def test_sppn_page_opens_on_the_month_due_with_one_compact_row_per_inmate(
+    client, pembina, balikpapan, make_inmate
+):
+    """Without a choice the page shows last month (the month due, as the dashboard counts
+    it), the block select names the block first (the facility only for a user with more),
+    and each inmate is one row: the name, then the four aspects, each input labelled."""
+    block = balikpapan.blocks.order_by("name").first()
+    inmate = make_inmate(balikpapan, name="Agus Baris", block=block)
+    client.force_login(pembina)
+    response = client.get(reverse("assessments:sppn"))
+    today = balikpapan.today()
+    due = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert response.context["month"] == due
+    page = parse(response.content)
+    options = [text(o) for o in page.iterfind(".//select[@name='block']/option")]
+    assert block.name in options and not [o for o in options if balikpapan.name in o]
+    row = page.find(f".//div[@aria-labelledby='sppn-name-{inmate.pk}']")
+    assert text(row.find(".//div[@class='sppn-name']")).startswith("Agus Baris")
+    labels = [text(label) for label in row.iterfind(".//label[@class='sppn-cell']")]
+    assert labels == ["Kepribadian", "Kemandirian", "Sikap", "Kondisi mental"]
+    names = [i.get("name") for i in row.iterfind(".//input[@type='number']")]
+    assert names == [f"s-{inmate.pk}-{a}" for a in BehaviourScore.ASPECTS]
 
 
 def test_survey_pages_create_follow_up(client, magang, balikpapan):
