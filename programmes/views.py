@@ -586,6 +586,8 @@ def session_cancel(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request, pk):
+    """Enrol one inmate: search by name or number (live with htmx, a plain GET without),
+    pick from the candidates with each one's eligibility shown, the places left above."""
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
     inmates = selectors.eligible_inmates(user=request.user, programme=programme)
     form = EnrolForm(request.POST or None, inmates=inmates)
@@ -609,23 +611,48 @@ def enrol(request, pk):
             else:
                 messages.success(request, _("%(name)s terdaftar.") % {"name": inmate.name})
             return redirect("programmes:detail", pk=pk)
-    return render(
+    context = _candidates(request, programme)
+    context.update(form=form, checks=checks, chosen=form["inmate"].value())
+    return render(request, "programmes/enrol.html", context)
+
+
+def _candidates(request, programme) -> dict:
+    """The page of inmates a programme's enrolment pages offer (filtered by the page's
+    search), each with the rules it fails, and the places left."""
+    filter_form = BulkFilterForm(request.GET or None, facility=programme.facility)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    candidates = selectors.eligible_inmates(user=request.user, programme=programme, filters=filters)
+    page_obj, query = _page(request, candidates)
+    checks = eligibility.programme_eligibility_of(programme=programme, inmates=page_obj)
+    for inmate in page_obj:
+        inmate.failed_rules = eligibility.failing(checks[inmate.pk])
+    audit_page(
         request,
-        "programmes/enrol.html",
-        {"form": form, "programme": programme, "checks": checks},
+        model=Inmate,
+        rows=page_obj,
+        within={"programme": programme.pk},
+        facility_id=programme.facility_id,
     )
+    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    return {
+        "programme": programme,
+        "filter_form": filter_form,
+        "page_obj": page_obj,
+        "query": query,
+        "places_taken": active,
+        "places_free": max(programme.capacity - active, 0),
+        "reset_url": request.path,
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol_bulk(request, pk):
     programme = selectors.programme_get(user=request.user, pk=pk, perm=Perm.PROGRAMME_MANAGE)
-    filter_form = BulkFilterForm(request.GET or None, facility=programme.facility)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    candidates = selectors.eligible_inmates(user=request.user, programme=programme, filters=filters)
     result = None
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("inmates") if i.isdigit()]
+        candidates = selectors.eligible_inmates(user=request.user, programme=programme)
         chosen = list(candidates.filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Pilih paling sedikit satu WBP."))
@@ -640,32 +667,9 @@ def enrol_bulk(request, pk):
                     % {"a": len(result.enrolled), "w": len(result.waitlisted)},
                 )
                 return redirect("programmes:detail", pk=pk)
-    page_obj, query = _page(request, candidates)
-    checks = eligibility.programme_eligibility_of(programme=programme, inmates=page_obj)
-    for inmate in page_obj:
-        inmate.failed_rules = eligibility.failing(checks[inmate.pk])
-    audit_page(
-        request,
-        model=Inmate,
-        rows=page_obj,
-        within={"programme": programme.pk},
-        facility_id=programme.facility_id,
-    )
-    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-    return render(
-        request,
-        "programmes/enrol_bulk.html",
-        {
-            "programme": programme,
-            "filter_form": filter_form,
-            "page_obj": page_obj,
-            "query": query,
-            "result": result,
-            "places_taken": active,
-            "places_free": max(programme.capacity - active, 0),
-            "reset_url": request.path,
-        },
-    )
+    context = _candidates(request, programme)
+    context["result"] = result
+    return render(request, "programmes/enrol_bulk.html", context)
 
 
 @login_required

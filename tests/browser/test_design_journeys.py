@@ -1,6 +1,8 @@
 """The design round (issue 15) in a browser: the phone menu, nothing wider than a 360 px
 screen, the one filter pattern, sortable and numbered lists, and the bulk enrolment list."""
 
+from playwright.sync_api import expect
+
 from programmes import services
 
 from .conftest import check_page, login, menu_link, shoot
@@ -111,3 +113,25 @@ def test_bulk_enrolment_picks_the_eligible_with_one_box(
     phone.wait_for_load_state()
     assert "2 terdaftar, 0 masuk daftar tunggu" in phone.content()
     assert programme.enrolments.filter(status="active").count() == 3
+
+
+def test_enrolling_one_inmate_searches_as_you_type(
+    page, pembina, balikpapan, make_programme, make_inmate
+):
+    programme = make_programme(balikpapan, title="Kelas Literasi", capacity=5)
+    for i in range(30):
+        make_inmate(balikpapan, name=f"Warga Uji {i:02d}")
+    make_inmate(balikpapan, name="Sari Wulandari")
+    login(page, "pembina")
+    page.goto(page.base_url + f"/program/{programme.pk}/daftarkan/")
+    assert page.locator(".pick-list li").count() == 25
+    page.get_by_label("Cari nama / no. registrasi").fill("wulan")
+    expect(page.locator(".pick-list li")).to_have_count(1)
+    assert "q=wulan" in page.url  # the address follows, so back and reload keep the search
+    page.get_by_label("Sari Wulandari").check()
+    check_page(page)
+    shoot(page, "design-enrol-one-1366")
+    page.get_by_role("button", name="Daftarkan", exact=True).click()
+    page.wait_for_load_state()
+    assert "Sari Wulandari terdaftar" in page.content()
+    assert programme.enrolments.filter(inmate__name="Sari Wulandari").exists()

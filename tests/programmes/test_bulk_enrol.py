@@ -19,7 +19,7 @@ def _rows(html):
     return [
         (
             text(item.find(".//span[@class='pick-name']")),
-            "disabled" in item.find(".//input[@type='checkbox']").attrib,
+            "disabled" in item.find("input").attrib,
             text(item.find(".//span[@class='pick-why']"))
             or text(item.find(".//span[@class='badge badge-active']")),
         )
@@ -107,3 +107,27 @@ def test_the_page_reads_a_fixed_number_of_queries(
         counts.append(len(queries))
     assert [disabled for _, disabled, _ in _rows(html)] == [False] * 9
     assert counts[0] == counts[1]
+
+
+def test_enrolling_one_inmate_is_a_search_not_a_select_of_every_name(
+    client, pembina, balikpapan, make_programme, make_inmate
+):
+    programme = make_programme(balikpapan, title="Pengajian Qonita", eligible_stages=["integrasi"])
+    for i in range(30):
+        make_inmate(balikpapan, name=f"Warga Uji {i:02d}")
+    target = make_inmate(balikpapan, name="Sari Wulandari")
+    client.force_login(pembina)
+    url = reverse("programmes:enrol", args=[programme.pk])
+    page = parse(client.get(url).content)
+    assert page.find(".//select[@name='inmate']") is None  # no list of every name
+    radios = list(page.iterfind(".//input[@name='inmate']"))
+    assert 0 < len(radios) <= 25  # one page
+    found = client.get(url, {"q": "wulan"}, HTTP_HX_REQUEST="true")
+    rows = _rows(found.content.decode())
+    assert [name for name, _, _ in rows] == ["Sari Wulandari"]
+    # Not in the stage the programme takes: shown, with why, and cannot be picked.
+    assert rows[0][1] and "Tahap" in rows[0][2]
+    response = client.post(url, {"inmate": target.pk})
+    assert response.status_code == 200
+    assert "Tidak dapat didaftarkan" in response.content.decode()
+    assert not programme.enrolments.exists()
