@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from rutan.core.models import TimeStampedModel
 from rutan.core.scoping import ScopedQuerySet
+from rutan.core.validators import validate_person_name
 from rutan.facilities.models import Facility
 from rutan.inmates.models import Inmate
 
@@ -129,7 +130,7 @@ class PartnerContact(TimeStampedModel):
     partner = models.ForeignKey(
         Partner, verbose_name=_("mitra"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("nama"), max_length=200)
+    name = models.CharField(_("nama"), max_length=200, validators=[validate_person_name])
     role = models.CharField(_("jabatan"), max_length=150, blank=True)
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -324,7 +325,7 @@ class Signatory(TimeStampedModel):
     role = models.CharField(
         _("peran"), max_length=10, choices=SignatoryRole.choices, default=SignatoryRole.SIGNATORY
     )
-    name = models.CharField(_("nama"), max_length=200)
+    name = models.CharField(_("nama"), max_length=200, validators=[validate_person_name])
     title = models.CharField(_("jabatan"), max_length=200)
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -414,7 +415,9 @@ class Guarantee(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="guarantees",
     )
-    name = models.CharField(_("nama penjamin"), max_length=200, blank=True)
+    name = models.CharField(
+        _("nama penjamin"), max_length=200, blank=True, validators=[validate_person_name]
+    )
     relationship = models.CharField(
         _("hubungan dengan WBP"),
         max_length=100,

@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
 from rutan.core.roles import Role
+from rutan.core.validators import validate_person_name
 
 
 class User(AbstractUser):
     """A person who signs in. What they may see comes from their memberships."""
 
-    full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
+    full_name = models.CharField(
+        _("nama lengkap"), max_length=200, blank=True, validators=[validate_person_name]
+    )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
 
     class Meta:

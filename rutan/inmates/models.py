@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
 from rutan.core.scoping import ScopedQuerySet
+from rutan.core.validators import validate_person_name
 from rutan.facilities.models import Block, BlockSex, Facility, Sex
 
 from .choices import (
@@ -130,7 +131,7 @@ class Inmate(TimeStampedModel):
         _("jenis register"), max_length=6, choices=RegisterType.choices
     )
     legal_status = models.CharField(_("status hukum"), max_length=12, choices=LegalStatus.choices)
-    name = models.CharField(_("nama"), max_length=200)
+    name = models.CharField(_("nama"), max_length=200, validators=[validate_person_name])
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
     religion = models.CharField(_("agama"), max_length=12, choices=Religion.choices)
