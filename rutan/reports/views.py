@@ -53,10 +53,7 @@ def report_list(request):
             except ValidationError as exc:
                 add_service_errors(request_form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Laporan %(run)s dalam antrean; kemajuannya tampil di bawah.") % {"run": run},
-                )
+                messages.success(request, _request_message(run))
                 return redirect("reports:detail", pk=run.pk)
     filter_form = ReportFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -98,6 +95,17 @@ def report_progress(request, pk):
         "reports/includes/progress.html",
         {"run": run, "can_request": _can_request(request.user, run)},
     )
+
+
+def _request_message(run) -> str:
+    """What the request became by the time the page answers: a report built at once (a
+    worker that was quick, or one already done) is not announced as queued."""
+    run.refresh_from_db(fields=["status"])
+    if run.status == ReportStatus.DONE:
+        return _("Laporan %(run)s selesai dibuat.") % {"run": run}
+    if run.status == ReportStatus.FAILED:
+        return _("Laporan %(run)s gagal dibuat; lihat keterangannya di bawah.") % {"run": run}
+    return _("Laporan %(run)s dalam antrean; kemajuannya tampil di bawah.") % {"run": run}
 
 
 @login_required

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -40,6 +41,9 @@ def test_facility_report_holds_the_figures_of_the_month(
     assert "Panel listrik dapur rusak" in text
     assert "Kepala Rutan Kelas IIA Balikpapan" in text and kepala.display_name in text
     assert "Halaman 1 dari" in text
+    # The time of building in the facility's zone, as Indonesians name it.
+    assert re.search(r"\d{4} \d{2}:\d{2} WITA", text), text
+    assert "Asia/Makassar" not in text
     # The chart is in the PDF with its text alternative.
     assert "Grafik batang jumlah WBP per tahap pembinaan" in text
     job = JobRun.objects.get(kind=JobType.FACILITY_REPORT, facility_id=run.facility_id)

@@ -241,3 +241,15 @@ def test_api_report_filters_refuse_bad_values(client, kepala, query, field):
     response = client.get(f"/api/v1/reports/?{query}")
     assert response.status_code == 400 and field in response.json()["errors"]
     assert client.get("/api/v1/reports/?period=2026-10&status=done").status_code == 200
+
+
+def test_the_request_message_says_what_the_run_became(october, done_run):
+    """A report built before the page answers (a quick worker, eager tasks in `make run`) is
+    announced as made, not as queued above a "Selesai" badge."""
+    from rutan.reports.views import _request_message
+
+    assert _request_message(done_run) == f"Laporan {done_run} selesai dibuat."
+    queued = services.report_run_request(target=october, period="2026-09", enqueue=False)
+    assert "dalam antrean" in _request_message(queued)
+    ReportRun.objects.filter(pk=queued.pk).update(status=ReportStatus.FAILED)
+    assert "gagal dibuat" in _request_message(queued)

@@ -6,6 +6,15 @@ from ..periods import parse_period
 
 register = template.Library()
 
+# The names Indonesians read on a clock: WIB, WITA, WIT (not the tz database's names).
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+@register.filter
+def zone_name(tzname) -> str:
+    """WIB, WITA or WIT for a facility timezone ("Asia/Makassar" → "WITA"); others as given."""
+    return ZONE_NAMES.get(str(tzname), str(tzname))
+
 
 @register.filter
 def delta(current, previous):
