@@ -1,6 +1,8 @@
 import datetime
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from programmes import services
 from programmes.models import Attendance, Enrolment
@@ -84,12 +86,26 @@ def test_enrol_refused_by_an_eligibility_rule(
     page.get_by_role("button", name="Daftarkan WBP", exact=True).click()
     page.wait_for_load_state()
     check_page(page)
-    page.get_by_label("WBP").select_option(label=str(early_inmate))
-    press_by_keyboard(page, page.get_by_role("button", name="Daftarkan"))
+    # Before submitting, the row says the inmate does not qualify and why, and the inmate
+    # cannot be picked; the rule that passes is not named.
+    page.get_by_label("Cari nama / no. registrasi").fill(early_inmate.name)
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # the list followed the typing (htmx)
+    page.wait_for_load_state("networkidle")
+    row = page.locator(".pick-list li", has_text=early_inmate.name)
+    why = row.locator(".pick-why").inner_text()
+    assert "Belum memenuhi syarat" in why and "Tahap Admisi" in why
+    assert "Jenis kelamin" not in why and "Program khusus" not in why
+    assert row.locator("input[type=radio]").is_disabled()
+    # Sent anyway (an old form, a script): the service refuses and names the rule.
+    page.evaluate(
+        "id => { const box = document.querySelector('#pick-' + id);"
+        " box.disabled = false; box.checked = true; }",
+        early_inmate.pk,
+    )
+    press_by_keyboard(page, page.get_by_role("button", name="Daftarkan", exact=True))
     page.wait_for_load_state()
     alert = page.get_by_role("alert")
     assert "Tidak dapat didaftarkan" in alert.inner_text()
-    # The refusal names the failing rule, and only that one.
     assert "Tahap pembinaan: Tahap Admisi" in alert.inner_text()
     assert "Jenis kelamin" not in alert.inner_text()
     checks = page.locator(".prog-checks")

@@ -25,8 +25,10 @@ def test_generate_and_download_a_monthly_report(page, kepala, balikpapan, make_i
     page.wait_for_load_state()
     run = ReportRun.objects.get()
     assert page.url.endswith(f"/reports/{run.pk}/")
-    assert "dalam antrean" in page.content()
-    # The worker is eager in tests; the progress block polls until the run is done.
+    # The worker is eager in tests: the message says what the run became (built already),
+    # never "queued" above "Selesai"; the progress block polls until the run is done.
+    message = page.locator(".messages").inner_text()
+    assert "selesai dibuat" in message and "dalam antrean" not in message, message
     progress = page.locator("#run-progress")
     progress.get_by_text("Selesai").wait_for()
     assert progress.locator("progress").get_attribute("value") == "100"
