@@ -123,6 +123,10 @@ class Programme(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def places_taken(self) -> int:
+        """Active participants (one query): what the capacity is measured against."""
+        return self.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+
     def clean(self):
         stages = self.eligible_stages or []
         if not isinstance(stages, list) or any(s not in CoachingStage.values for s in stages):

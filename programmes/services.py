@@ -131,7 +131,7 @@ def programme_update(*, programme: Programme, by, **data) -> Programme:
     programme.eligible_stages = list(programme.eligible_stages or [])
     programme.updated_by = by
     programme.full_clean()
-    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    active = programme.places_taken()
     if programme.capacity < active:
         raise ValidationError(
             {
@@ -459,9 +459,7 @@ def _promote_waitlist(programme: Programme, *, on: datetime.date, by) -> list[En
     """
     promoted = []
     if programme.status in (ProgrammeStatus.PLANNED, ProgrammeStatus.RUNNING):
-        free = (
-            programme.capacity - programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-        )
+        free = programme.capacity - programme.places_taken()
         waiting = programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by(
             "waitlist_position", "id"
         )
@@ -554,7 +552,7 @@ def enrolment_create(
             },
             code="duplicate",
         )
-    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    active = programme.places_taken()
     enrolment = Enrolment(
         programme=programme, inmate=inmate, requested_on=on, created_by=by, updated_by=by
     )

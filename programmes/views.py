@@ -633,14 +633,14 @@ def _candidates(request, programme) -> dict:
         within={"programme": programme.pk},
         facility_id=programme.facility_id,
     )
-    active = programme.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+    taken = programme.places_taken()
     return {
         "programme": programme,
         "filter_form": filter_form,
         "page_obj": page_obj,
         "query": query,
-        "places_taken": active,
-        "places_free": max(programme.capacity - active, 0),
+        "places_taken": taken,
+        "places_free": max(programme.capacity - taken, 0),
         "reset_url": request.path,
     }
 

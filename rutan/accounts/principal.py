@@ -20,7 +20,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
-from rutan.core.scoping import _scope_table
+from rutan.core.scoping import scope_table
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def load(user_id):
         user = User._default_manager.get(pk=user_id)
     except User.DoesNotExist:
         return None
-    _scope_table(user)  # the memberships, kept on the instance and in the entry
+    scope_table(user)  # reads the memberships once, kept on the instance and in the entry
     if reachable:
         try:
             cache.set(_key(user_id), user, settings.PRINCIPAL_CACHE_SECONDS)

@@ -2,18 +2,21 @@ from django import template
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format, number_format
 
+from rutan.facilities.models import Timezone
+
 from ..periods import parse_period
 
 register = template.Library()
 
-# The names Indonesians read on a clock: WIB, WITA, WIT (not the tz database's names).
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
 
 @register.filter
 def zone_name(tzname) -> str:
-    """WIB, WITA or WIT for a facility timezone ("Asia/Makassar" → "WITA"); others as given."""
-    return ZONE_NAMES.get(str(tzname), str(tzname))
+    """WIB, WITA or WIT for a facility timezone ("Asia/Makassar" → "WITA", the names of the
+    `Timezone` choices); others as given."""
+    try:
+        return Timezone(str(tzname)).name
+    except ValueError:
+        return str(tzname)
 
 
 @register.filter
