@@ -50,8 +50,15 @@ def _thumbnail_data_uri(path: str) -> str:
 
 
 def logbook_pdf(*, intern, logs, start, end) -> bytes:
-    """The intern's logbook for a period as PDF, with approval marks and photo thumbnails."""
+    """The intern's logbook for a period as PDF, with approval marks and photo thumbnails;
+    dates and times in the facility's zone, whoever downloads it."""
+    facility = intern.batch.facility
+    with timezone.override(facility.tzinfo):
+        html = _logbook_html(intern=intern, facility=facility, logs=logs, start=start, end=end)
+    return html_to_pdf(html)
 
+
+def _logbook_html(*, intern, facility, logs, start, end) -> str:
     total, approved = _totals(logs)
     rows = [
         {
@@ -62,20 +69,19 @@ def logbook_pdf(*, intern, logs, start, end) -> bytes:
         }
         for log in logs
     ]
-    html = render_to_string(
+    return render_to_string(
         "interns/logbook_pdf.html",
         {
             "intern": intern,
-            "facility": intern.batch.facility,
+            "facility": facility,
             "rows": rows,
             "start": start,
             "end": end,
             "total_hours": total,
             "approved_hours": approved,
-            "generated": timezone.localtime(timezone.now(), intern.batch.facility.tzinfo),
+            "generated": timezone.localtime(timezone.now()),
         },
     )
-    return html_to_pdf(html)
 
 
 def _sheet_header(ws, headers, widths):

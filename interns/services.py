@@ -282,12 +282,14 @@ def log_save_draft(
     client_key=None,
     photos: Iterable = (),
     remove_photo_ids: Iterable[int] = (),
+    for_submit: bool = False,
 ) -> ActivityLog:
     """Create or update the intern's own draft (or returned) log; add or remove photos.
 
     `client_key` lets autosave and the final submit of one form update the same draft.
-    Photos are checked and cleaned before anything is written; an approved or pending log
-    cannot be changed.
+    Everything is checked before anything is written (with `for_submit`, also what a
+    submission needs, so a refused submission leaves nothing behind); a draft's date is never
+    in the future or outside the batch; an approved or pending log cannot be changed.
     """
     _check_own(intern, by)
     if log is None and client_key is not None:
@@ -313,23 +315,41 @@ def log_save_draft(
     if log.hours is None and log.effective_hours is not None:
         log.hours = log.effective_hours
     log.updated_by = by
-    log.full_clean(exclude=["intern"])
-    _check_assessment_links(log, intern)
+
+    # Every error at once (fields, dates, links, photos, and what a submission needs), before
+    # anything is written: a form never reports its errors in rounds.
+    errors: dict[str, list] = {}
+
+    def found(problems: dict) -> None:
+        for name, messages in problems.items():
+            listed = messages if isinstance(messages, list) else [messages]
+            errors.setdefault(name, []).extend(m for m in listed if m not in errors.get(name, []))
+
+    try:
+        log.full_clean(exclude=["intern"])
+    except ValidationError as exc:
+        found(exc.message_dict)
+    try:
+        _check_assessment_links(log, intern, skip=set(errors))
+    except ValidationError as exc:
+        found(exc.message_dict)
+    found(_date_errors(log))
+    if for_submit:
+        found(_required_for_submit(log))
 
     photos = list(photos)
     remove_ids = {int(i) for i in remove_photo_ids}
     kept = 0 if log.pk is None else log.photos.exclude(pk__in=remove_ids).count()
     if kept + len(photos) > MAX_PHOTOS:
-        raise _photo_count_error(MAX_PHOTOS)
+        found({"photos": _photo_count_error(MAX_PHOTOS).messages})
     cleaned = []
-    errors = []
     for upload in photos:
         try:
             cleaned.append(clean_photo(upload))
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            found({"photos": exc.messages})
     if errors:
-        raise ValidationError({"photos": errors})
+        raise ValidationError(errors)
 
     written = []
     try:
@@ -358,11 +378,12 @@ def log_save_draft(
 _TEXT_FIELDS = {"log_type", "place", "description", "findings"}
 
 
-def _check_assessment_links(log: ActivityLog, intern: Intern) -> None:
+def _check_assessment_links(log: ActivityLog, intern: Intern, skip=frozenset()) -> None:
     """A linked assessment must be one the intern is offered (their facility, their batch,
-    visible to them; psychological ones their own). Type and facility are the model's."""
+    visible to them; psychological ones their own). Type and facility are the model's (a
+    link it refused already is in `skip`, and is not named twice)."""
     errors = {}
-    for name in ASSESSMENT_LINKS:
+    for name in set(ASSESSMENT_LINKS) - set(skip):
         pk = getattr(log, f"{name}_id")
         if (
             pk
@@ -376,15 +397,38 @@ def _check_assessment_links(log: ActivityLog, intern: Intern) -> None:
         raise ValidationError(errors)
 
 
-def _required_for_submit(log: ActivityLog) -> dict:
-    errors = {}
-    facility = log.intern.batch.facility
-    today = facility.today()
+def _date_errors(log: ActivityLog) -> dict:
+    """A log's day has passed or is today, within the intern's batch (drafts included)."""
     batch = log.intern.batch
-    if log.on > today:
-        errors["on"] = _("Tanggal kegiatan tidak boleh di masa depan.")
-    elif not batch.start_on <= log.on <= batch.end_on:
-        errors["on"] = _("Tanggal kegiatan di luar masa magang angkatan Anda.")
+    if log.on is None:
+        return {}
+    if log.on > batch.facility.today():
+        return {"on": _("Tanggal kegiatan tidak boleh di masa depan.")}
+    if not batch.start_on <= log.on <= batch.end_on:
+        return {
+            "on": _("Tanggal kegiatan di luar masa magang angkatan Anda (%(start)s s.d. %(end)s).")
+            % {"start": f"{batch.start_on:%d-%m-%Y}", "end": f"{batch.end_on:%d-%m-%Y}"}
+        }
+    return {}
+
+
+def _required_for_submit(log: ActivityLog) -> dict:
+    """What a submission needs: a date that passes `_date_errors`, its kind, a description,
+    its hours, and for today's activity, times that have come (the local time of the
+    facility)."""
+    errors = _date_errors(log)
+    now = timezone.localtime(timezone.now(), log.intern.batch.facility.tzinfo)
+    if log.on == now.date():
+        current = now.time().replace(second=0, microsecond=0)
+        late = [
+            (n, t)
+            for n, t in (("start_time", log.start_time), ("end_time", log.end_time))
+            if t and t > current
+        ]
+        for name, _time in late:
+            errors[name] = _(
+                "Jam ini belum tiba (sekarang pukul %(now)s); ajukan setelah kegiatan selesai."
+            ) % {"now": f"{current:%H:%M}"}
     if not log.log_type:
         errors["log_type"] = _("Pilih jenis kegiatan.")
     if not log.description.strip():

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -146,32 +147,32 @@ def attendance(request):
 
 
 def _save_log(request, intern, form, log):
-    """Save the form's log as a draft, and submit it when asked. One transaction each."""
+    """Save the form's log as a draft, or save and submit it when asked, in one transaction:
+    a submission that is refused changes nothing, and says every problem at once."""
     submit = request.POST.get("action") == "submit"
+    photos = form.cleaned_data.get("photos") or []
     try:
-        log = services.log_save_draft(
-            intern=intern,
-            by=request.user,
-            log=log,
-            client_key=form.cleaned_data["client_key"] if log is None else None,
-            data=form.log_data(),
-            photos=form.cleaned_data.get("photos") or [],
-            remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
-        )
+        with transaction.atomic():
+            log = services.log_save_draft(
+                intern=intern,
+                by=request.user,
+                log=log,
+                client_key=form.cleaned_data["client_key"] if log is None else None,
+                data=form.log_data(),
+                photos=photos,
+                remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
+                for_submit=submit,
+            )
+            if submit:
+                log = services.log_submit(log=log, by=request.user)
     except ValidationError as exc:
         add_service_errors(form, exc)
+        if submit:
+            form.add_error(None, _("Catatan belum diajukan dan tidak ada yang diubah."))
+        if photos:
+            form.add_error(None, _("Pilih foto lagi sebelum menyimpan: foto tidak ikut tersimpan."))
         return None
     if submit:
-        try:
-            log = services.log_submit(log=log, by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            form.add_error(
-                None,
-                _("Draf tersimpan, tetapi belum dapat diajukan: lengkapi isian yang ditandai."),
-            )
-            form.carry_version(log)
-            return None
         messages.success(request, _("Catatan kegiatan diajukan ke mentor."))
     else:
         messages.success(request, _("Draf tersimpan."))
@@ -223,6 +224,36 @@ def log_edit(request, pk):
     return render(request, "interns/log_form.html", {"form": form, "intern": intern, "log": log})
 
 
+# The fields that make a draft worth keeping.
+DRAFT_CONTENT = ("log_type", "description", "place", "findings", "hours", "start_time", "end_time")
+
+
+def _autosave_draft(request, intern, log, form, data):
+    """Save what can be kept of the draft: fields the service refuses (a date in the future,
+    outside the batch) are left as they were, and their messages returned."""
+    if log is None and not any(data.get(k) for k in DRAFT_CONTENT):
+        # Nothing typed yet (the date comes filled in): no empty draft is made.
+        return None, []
+    save = functools.partial(
+        services.log_save_draft,
+        intern=intern,
+        by=request.user,
+        log=log,
+        client_key=None if log else form.cleaned_data["client_key"],
+    )
+    try:
+        with transaction.atomic():
+            return save(data=data), []
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        refused = {k: v for k, v in exc.message_dict.items() if k in data}
+        if not refused or len(refused) < len(exc.message_dict):
+            raise
+    kept = {k: v for k, v in data.items() if k not in refused}
+    return save(data=kept), [m for messages in refused.values() for m in messages]
+
+
 @login_required
 @require_POST
 def log_autosave(request):
@@ -246,26 +277,24 @@ def log_autosave(request):
         with transaction.atomic():
             stale = log is not None and lock_current(log, form.cleaned_data.get("version", ""))[1]
             if not stale:
-                saved = services.log_save_draft(
-                    intern=intern,
-                    by=request.user,
-                    log=log,
-                    client_key=None if log else form.cleaned_data["client_key"],
-                    data=data,
-                )
+                saved, refused = _autosave_draft(request, intern, log, form, data)
         if stale:
             message = _(
                 "Draf tidak disimpan: catatan ini sudah diubah di tempat lain. Muat ulang "
                 "halaman untuk melihat isinya sekarang."
             )
             status = 200 if request.htmx else 409
+        elif saved is None:
+            message = _("Belum ada isian untuk disimpan.")
         else:
             version = row_version(saved) if log is not None else ""
             message = _("Draf tersimpan otomatis pukul %(t)s.") % {
                 "t": _local_time(timezone.now(), intern)
             }
-            if form.errors:
+            if form.errors or refused:
                 message += " " + _("Sebagian isian belum valid dan belum tersimpan.")
+                if refused:
+                    message += " " + " ".join(refused)
     except ValidationError as exc:
         message = _("Draf belum tersimpan: %(e)s") % {"e": " ".join(exc.messages)}
         status = 200 if request.htmx else 400

@@ -68,7 +68,7 @@ AGREEMENTS = [
             ("Menyediakan ruang kegiatan dan mengusulkan peserta rehabilitasi", "facility"),
         ],
         "signatories": [
-            ("facility", "signatory", "Bambang Suryadi", "Kepala Rutan Kelas IIA Balikpapan"),
+            ("facility", "signatory", "Bambang Sutrisno", "Kepala Rutan Kelas IIA Balikpapan"),
             ("partner", "signatory", "Hendrik Sinaga", "Ketua Yayasan SEKATA Balikpapan"),
             ("facility", "witness", "Wahyuni Lestari", "Kepala Subseksi Pelayanan Tahanan"),
             ("partner", "witness", "Rina Kartikasari", "Koordinator Program Yayasan SEKATA"),
@@ -101,7 +101,7 @@ AGREEMENTS = [
             ("Evaluasi dampak dan sertifikat kompetensi bagi peserta", "both"),
         ],
         "signatories": [
-            ("facility", "signatory", "Antonius Djehaut", "Kepala Rutan Kelas IIB Ruteng"),
+            ("facility", "signatory", "Fransiskus Jehadun", "Kepala Rutan Kelas IIB Ruteng"),
             ("partner", "signatory", "Yohanes Ndamung", "Kepala UPTD SKB Randong"),
         ],
         "contributions": [
@@ -131,7 +131,7 @@ AGREEMENTS = [
             ("Menyediakan bengkel kerja dan peserta", "facility"),
         ],
         "signatories": [
-            ("facility", "signatory", "Antonius Djehaut", "Kepala Rutan Kelas IIB Ruteng"),
+            ("facility", "signatory", "Fransiskus Jehadun", "Kepala Rutan Kelas IIB Ruteng"),
             ("partner", "signatory", "Fransiskus Jemarut", "Pemilik Elite Jaya Meubel"),
         ],
         "contributions": [

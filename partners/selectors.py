@@ -23,7 +23,9 @@ from .models import (
     Partner,
     PartnerContact,
     PartnerType,
+    Side,
     Signatory,
+    SignatoryRole,
     expiring_q,
     in_force_q,
 )
@@ -262,3 +264,17 @@ def contribution_totals(*, contributions: QuerySet) -> dict:
         hours=Sum("hours"), value_idr=Sum("value_idr"), state_budget_idr=Sum("state_budget_idr")
     )
     return {key: value or 0 for key, value in totals.items()} | {"count": contributions.count()}
+
+
+def partner_signatory(agreement: Agreement | None) -> Signatory | None:
+    """Who signs for the partner under `agreement` (its first signatory on the partner's
+    side), as the documents made under it name them; None without an agreement or one."""
+    if agreement is None:
+        return None
+    return (
+        Signatory.objects.filter(
+            agreement=agreement, side=Side.PARTNER, role=SignatoryRole.SIGNATORY
+        )
+        .order_by("position", "id")
+        .first()
+    )

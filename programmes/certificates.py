@@ -24,6 +24,10 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
             "facility": certificate.facility,
             "verify_url": verify_url,
             "qr": qr_data_uri(verify_url),
+            # "Ketua" names the partner below it; "Kepala UPTD SKB Randong" already does.
+            "partner_org": ""
+            if certificate.partner_name in certificate.partner_signatory_title
+            else certificate.partner_name,
         },
     )
     return html_to_pdf(html)

@@ -44,7 +44,7 @@ BALIKPAPAN = [
         "area": "literasi",
         "description": "Kelas baca-tulis-hitung bagi WBP yang hasil asesmen buta aksaranya "
         "menunjukkan perlu belajar dasar.",
-        "facilitator": "Rahmat Hidayat, S.Pd. (Pembina Kepribadian)",
+        "facilitator": "Dewi Lestari Anggraini, S.Pd. (Pembina Kepribadian)",
         "instructor": "Pembina Kepribadian Rutan Balikpapan",
         "location": "Ruang Perpustakaan",
         "capacity": 15,
@@ -74,7 +74,7 @@ BALIKPAPAN = [
         "area": "literasi",
         "description": "Pendidikan kesetaraan setara SMA bagi WBP yang sudah menyelesaikan "
         "Paket B (tingkat literasi Latin).",
-        "facilitator": "Rahmat Hidayat, S.Pd. (Pembina Kepribadian)",
+        "facilitator": "Dewi Lestari Anggraini, S.Pd. (Pembina Kepribadian)",
         "instructor": "Pembina Kepribadian Rutan Balikpapan",
         "location": "Ruang Perpustakaan",
         "capacity": 15,

@@ -474,6 +474,14 @@ class Certificate(TimeStampedModel):
     competence = models.CharField(_("kompetensi"), max_length=200)
     issuer = models.CharField(_("penerbit"), max_length=200)
     issued_on = models.DateField(_("tanggal terbit"))
+    # Who signs, as they were on the day of issue: a reprint years later still names them.
+    head_name = models.CharField(_("nama Kepala UPT"), max_length=200, blank=True)
+    head_nip = models.CharField(_("NIP Kepala UPT"), max_length=21, blank=True)
+    partner_name = models.CharField(_("mitra"), max_length=200, blank=True)
+    partner_signatory_name = models.CharField(_("penanda tangan mitra"), max_length=200, blank=True)
+    partner_signatory_title = models.CharField(
+        _("jabatan penanda tangan mitra"), max_length=200, blank=True
+    )
     revoked_on = models.DateField(_("dicabut"), null=True, blank=True)
     revoke_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partners.selectors import partner_signatory
+from rutan.accounts.selectors import head_of
 from rutan.core.choices import Pillar
 from rutan.core.models import AuditAction, LiteracyLevel
 from rutan.core.roles import Perm
@@ -899,6 +901,19 @@ def _next_certificate_number(facility: Facility, year: int) -> str:
     return f"{counter.last:04d}/SERT/{facility.code.upper()}/{year}"
 
 
+def certificate_signatories(programme: Programme) -> dict[str, str]:
+    """Who signs a certificate of `programme`, as its fields: the facility's Kepala (name and
+    NIP) and, for a programme run under an agreement, the partner and its signatory."""
+    head = head_of(programme.facility)
+    fields = {"head_name": head.display_name if head else "", "head_nip": head.nip if head else ""}
+    agreement = programme.agreement
+    signatory = partner_signatory(agreement)
+    fields["partner_name"] = agreement.partner.name if agreement else ""
+    fields["partner_signatory_name"] = signatory.name if signatory else ""
+    fields["partner_signatory_title"] = signatory.title if signatory else ""
+    return fields
+
+
 @transaction.atomic
 def certificate_issue(
     *,
@@ -940,6 +955,7 @@ def certificate_issue(
         competence=competence,
         issuer=issuer,
         issued_on=issued_on,
+        **certificate_signatories(enrolment.programme),
         created_by=by,
         updated_by=by,
     )

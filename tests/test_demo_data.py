@@ -7,6 +7,7 @@ import io
 from django.core.management import call_command
 
 from assessments.eligibility import evaluate
+from partners.models import Signatory
 from programmes.models import (
     AssimilationPlacement,
     Attendance,
@@ -15,11 +16,14 @@ from programmes.models import (
     Programme,
 )
 from rutan.accounts.models import User
+from rutan.accounts.selectors import head_of
+from rutan.facilities.models import RegionalOffice
 from rutan.inmates.models import Inmate
 
 USERNAMES = {
     "admin",
     "kanwil",
+    "kakanwil",
     "kepala",
     "pembina",
     "psikolog",
@@ -81,6 +85,16 @@ def test_seed_demo_loads_the_seeds_once(db):
     assert Programme.objects.get(title="Pertukangan meubel").agreement.partner.name == (
         "Elite Jaya Meubel"
     )
+
+    # One person per office: whoever signs for a facility is its Kepala in the system, who
+    # signs its certificates and reports with a NIP; the Kepala Kanwil signs the regional one.
+    for signatory in Signatory.objects.filter(side="facility", role="signatory"):
+        facility = signatory.agreement.facility
+        assert signatory.name == head_of(facility).display_name, signatory
+    for certificate in Certificate.objects.all():
+        assert certificate.head_name == head_of(certificate.facility).display_name
+        assert len(certificate.head_nip) == 18
+    assert head_of(RegionalOffice.objects.get(code="kaltim")).username == "kakanwil"
 
     counts = _counts()
     call_command("seed_demo", password="uji-demo-123", stdout=io.StringIO())

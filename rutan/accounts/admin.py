@@ -28,6 +28,7 @@ ACCOUNT_FIELDS = [
     "last_name",
     "email",
     "phone",
+    "nip",
     "is_active",
     "is_staff",
     "is_superuser",
@@ -65,7 +66,7 @@ class UserAdmin(NationalAdminMixin, BaseUserAdmin):
     actions = ["second_factor_reset", "api_tokens_end"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Rutan"), {"fields": ["full_name", "phone"]}),
+        (_("Rutan"), {"fields": ["full_name", "nip", "phone"]}),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -9,9 +9,10 @@ from rutan.facilities.models import Block, Facility, RegionalOffice
 
 from .models import Membership, User
 
+# code, name, province, the city the office sits in (the province's capital)
 REGIONS = [
-    ("kaltim", "Kanwil Ditjenpas Kalimantan Timur", "Kalimantan Timur"),
-    ("ntt", "Kanwil Ditjenpas Nusa Tenggara Timur", "Nusa Tenggara Timur"),
+    ("kaltim", "Kanwil Ditjenpas Kalimantan Timur", "Kalimantan Timur", "Samarinda"),
+    ("ntt", "Kanwil Ditjenpas Nusa Tenggara Timur", "Nusa Tenggara Timur", "Kupang"),
 ]
 
 FACILITIES = [
@@ -52,6 +53,7 @@ FACILITIES = [
 USERS = [
     ("admin", "Admin Ditjenpas", Role.NATIONAL_ADMIN, None, True),
     ("kanwil", "Rahmat Hidayatullah", Role.REGIONAL_OFFICER, "region:kaltim", False),
+    ("kakanwil", "Hendra Wicaksono", Role.REGIONAL_HEAD, "region:kaltim", False),
     ("kepala", "Bambang Sutrisno", Role.FACILITY_HEAD, "rutan-balikpapan", True),
     ("pembina", "Dewi Lestari Anggraini", Role.PROGRAMME_OFFICER, "rutan-balikpapan", False),
     ("psikolog", "Nurul Fadhilah", Role.PSYCHOLOGIST, "rutan-balikpapan", False),
@@ -62,13 +64,22 @@ USERS = [
     ("dpo", "Ratna Kusumawardani", Role.DATA_PROTECTION_OFFICER, "rutan-balikpapan", False),
 ]
 
+# The (invented) NIP of the staff who sign documents: reports, certificates, logbooks.
+NIPS = {
+    "kakanwil": "197003011995031004",
+    "kepala": "197805122003121002",
+    "kepala_ruteng": "198011172005011003",
+    "mentor": "198504102010012003",
+    "pembina": "198709232011012004",
+}
+
 
 @seeder(order=10)
 def seed_organisation(ctx: DemoContext) -> None:
     regions = {}
-    for code, name, province in REGIONS:
+    for code, name, province, city in REGIONS:
         regions[code], _ = RegionalOffice.objects.get_or_create(
-            code=code, defaults={"name": name, "province": province}
+            code=code, defaults={"name": name, "province": province, "city": city}
         )
     facilities = {}
     for spec in FACILITIES:
@@ -106,6 +117,7 @@ def seed_organisation(ctx: DemoContext) -> None:
                 "is_staff": staff,
                 "is_superuser": username == "admin",
                 "email": f"{username}@rutan.invalid",
+                "nip": NIPS.get(username, ""),
             },
         )
         if created or not user.has_usable_password() or ctx.password:

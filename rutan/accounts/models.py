@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rutan.core.models import TimeStampedModel
-from rutan.core.roles import Role
-from rutan.core.validators import validate_person_name
+from rutan.core.roles import REGIONAL_ROLES, Role
+from rutan.core.validators import format_nip, normalise_nip, validate_nip, validate_person_name
 
 
 class User(AbstractUser):
@@ -16,6 +16,13 @@ class User(AbstractUser):
         _("nama lengkap"), max_length=200, blank=True, validators=[validate_person_name]
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=21,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("Nomor Induk Pegawai (18 angka), dicetak di bawah tanda tangan laporan."),
+    )
 
     class Meta:
         verbose_name = _("pengguna")
@@ -28,6 +35,15 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return str(self)
+
+    @property
+    def nip_display(self) -> str:
+        """The NIP in its printed groups ("19800101 200501 1 001"), or ""."""
+        return format_nip(self.nip)
+
+    def clean(self):
+        super().clean()
+        self.nip = normalise_nip(self.nip)
 
     def save(self, *args, **kwargs):
         # A new password (changed, reset, set by an admin) ends every API token obtained with
@@ -95,5 +111,5 @@ class Membership(TimeStampedModel):
             raise ValidationError(_("Pilih UPT atau Kanwil, tidak keduanya."))
         if self.role != Role.NATIONAL_ADMIN and not (self.facility_id or self.regional_office_id):
             raise ValidationError(_("Peran ini memerlukan UPT atau Kanwil."))
-        if self.role == Role.REGIONAL_OFFICER and not self.regional_office_id:
-            raise ValidationError({"regional_office": _("Petugas Kanwil memerlukan Kanwil.")})
+        if self.role in REGIONAL_ROLES and not self.regional_office_id:
+            raise ValidationError({"regional_office": _("Peran Kanwil memerlukan Kanwil.")})

@@ -45,3 +45,24 @@ def second_factor_state(user) -> str:
     if second_factor_required(user):
         return SecondFactor.SETUP
     return SecondFactor.OPTIONAL
+
+
+def head_of(place):
+    """Who signs for a facility (its Kepala UPT) or a regional office (its Kepala Kanwil):
+    the active member holding that role, the first by name when there are several; None when
+    nobody does (the document then leaves the name to be written by hand)."""
+    from rutan.facilities.models import Facility
+
+    from .models import Membership
+
+    if isinstance(place, Facility):
+        memberships = Membership.objects.filter(facility=place, role=Role.FACILITY_HEAD)
+    else:
+        memberships = Membership.objects.filter(regional_office=place, role=Role.REGIONAL_HEAD)
+    membership = (
+        memberships.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+        .first()
+    )
+    return membership.user if membership else None

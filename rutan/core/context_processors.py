@@ -5,11 +5,13 @@ from django.utils.translation import pgettext_lazy
 from .roles import Perm
 from .scoping import user_can
 
-# (label, url name, permission); later apps add their entries here.
+# (label, url name, permission or permissions all needed); later apps add their entries here.
 NAVIGATION = [
     (_("Beranda"), "dashboard:home", None),
     (_("Register WBP"), "inmates:list", Perm.INMATE_VIEW),
-    (pgettext_lazy("menu", "UPT"), "inmates:facility_list", Perm.FACILITY_VIEW),
+    # The facilities' page is about their population: offered to those who read the register
+    # (an intern or a mentor may open it, but has no use for it in the menu).
+    (pgettext_lazy("menu", "UPT"), "inmates:facility_list", (Perm.FACILITY_VIEW, Perm.INMATE_VIEW)),
     (_("Program"), "programmes:list", Perm.PROGRAMME_VIEW),
     (_("Sesi hari ini"), "programmes:today", Perm.ATTENDANCE_RECORD),
     (_("Magang saya"), "interns:home", Perm.INTERN_LOG_OWN),
@@ -37,7 +39,8 @@ def _navigation(request):
         return {"nav_items": []}
     items = []
     for label, url_name, perm in NAVIGATION:
-        if perm is None or user_can(user, perm):
+        needed = () if perm is None else perm if isinstance(perm, tuple) else (perm,)
+        if all(user_can(user, p) for p in needed):
             url = reverse(url_name)
             items.append(
                 {

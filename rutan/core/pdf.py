@@ -18,6 +18,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 FONTS_CSS = "pdf/fonts.css"
+# The letterhead and signature blocks every document shares.
+DOCUMENT_CSS = "pdf/document.css"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -71,9 +73,9 @@ def stylesheet(name: str) -> CSS:
 
 
 def html_to_pdf(html: str, *, stylesheets: tuple[str, ...] = ()) -> bytes:
-    """The PDF bytes of a rendered HTML document, with the bundled fonts and the static
-    `stylesheets` (below the document's own styles in the cascade)."""
-    sheets = [stylesheet(name) for name in (FONTS_CSS, *stylesheets)]
+    """The PDF bytes of a rendered HTML document, with the bundled fonts, the shared document
+    styles and the static `stylesheets` (below the document's own styles in the cascade)."""
+    sheets = [stylesheet(name) for name in (FONTS_CSS, DOCUMENT_CSS, *stylesheets)]
     return HTML(string=html, base_url="static:/", url_fetcher=StaticOnlyFetcher()).write_pdf(
         stylesheets=sheets, font_config=_shared().font_config
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     NATIONAL_ADMIN = "national_admin", _("Admin Ditjenpas")
     REGIONAL_OFFICER = "regional_officer", _("Petugas Kanwil")
+    REGIONAL_HEAD = "regional_head", _("Kepala Kanwil")
     FACILITY_HEAD = "facility_head", _("Kepala UPT")
     PROGRAMME_OFFICER = "programme_officer", _("Pembina / Wali Pemasyarakatan")
     PSYCHOLOGIST = "psychologist", _("Psikolog / tenaga ahli")
@@ -51,8 +52,14 @@ class Perm(enum.StrEnum):
 
 
 ALL_PERMS = frozenset(Perm)
+# The roles held at a regional office (a Kanwil membership), never at a facility.
+REGIONAL_ROLES = frozenset({Role.REGIONAL_OFFICER, Role.REGIONAL_HEAD})
 P = Perm
 _READ_REGISTER = {P.FACILITY_VIEW, P.INMATE_VIEW, P.DISCIPLINE_VIEW}
+_REGIONAL_READ = frozenset(
+    _READ_REGISTER
+    | {P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW, P.PARTNER_VIEW, P.REPORT_VIEW, P.REPORT_REQUEST}
+)
 
 # One table: what each role may do (at the facilities or region of its membership).
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -60,10 +67,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # findings (psychologist and facility head only) and the intern's own-log pages.
     Role.NATIONAL_ADMIN: ALL_PERMS - {P.INTERN_LOG_OWN, P.PSYCH_CONFIDENTIAL_VIEW},
     # Kanwil: reads every facility of the region, asks for reports; no personal psych notes.
-    Role.REGIONAL_OFFICER: frozenset(
-        _READ_REGISTER
-        | {P.ASSESSMENT_VIEW, P.PROGRAMME_VIEW, P.PARTNER_VIEW, P.REPORT_VIEW, P.REPORT_REQUEST}
-    ),
+    Role.REGIONAL_OFFICER: _REGIONAL_READ,
+    # The Kepala Kanwil reads as the Kanwil's staff do and signs the regional report.
+    Role.REGIONAL_HEAD: _REGIONAL_READ,
     Role.FACILITY_HEAD: ALL_PERMS - {P.INTERN_LOG_OWN},
     # Pembina / wali: programmes, enrolment, attendance, literacy/interest/SPPN, follow-ups.
     Role.PROGRAMME_OFFICER: frozenset(
@@ -158,7 +164,7 @@ def matrix_markdown() -> str:
         "admin, the API and templates consult; `tests/access/` walks every URL, admin view and",
         "API operation for every role against it. A role acts at the facilities or regional",
         "office of its membership; everything outside answers 404. Regenerate with",
-        '`python manage.py shell -c "from rutan.core.roles import matrix_markdown; '
+        '`python manage.py shell -v0 -c "from rutan.core.roles import matrix_markdown; '
         "print(matrix_markdown(), end='')\" > docs/permissions.md`.",
         "",
         "| permission | " + " | ".join(f"`{r.value}`" for r in roles) + " |",

@@ -33,3 +33,28 @@ class PersonNameValidator:
 
 
 validate_person_name = PersonNameValidator()
+
+
+# A civil servant's NIP (Nomor Induk Pegawai, PP No. 11 Tahun 2017 on ASN management, BKN
+# rule): 18 digits (birth date yyyymmdd, appointment yyyymm, sex 1 or 2, serial nnn),
+# written as one number or in its groups ("19800101 200501 1 001").
+NIP_RE = re.compile(r"^(\d{8}) ?(\d{6}) ?([12]) ?(\d{3})$")
+
+
+def normalise_nip(value: str) -> str:
+    """The NIP as 18 digits, or the value unchanged when it is not one (the validator says)."""
+    found = NIP_RE.match((value or "").strip())
+    return "".join(found.groups()) if found else (value or "").strip()
+
+
+def format_nip(value: str) -> str:
+    """18 digits as printed under a signature: "19800101 200501 1 001"."""
+    found = NIP_RE.match(value or "")
+    return " ".join(found.groups()) if found else (value or "")
+
+
+def validate_nip(value: str) -> None:
+    if value and not NIP_RE.match(value.strip()):
+        raise ValidationError(
+            _("NIP terdiri atas 18 angka, mis. 19800101 200501 1 001."), code="nip"
+        )

@@ -24,7 +24,7 @@ from partners.selectors import agreements_expiring
 from programmes.selectors import product_list, sessions_today
 from rutan.core import freshness
 from rutan.core.choices import Pillar
-from rutan.core.roles import Perm, Role
+from rutan.core.roles import REGIONAL_ROLES, Perm
 from rutan.core.scoping import facility_ids_for, is_national, user_can, user_roles
 from rutan.facilities.models import Facility, RegionalOffice, Sex
 from rutan.facilities.selectors import facility_list, today_by_timezone
@@ -65,7 +65,7 @@ def home_facility(*, user, requested=None) -> Facility | None:
             return facilities.get(pk=int(requested))
         except (Facility.DoesNotExist, ValueError, TypeError):
             return None
-    if is_national(user) or Role.REGIONAL_OFFICER in user_roles(user):
+    if is_national(user) or REGIONAL_ROLES & user_roles(user):
         return None
     ids = facility_ids_for(user, Perm.FACILITY_VIEW)
     if ids is not None and len(ids) == 1:

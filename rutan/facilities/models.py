@@ -47,6 +47,10 @@ class RegionalOffice(TimeStampedModel):
     code = models.SlugField(_("kode"), max_length=30, unique=True)
     name = models.CharField(_("nama"), max_length=200, unique=True)
     province = models.CharField(_("provinsi"), max_length=100, blank=True)
+    address = models.TextField(_("alamat"), blank=True)
+    city = models.CharField(
+        _("kota"), max_length=100, blank=True, help_text=_("Tempat penandatanganan laporan.")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "facilities"
@@ -57,6 +61,15 @@ class RegionalOffice(TimeStampedModel):
         ordering = ["name"]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def long_name(self) -> str:
+        """The office's full name, as a letterhead writes it."""
+        if self.province:
+            return _("Kantor Wilayah Direktorat Jenderal Pemasyarakatan %(province)s") % {
+                "province": self.province
+            }
         return self.name
 
 

@@ -17,6 +17,7 @@ from .models import PERIOD_PATTERN, ReportLanguage, ReportRun, ReportScope, Repo
 
 class ReportRunSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target.__str__", read_only=True)
+    number = serializers.CharField(read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -30,6 +31,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "kind",
             "period",
             "version",
+            "number",
             "language",
             "status",
             "provisional",

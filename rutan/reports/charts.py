@@ -42,16 +42,35 @@ PILLAR_SHORT = {
 }
 
 
+# A phone shows a chart about 330 px wide: drawn for 360 px, its 13 px labels stay 12 px on
+# the screen instead of shrinking to a third (the page picks it with <picture>).
+PHONE_WIDTH = 360
+
+
 @dataclass(frozen=True)
 class Chart:
     title: str
     svg: bytes
     alt: str
     height: int = 300
+    phone_svg: bytes = b""
 
     @property
     def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+        return _data_uri(self.svg)
+
+    @property
+    def phone_data_uri(self) -> str:
+        return _data_uri(self.phone_svg) if self.phone_svg else ""
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _phone(chart, **options) -> bytes:
+    """The same chart drawn for a phone's width (the PDF and a desktop use the wide one)."""
+    return chart.render(width=PHONE_WIDTH, **options)
 
 
 def _config(chart_class, **options):
@@ -85,17 +104,19 @@ def _n(value) -> str:
 def stage_mix_chart(stages: dict, no_stage: int = 0) -> Chart:
     """How many inmates are in each coaching stage (detainees without a sentence apart)."""
     title = _("Tahap pembinaan")
-    chart = _config(pygal.HorizontalBar, show_legend=False, height=260)
+    # Bars lie down, read top to bottom in the stages' order, as the text and the table are
+    # (pygal draws the first label at the bottom); the category lines stay off the labels.
+    chart = _config(pygal.HorizontalBar, show_legend=False, height=260, show_x_guides=False)
     labels = [str(CoachingStage(stage).label) for stage in STAGE_ORDER] + [_("Belum berputusan")]
     values = [stages.get(stage, 0) for stage in STAGE_ORDER] + [no_stage]
-    chart.x_labels = labels
-    chart.add(_("WBP"), values)
+    chart.x_labels = labels[::-1]
+    chart.add(_("WBP"), values[::-1])
     chart.y_labels = _int_ticks(values)
     parts = [f"{label}: {_n(value)}" for label, value in zip(labels, values, strict=True)]
     alt = _("Grafik batang jumlah WBP per tahap pembinaan. %(parts)s.") % {
         "parts": "; ".join(parts)
     }
-    return Chart(title, chart.render(), alt)
+    return Chart(title, chart.render(), alt, 260, _phone(chart, height=300))
 
 
 def occupancy_chart(rows: list[dict]) -> Chart:
@@ -123,7 +144,7 @@ def occupancy_chart(rows: list[dict]) -> Chart:
     alt = _("Grafik batang penghuni dan kapasitas per UPT. %(parts)s.") % {
         "parts": "; ".join(parts)
     }
-    return Chart(title, chart.render(), alt, height)
+    return Chart(title, chart.render(), alt, height, _phone(chart, x_label_rotation=30))
 
 
 def pillar_chart(
@@ -152,4 +173,4 @@ def pillar_chart(
         "metric": metric_label.lower(),
         "parts": "; ".join(parts),
     }
-    return Chart(title, chart.render(), alt)
+    return Chart(title, chart.render(), alt, 300, _phone(chart, x_label_rotation=30))

@@ -188,6 +188,17 @@ class ReportRun(TimeStampedModel):
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
     @property
+    def number(self) -> str:
+        """The report's number, printed on it and unique like the version it names:
+        "LB/RUTAN-BALIKPAPAN/2026-11/V1" for a facility, "REKAP/KALTIM/2026-11/V1" for a
+        regional office."""
+        if self.facility_id:
+            prefix, code = "LB", self.facility.code
+        else:
+            prefix, code = "REKAP", self.regional_office.code
+        return f"{prefix}/{code.upper()}/{self.period}/V{self.version}"
+
+    @property
     def download_name(self) -> str:
         code = self.facility.code if self.facility_id else self.regional_office.code
         return f"laporan-{code}-{self.period}-v{self.version}.pdf"

@@ -12,10 +12,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
-from rutan.accounts.models import Membership
+from rutan.accounts.selectors import head_of
 from rutan.core.filters import apply
 from rutan.core.models import JobRun
-from rutan.core.roles import Perm, Role
+from rutan.core.roles import Perm
 from rutan.core.scoping import facility_ids_for, not_found
 from rutan.facilities.models import Facility, RegionalOffice
 from rutan.inmates.choices import STAGE_ORDER, CoachingStage
@@ -259,17 +259,6 @@ def totals(rows: list[dict]) -> dict:
     return result
 
 
-def facility_head(facility: Facility):
-    """The facility head who signs the report (the first by name when there are several)."""
-    membership = (
-        Membership.objects.filter(facility=facility, role=Role.FACILITY_HEAD)
-        .select_related("user")
-        .order_by("user__full_name", "user__username")
-        .first()
-    )
-    return membership.user if membership else None
-
-
 def facility_report_context(run: ReportRun) -> dict:
     """Everything the facility PDF shows, each section counting the events of the period by
     their own date (session, assessment, SPPN month, finding…), up to `run.data_until`;
@@ -309,7 +298,7 @@ def facility_report_context(run: ReportRun) -> dict:
         "domain_sections": sections.facility_sections(
             facility=facility, period=period, figures=figures
         ),
-        "head": facility_head(facility),
+        "head": head_of(facility),
         "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
         "status_labels": dict(ReportStatus.choices),
         "row": _row(
@@ -354,4 +343,5 @@ def regional_report_context(run: ReportRun) -> dict:
         "domain_columns": sections.domain_columns(),
         "stage_labels": [(stage, CoachingStage(stage).label) for stage in STAGE_ORDER],
         "domain_regional": sections.regional_sections(rows=rows, period=period),
+        "head": head_of(region),
     }

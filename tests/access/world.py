@@ -24,7 +24,7 @@ from partners.models import Contribution, Side, Signatory
 from programmes import services as programmes
 from programmes.models import AssimilationPlacement
 from rutan.core.models import AuditAction, Heartbeat, JobRun, LiteracyLevel, OutboxMessage
-from rutan.core.roles import Role
+from rutan.core.roles import REGIONAL_ROLES, Role
 from rutan.core.services import audit_record
 from rutan.facilities import services as facilities
 from rutan.imports.models import DataImport
@@ -45,7 +45,7 @@ OWN, OTHER = "own", "other"
 # One member of every role of DESIGN.md (and the data-protection role), all staff so the
 # admin's own scoping is what is tested, not the staff flag. Facility roles work at "own",
 # the regional officer in own's regional office, the national admin everywhere.
-FACILITY_ROLES = [r for r in Role if r not in (Role.NATIONAL_ADMIN, Role.REGIONAL_OFFICER)]
+FACILITY_ROLES = [r for r in Role if r != Role.NATIONAL_ADMIN and r not in REGIONAL_ROLES]
 
 
 def pdf_bytes() -> bytes:
@@ -363,6 +363,9 @@ def build_world() -> World:
         Role.NATIONAL_ADMIN: member(Role.NATIONAL_ADMIN, staff=True, username="nasional"),
         Role.REGIONAL_OFFICER: member(
             Role.REGIONAL_OFFICER, regional_office=kaltim, staff=True, username="kanwil"
+        ),
+        Role.REGIONAL_HEAD: member(
+            Role.REGIONAL_HEAD, regional_office=kaltim, staff=True, username="kakanwil"
         ),
     }
     for role in FACILITY_ROLES:

@@ -29,6 +29,7 @@ def test_fonts_and_stylesheets_are_fetched_once_per_thread(monkeypatch):
     first = pdf.html_to_pdf(HTML, stylesheets=("pdf/report.css",))
     assert set(fetched) == {
         "static:pdf/fonts.css",
+        "static:pdf/document.css",
         "static:pdf/report.css",
         "static:fonts/LiberationSans-Regular.ttf",
         "static:fonts/LiberationSans-Bold.ttf",

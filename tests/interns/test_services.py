@@ -81,13 +81,10 @@ def test_return_needs_comment(intern, mentor, make_log):
 
 
 def test_submit_checks_completeness_and_changes_nothing(intern, make_log):
-    log = make_log(
-        intern,
-        description="",
-        log_type="",
-        start_time=None,
-        end_time=None,
-        on=timezone.localdate() + datetime.timedelta(days=3),
+    log = make_log(intern, description="", log_type="", start_time=None, end_time=None)
+    # A draft kept from before its date became wrong (the facility's day is checked again).
+    ActivityLog.objects.filter(pk=log.pk).update(
+        on=timezone.localdate() + datetime.timedelta(days=3)
     )
     with pytest.raises(ValidationError) as exc:
         services.log_submit(log=log, by=intern.user)
@@ -97,10 +94,27 @@ def test_submit_checks_completeness_and_changes_nothing(intern, make_log):
     assert log.status == LogStatus.DRAFT and not log.reviews.exists()
 
 
-def test_date_outside_batch_is_refused(intern, make_log):
-    log = make_log(intern, on=intern.batch.start_on - datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="di luar masa magang"):
-        services.log_submit(log=log, by=intern.user)
+def test_a_draft_is_never_dated_in_the_future_or_outside_the_batch(intern):
+    for on, refused in [
+        (timezone.localdate() + datetime.timedelta(days=3), "masa depan"),
+        (intern.batch.start_on - datetime.timedelta(days=1), "di luar masa magang"),
+    ]:
+        with pytest.raises(ValidationError, match=refused):
+            services.log_save_draft(intern=intern, by=intern.user, data=log_data(on=on))
+    assert not ActivityLog.objects.exists()
+
+
+def test_a_save_for_submission_names_every_problem_at_once(intern):
+    with pytest.raises(ValidationError) as exc:
+        services.log_save_draft(
+            intern=intern,
+            by=intern.user,
+            data=log_data(on=timezone.localdate() + datetime.timedelta(days=3), description=""),
+            photos=[upload("x.jpg", b"not an image")],
+            for_submit=True,
+        )
+    assert {"on", "description", "photos"} <= set(exc.value.error_dict)
+    assert not ActivityLog.objects.exists()
 
 
 def test_end_before_start_is_refused(intern):

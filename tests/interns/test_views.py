@@ -114,7 +114,7 @@ def test_autosave_keeps_one_draft(client, intern):
     assert ActivityLog.objects.get().status == LogStatus.SUBMITTED
 
 
-def test_submit_with_missing_fields_keeps_draft_and_explains(client, intern):
+def test_submit_with_missing_fields_changes_nothing_and_keeps_the_typing(client, intern):
     client.force_login(intern.user)
     key = _new_form(client)
     response = client.post(
@@ -124,8 +124,10 @@ def test_submit_with_missing_fields_keeps_draft_and_explains(client, intern):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Pilih jenis kegiatan." in page and "Tuliskan uraian kegiatan." in page
-    log = ActivityLog.objects.get()
-    assert log.status == LogStatus.DRAFT and log.place == "Dapur"
+    assert "Catatan belum diajukan dan tidak ada yang diubah." in page
+    # No half-made draft is left behind; what was typed is still in the form.
+    assert not ActivityLog.objects.exists()
+    assert 'value="Dapur"' in page
 
 
 def test_bad_photo_saves_nothing(client, intern):
@@ -190,6 +192,16 @@ def test_intern_cannot_open_inmate_register(client, intern, balikpapan, make_inm
     assert client.get(reverse("interns:followup_list")).status_code == 404
     nav = client.get(reverse("interns:home")).content.decode()
     assert "Register WBP" not in nav and "Magang saya" in nav
+    # The facilities' page (their population) is not in an intern's menu.
+    menu = nav[nav.index('id="site-menu"') : nav.index("</ul>", nav.index('id="site-menu"'))]
+    assert reverse("inmates:facility_list") not in menu and "Magang saya" in menu
+
+
+def test_the_register_s_readers_have_the_facilities_in_their_menu(client, registrasi):
+    client.force_login(registrasi)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    menu = page[page.index('id="site-menu"') : page.index("</ul>", page.index('id="site-menu"'))]
+    assert reverse("inmates:facility_list") in menu
 
 
 def test_bulk_approve(client, intern, mentor, make_log):

@@ -56,3 +56,20 @@ def sort_link(params, key: str, default: str = "") -> dict:
     query.pop("page", None)
     query["sort"] = f"-{key}" if state == "ascending" else key
     return {"url": "?" + query.urlencode(), "state": state}
+
+
+@register.simple_tag
+def error_summary(form) -> dict:
+    """The errors of a bound form for the summary at its top: the form's own, then one per
+    field error in the order of the fields, each naming its field and linking to it."""
+    if form is None or not form.is_bound or not form.errors:
+        return {"count": 0, "general": [], "fields": []}
+    general = list(form.non_field_errors())
+    fields = []
+    for field in form:
+        for error in field.errors:
+            if field.is_hidden:
+                general.append(error)
+            else:
+                fields.append({"id": field.auto_id, "label": field.label, "error": error})
+    return {"count": len(general) + len(fields), "general": general, "fields": fields}

@@ -1,0 +1,13 @@
+"""Filters that print values as official documents write them."""
+
+from django import template
+
+from rutan.core.validators import format_nip
+
+register = template.Library()
+
+
+@register.filter
+def nip(value) -> str:
+    """An 18-digit NIP in its printed groups: "19800101 200501 1 001"."""
+    return format_nip(value or "")
