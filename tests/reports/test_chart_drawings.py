@@ -47,4 +47,5 @@ def test_the_dashboard_offers_the_phone_drawing_below_40em(client, kepala, balik
     assert pictures
     for picture in pictures:
         assert '<source media="(max-width: 40em)" srcset="data:image/svg+xml;base64,' in picture
+        assert 'width="360"' in picture.split("<img")[0]
         assert '<img class="chart" src="data:image/svg+xml;base64,' in picture
