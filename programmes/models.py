@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -252,6 +253,11 @@ class Session(TimeStampedModel):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    def has_started(self) -> bool:
+        """Whether the session's start has come, on the facility's clock."""
+        now = timezone.localtime(timezone.now(), self.programme.facility.tzinfo)
+        return (self.date, self.start_time) <= (now.date(), now.time())
 
 
 class Enrolment(TimeStampedModel):

@@ -807,7 +807,8 @@ def attendance_record(
     Everyone on the roster is present unless `absences` ({enrolment id: (reason, note)})
     says otherwise; every absence needs a reason code. With `only` (enrolment ids), just
     those are recorded and the rest of the register stays as it is (an import of some rows).
-    Future and cancelled sessions are refused. A correction changes only the rows that
+    Future and cancelled sessions are refused, and so is today's session before its start
+    (the facility's local time). A correction changes only the rows that
     differ; the history keeps who changed what and when.
     """
     require(by, Perm.ATTENDANCE_RECORD, session.programme.facility)
@@ -818,8 +819,14 @@ def attendance_record(
     )
     if session.is_cancelled:
         raise ValidationError(_("Sesi ini dibatalkan; presensi tidak dicatat."))
-    if session.date > session.programme.facility.today():
+    facility = session.programme.facility
+    if session.date > facility.today():
         raise ValidationError(_("Presensi tidak dapat dicatat untuk sesi yang belum berlangsung."))
+    if not session.has_started():
+        raise ValidationError(
+            _("Sesi ini baru mulai pukul %(start)s; presensi dicatat setelah sesi mulai.")
+            % {"start": f"{session.start_time:%H:%M}"}
+        )
     roster = {e.pk: e for e in session_roster(session)}
     absences = {int(k): v for k, v in absences.items()}
     marked = set(roster) if only is None else {int(k) for k in only}

@@ -471,7 +471,8 @@ def session_register(request, pk):
         return _attendance_export(request, fmt, programme, session)
     can_record = user_can(request.user, Perm.ATTENDANCE_RECORD, programme.facility)
     today = programme.facility.today()
-    form = RegisterForm(request.POST or None, session=session)
+    # Bound on every POST: a register with nobody marked absent may send no field at all.
+    form = RegisterForm(request.POST if request.method == "POST" else None, session=session)
     rows = _register_rows(session, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_record:
@@ -518,8 +519,9 @@ def session_register(request, pk):
             "rows": rows,
             "reasons": AbsenceReason.choices,
             "form": form,
-            "can_record": can_record and not session.is_cancelled and session.date <= today,
+            "can_record": can_record and not session.is_cancelled and session.has_started(),
             "is_future": session.date > today,
+            "starts_later_today": session.date == today and not session.has_started(),
             "history": history,
             "can_manage": user_can(request.user, Perm.PROGRAMME_MANAGE, programme.facility),
         },

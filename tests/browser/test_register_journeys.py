@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rutan.inmates.models import Inmate
 
@@ -59,7 +60,12 @@ def test_register_an_inmate_on_a_phone_with_errors_first(phone, registrasi, bali
     phone.goto(phone.base_url + f"/wbp/baru/{balikpapan.pk}/")
     phone.get_by_role("button", name="Simpan").click()
     phone.wait_for_load_state()
-    assert "Periksa kembali isian yang ditandai." in phone.content()
+    # The summary at the top takes the focus and names each problem, linked to its field.
+    summary = phone.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("hal yang perlu diperbaiki")
+    summary.get_by_role("link", name="Nama: Bidang ini harus diisi.").click()
+    expect(phone.locator("#id_name")).to_be_in_viewport()
     check_page(phone)
     phone.get_by_label("Nama").fill("Wahyu Setiawan")
     phone.get_by_label("Jenis kelamin").select_option("L")

@@ -125,7 +125,9 @@ def test_create_form_shows_indonesian_errors_and_saves_nothing(client, registras
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bidang ini harus diisi." in html
-    assert "Periksa kembali isian yang ditandai." in html
+    # The summary at the top names each problem and links to its field.
+    assert "hal yang perlu diperbaiki" in html
+    assert '<a href="#id_name">Nama: Bidang ini harus diisi.</a>' in html
     assert not Inmate.objects.exists()
 
 

@@ -15,6 +15,21 @@ from tests.factories import member
 D = datetime.timedelta
 
 
+@pytest.fixture(autouse=True)
+def evening_at_the_facilities():
+    """The programmes' tests run at 20:30 in Balikpapan, today: the day's 09:00 sessions
+    have started (attendance is refused before a session starts), whatever the hour of the
+    run. The clock keeps ticking from there."""
+    import time_machine
+
+    zone = zoneinfo.ZoneInfo("Asia/Makassar")
+    evening = datetime.datetime.combine(
+        timezone.localdate(timezone=zone), datetime.time(20, 30), tzinfo=zone
+    )
+    with time_machine.travel(evening, tick=True):
+        yield evening
+
+
 @pytest.fixture
 def today():
     """Today where the test facilities are (their dates drive sessions and attendance)."""

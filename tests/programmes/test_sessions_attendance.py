@@ -1,7 +1,9 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from programmes import selectors, services
 from programmes.models import Attendance, Session
@@ -215,3 +217,28 @@ def test_recording_only_some_participants_leaves_the_rest_of_the_register(
             by=pembina,
         )
     assert session.attendance.count() == 2
+
+
+def test_today_s_register_opens_when_its_session_starts(register, pembina, client, today):
+    """At 08:30 in Balikpapan the 09:00 session cannot have an attendance yet; at 09:00 it can
+    (the facility's clock, whatever the server's)."""
+    import time_machine
+
+    programme, enrolments = register
+    session = programme.sessions.get(date=today)
+    assert session.start_time == datetime.time(9)
+    zone = zoneinfo.ZoneInfo("Asia/Makassar")
+    early = datetime.datetime.combine(today, datetime.time(8, 30), tzinfo=zone)
+    with time_machine.travel(early, tick=False):
+        with pytest.raises(ValidationError, match="baru mulai pukul 09:00"):
+            services.attendance_record(session=session, absences={}, by=pembina)
+        client.force_login(pembina)
+        page = client.get(reverse("programmes:session_register", args=[session.pk]))
+        assert "presensi bisa diisi setelah sesi mulai" in page.content.decode()
+        assert not page.context["can_record"]
+        response = client.post(reverse("programmes:session_register", args=[session.pk]), {})
+        assert "baru mulai pukul 09:00" in response.content.decode()
+    assert not Attendance.objects.exists()
+    with time_machine.travel(early + D(minutes=30), tick=False):
+        services.attendance_record(session=session, absences={}, by=pembina)
+    assert Attendance.objects.filter(session=session).count() == len(enrolments)
