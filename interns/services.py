@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rutan.accounts.models import Membership, User
 from rutan.core.models import AuditAction
@@ -579,7 +580,11 @@ def logs_auto_approve(*, now: datetime.datetime | None = None) -> int:
                 log=log,
                 action=ReviewAction.AUTO_APPROVED,
                 at=now,
-                comment=_("Tidak ditinjau dalam %(n)s hari.")
+                comment=ngettext(
+                    "Tidak ditinjau dalam %(n)s hari.",
+                    "Tidak ditinjau dalam %(n)s hari.",
+                    settings.INTERN_LOG_AUTO_APPROVE_DAYS,
+                )
                 % {"n": settings.INTERN_LOG_AUTO_APPROVE_DAYS},
             )
             _audit_save(log, by=None, before=before, facility_id=log.intern.batch.facility_id)

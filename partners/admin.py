@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats import base_formats
@@ -464,7 +464,7 @@ class AgreementAdmin(ImportExportMixin, ExportActionMixin, ScopedAdminMixin, Sim
             '{}<br><span class="partners-days-left{}">{}</span>',
             date,
             " partners-days-left--soon" if left <= 60 else "",
-            gettext("sisa %(days)d hari") % {"days": left},
+            ngettext("sisa %(days)d hari", "sisa %(days)d hari", left) % {"days": left},
         )
 
     @admin.display(description=_("PDF"), boolean=True)

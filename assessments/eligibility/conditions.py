@@ -5,6 +5,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rutan.inmates import reckoning
 from rutan.inmates.choices import DisciplinaryStatus, InmateStatus, LegalStatus, SentenceKind
@@ -55,10 +56,12 @@ def status_rule(inmate: Inmate) -> RuleResult:
 def _when(date: datetime.date, on: datetime.date) -> str:
     if on >= date:
         return _("Terpenuhi sejak %(date)s.") % {"date": fmt_date(date)}
-    return _("Terpenuhi pada %(date)s (%(days)s hari lagi).") % {
-        "date": fmt_date(date),
-        "days": (date - on).days,
-    }
+    days = (date - on).days
+    return ngettext(
+        "Terpenuhi pada %(date)s (%(days)s hari lagi).",
+        "Terpenuhi pada %(date)s (%(days)s hari lagi).",
+        days,
+    ) % {"date": fmt_date(date), "days": days}
 
 
 def _not_applicable(rule: EligibilityRule, kind_short: str) -> str:

@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rutan.inmates import reckoning
 from rutan.inmates.choices import MonthReading, RemisiReading
@@ -118,9 +119,9 @@ def duration_text(months: int) -> str:
     years, rest = divmod(months, 12)
     parts = []
     if years:
-        parts.append(_("%(n)s tahun") % {"n": years})
+        parts.append(ngettext("%(n)s tahun", "%(n)s tahun", years) % {"n": years})
     if rest or not years:
-        parts.append(_("%(n)s bulan") % {"n": rest})
+        parts.append(ngettext("%(n)s bulan", "%(n)s bulan", rest) % {"n": rest})
     return " ".join(parts)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import TERM_SENTENCES, DetentionKind, MonthReading, RemisiReading
 
@@ -73,9 +74,9 @@ def sub_months(end: datetime.date, months: int, days: int, reading: str) -> date
 def months_days(months: int, days: int) -> str:
     parts = []
     if months:
-        parts.append(_("%(n)s bulan") % {"n": months})
+        parts.append(ngettext("%(n)s bulan", "%(n)s bulan", months) % {"n": months})
     if days or not months:
-        parts.append(_("%(n)s hari") % {"n": days})
+        parts.append(ngettext("%(n)s hari", "%(n)s hari", days) % {"n": days})
     return " ".join(parts)
 
 

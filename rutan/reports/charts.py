@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pygal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from pygal.style import Style
 
 from rutan.core.choices import Pillar
@@ -35,10 +35,10 @@ STYLE = Style(
 
 # Full pillar names overlap under narrow bars; the text alternative keeps the full names.
 PILLAR_SHORT = {
-    Pillar.KEPRIBADIAN: _lazy("Kepribadian"),
-    Pillar.KEMANDIRIAN: _lazy("Kemandirian"),
-    Pillar.REHABILITASI: _lazy("Rehabilitasi"),
-    Pillar.ASIMILASI: _lazy("Asimilasi"),
+    Pillar.KEPRIBADIAN: gettext_lazy("Kepribadian"),
+    Pillar.KEMANDIRIAN: gettext_lazy("Kemandirian"),
+    Pillar.REHABILITASI: gettext_lazy("Rehabilitasi"),
+    Pillar.ASIMILASI: gettext_lazy("Asimilasi"),
 }
 
 

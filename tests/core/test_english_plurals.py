@@ -1,0 +1,25 @@
+"""The English catalogue counts: "1 day", "2 days"; a chart's pillar is named in English."""
+
+from django.utils import translation
+
+from assessments.eligibility.rules import duration_text
+from rutan.core.choices import Pillar
+from rutan.inmates.reckoning import months_days
+from rutan.reports import charts
+
+
+def test_durations_are_singular_for_one_and_plural_otherwise():
+    with translation.override("en"):
+        assert months_days(1, 1) == "1 month 1 day"
+        assert months_days(2, 5) == "2 months 5 days"
+        assert duration_text(13) == "1 year 1 month"
+        assert duration_text(24) == "2 years"
+    with translation.override("id"):
+        assert months_days(1, 1) == "1 bulan 1 hari"
+
+
+def test_chart_pillars_are_named_in_the_reader_s_language():
+    with translation.override("en"):
+        assert str(charts.PILLAR_SHORT[Pillar.REHABILITASI]) == "Rehabilitation"
+        chart = charts.pillar_chart({}, {}, metric_label="Participants")
+        assert b"Rehabilitation" in chart.svg and b"Rehabilitasi" not in chart.svg
