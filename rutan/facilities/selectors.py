@@ -22,6 +22,19 @@ def today_by_timezone(now: datetime.datetime | None = None) -> dict[str, datetim
     return {tz: timezone.localdate(now, zoneinfo.ZoneInfo(tz)) for tz in Timezone.values}
 
 
+def _per_zone(facility_path: str, condition: Callable, local_of, now) -> Q:
+    """`condition(local_of(now, zone))` for the rows of each facility timezone, or-ed."""
+    now = now or timezone.now()
+    return reduce(
+        operator.or_,
+        (
+            Q(**{f"{facility_path}__timezone": tz})
+            & condition(local_of(now, zoneinfo.ZoneInfo(tz)))
+            for tz in Timezone.values
+        ),
+    )
+
+
 def on_local_today(
     facility_path: str,
     condition: Callable[[datetime.date], Q],
@@ -31,13 +44,7 @@ def on_local_today(
 
     `facility_path` leads from the model to its facility ("facility", "programme__facility").
     """
-    return reduce(
-        operator.or_,
-        (
-            Q(**{f"{facility_path}__timezone": tz}) & condition(today)
-            for tz, today in today_by_timezone(now).items()
-        ),
-    )
+    return _per_zone(facility_path, condition, timezone.localdate, now)
 
 
 def on_local_now(
@@ -45,16 +52,13 @@ def on_local_now(
     condition: Callable[[datetime.datetime], Q],
     now: datetime.datetime | None = None,
 ) -> Q:
-    """Rows for which `condition(local)` holds, `local` being the wall-clock time (naive, to
-    the minute) where the row's facility is, e.g. "the session has started"."""
-    now = now or timezone.now()
-    return reduce(
-        operator.or_,
-        (
-            Q(**{f"{facility_path}__timezone": tz})
-            & condition(timezone.localtime(now, zoneinfo.ZoneInfo(tz)).replace(tzinfo=None))
-            for tz in Timezone.values
-        ),
+    """Rows for which `condition(local)` holds, `local` being the wall-clock time where the
+    row's facility is (naive, as precise as `now`), e.g. "the session has started"."""
+    return _per_zone(
+        facility_path,
+        condition,
+        lambda at, zone: timezone.localtime(at, zone).replace(tzinfo=None),
+        now,
     )
 
 

@@ -141,7 +141,8 @@ def menu_link(page, name):
 
 
 def check_page(page):
-    """Every page of a journey: valid HTML5, no serious or critical axe violation.
+    """Every page of a journey: valid HTML5, no serious or critical axe violation, and on a
+    phone nothing wider than the screen.
 
     With BROWSER_SHOTS=all in the environment, every checked page is also kept as a picture.
     """
@@ -166,6 +167,9 @@ def check_page(page):
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{page.url}: " + " | ".join(bad)
+    if page.viewport_size["width"] <= 400:
+        wide, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide <= screen, f"{page.url}: {wide} px wide on a {screen} px screen"
 
 
 def press_by_keyboard(page, locator, limit=80):

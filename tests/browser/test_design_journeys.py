@@ -47,10 +47,15 @@ def test_the_desktop_menu_has_no_button(page, kepala):
     )
 
 
-def test_no_page_is_wider_than_a_phone(phone, kepala, pembina, balikpapan, make_inmate):
+def test_no_page_is_wider_than_a_phone(
+    phone, kepala, pembina, balikpapan, make_inmate, sekata, make_agreement
+):
     for i in range(30):
         make_inmate(balikpapan, name=f"Warga Uji {i:02d}")
-    for user, paths in PHONE_PAGES.items():
+    # A partner's long name fills a breadcrumb line; its separator stays on the screen.
+    agreement = make_agreement(sekata)
+    pages = PHONE_PAGES | {"kepala": [*PHONE_PAGES["kepala"], f"/mitra/perjanjian/{agreement.pk}/"]}
+    for user, paths in pages.items():
         phone.context.clear_cookies()
         login(phone, user)
         for path in paths:
@@ -125,7 +130,13 @@ def test_enrolling_one_inmate_searches_as_you_type(
     login(page, "pembina")
     page.goto(page.base_url + f"/program/{programme.pk}/daftarkan/")
     assert page.locator(".pick-list li").count() == 25
-    page.get_by_label("Cari nama / no. registrasi").fill("wulan")
+    search = page.get_by_label("Cari nama / no. registrasi")
+    # Typed slowly enough that each pause sends a search: only the last answer is shown
+    # (hx-sync replaces the request in flight), never an earlier one arriving late.
+    search.press_sequentially("Warga Uji 0", delay=330)
+    expect(page.locator(".pick-list li")).to_have_count(10)
+    assert 'hx-sync="this:replace"' in page.content()
+    search.fill("wulan")
     expect(page.locator(".pick-list li")).to_have_count(1)
     assert "q=wulan" in page.url  # the address follows, so back and reload keep the search
     page.get_by_label("Sari Wulandari").check()

@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -14,12 +16,15 @@ def _open(page, link_name, *, role="link"):
 
 
 def test_intern_log_returned_resubmitted_and_approved(phone, page, intern, mentor):
-    # The intern writes the day's log on her phone and sends it to the mentor.
+    # The intern writes yesterday's morning on her phone and sends it to the mentor (a log of
+    # today is sent once its times have passed).
     login(phone, "magang")
     check_page(phone)
     menu_link(phone, "Magang saya")
     check_page(phone)
     _open(phone, "Catat kegiatan", role="button")
+    yesterday = intern.batch.facility.today() - datetime.timedelta(days=1)
+    phone.get_by_label("Tanggal", exact=True).fill(yesterday.isoformat())
     phone.get_by_label("Jenis kegiatan").select_option(label="Asesmen literasi")
     phone.get_by_label("Mulai", exact=True).fill("09:00")
     phone.get_by_label("Selesai", exact=True).fill("11:30")
