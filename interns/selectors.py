@@ -413,3 +413,19 @@ def followup_list(
 def followups_open(*, user) -> QuerySet:
     """Open and in-progress follow-up items for the dashboard, soonest due first."""
     return followup_list(user=user, filters={"status": "active"}).order_by("due_on", "created_at")
+
+
+def own_log_counts(*, intern: Intern) -> dict[str, int]:
+    """How many of the intern's own logs wait on them (drafts, returned) or on the mentor."""
+    counts = dict(
+        ActivityLog.objects.filter(intern=intern)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    waiting = counts.get(LogStatus.SUBMITTED, 0) + counts.get(LogStatus.RESUBMITTED, 0)
+    return {
+        "draft": counts.get(LogStatus.DRAFT, 0),
+        "returned": counts.get(LogStatus.RETURNED, 0),
+        "waiting": waiting,
+    }

@@ -512,3 +512,20 @@ def sessions_recent(*, programme: Programme, on: datetime.date, limit: int = 10)
         .annotate(absent=Count("attendance", filter=Q(attendance__status="absent")))
         .order_by("-date", "-start_time")[:limit]
     )
+
+
+def next_session(*, user, facility, after: datetime.date):
+    """The first session after `after` (not cancelled) of the programmes at `facility` the user
+    may record, or None: what the dashboard names when today has none."""
+    return (
+        Session.objects.filter(
+            programme__in=Programme.objects.for_user(user, Perm.ATTENDANCE_RECORD)
+            .filter(facility=facility)
+            .values("pk"),
+            date__gt=after,
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("programme")
+        .order_by("date", "start_time", "id")
+        .first()
+    )

@@ -19,9 +19,14 @@ from django.utils.translation import gettext as _
 from assessments import standings
 from assessments.choices import EligibilityKind
 from assessments.selectors import sppn_due
-from interns.selectors import followup_list, logs_awaiting_review
+from interns.selectors import (
+    followup_list,
+    intern_for_user,
+    logs_awaiting_review,
+    own_log_counts,
+)
 from partners.selectors import agreements_expiring
-from programmes.selectors import product_list, sessions_today
+from programmes.selectors import next_session, product_list, sessions_today
 from rutan.core import freshness
 from rutan.core.choices import Pillar
 from rutan.core.roles import REGIONAL_ROLES, Perm
@@ -166,8 +171,11 @@ def facility_day(*, user, facility: Facility) -> dict:
         "register": register,
         "occupancy": round(100 * population / facility.capacity) if facility.capacity else None,
         "stage_chart": charts.stage_mix_chart(stages, population - sum(stages.values())),
+        # Every bar of the chart, in its order: the detainees without a verdict close the line
+        # (no list counts them alone, so that figure links nowhere).
         "stage_links": [
-            (stage, CoachingStage(stage).label, register[stage]) for stage in STAGE_ORDER
+            *((stage, CoachingStage(stage).label, register[stage]) for stage in STAGE_ORDER),
+            ("no_stage", _("Belum berputusan"), Figure(population - sum(stages.values()), None)),
         ],
     }
     if user_can(user, Perm.PROGRAMME_VIEW, facility):
@@ -212,6 +220,8 @@ def facility_day(*, user, facility: Facility) -> dict:
         data["sessions_today"] = sessions
         data["sessions_figure"] = Figure(len(sessions), _url("programmes:today", base))
         data["sessions_unrecorded"] = unrecorded
+        if not sessions:
+            data["next_session"] = next_session(user=user, facility=facility, after=today)
         data["unrecorded_figure"] = Figure(
             len(unrecorded), _url("programmes:today", {**base, "unrecorded": 1})
         )
@@ -249,7 +259,15 @@ def facility_day(*, user, facility: Facility) -> dict:
             logs_awaiting_review(user=user, facility=facility).count(),
             _url("interns:review_queue", {"facility": facility.pk}),
         )
+    if user_can(user, Perm.INTERN_LOG_OWN, facility):
+        intern = intern_for_user(user=user)
+        if intern is not None:
+            data["own_logs"] = own_log_counts(intern=intern)
+    # The register's figures and the open findings are for those who read the register or act
+    # on findings; an intern or a mentor sees the cards of their own work instead.
+    data["reads_register"] = user_can(user, Perm.INMATE_VIEW, facility)
     can_follow_up = user_can(user, Perm.FOLLOWUP_MANAGE, facility)
+    data["shows_findings"] = can_follow_up or data["reads_register"]
     params = {"status": "active", "facility": facility.pk}
     open_items = followup_list(
         user=user,
@@ -263,6 +281,8 @@ def facility_day(*, user, facility: Facility) -> dict:
     if user_can(user, Perm.REPORT_VIEW, facility):
         data["report_period"] = last_month(facility.tzinfo)
         data["last_report"] = latest_report_status(ids, data["report_period"]).get(facility.pk)
+        # The batch runs on the 1st: from the 2nd a missing report is overdue, not on its way.
+        data["report_overdue"] = data["last_report"] is None and today.day > 1
     return data
 
 

@@ -91,3 +91,17 @@ def test_today_s_activity_is_submitted_only_once_its_times_have_come(client, int
         assert response.status_code == 302
     assert ActivityLog.objects.get().status == LogStatus.SUBMITTED
     assert timezone.now() > now
+
+
+def test_the_intern_s_home_says_a_weekend_is_not_a_working_day(client, intern):
+    client.force_login(intern.user)
+    saturday = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
+    monday = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+    with time_machine.travel(saturday, tick=False):
+        client.force_login(intern.user)
+        weekend = client.get(reverse("interns:home")).content.decode()
+    with time_machine.travel(monday, tick=False):
+        client.force_login(intern.user)
+        weekday = client.get(reverse("interns:home")).content.decode()
+    assert "Hari ini akhir pekan" in weekend and "Catat datang" in weekend
+    assert "Anda belum mencatat kedatangan hari ini." in weekday
