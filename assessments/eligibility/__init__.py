@@ -258,7 +258,14 @@ def _evaluate(inmate, kind, on, data: _Preloaded, *, explain: bool = True) -> El
                 reading,
             )
         elif code == ConditionCode.SPPN:
-            rr = sppn_rule(condition, on, fraction_date, fraction, data.scores.get(inmate.pk, {}))
+            rr = sppn_rule(
+                condition,
+                on,
+                fraction_date,
+                fraction,
+                data.scores.get(inmate.pk, {}),
+                custody_start=inmate.custody_start,
+            )
         else:
             guarantees = (data.guarantees or {}).get(inmate.pk, [])
             rr = guarantor_rule(condition, guarantees, result)

@@ -312,7 +312,10 @@ def _sppn_window(condition, on, anchor) -> list[datetime.date]:
     return sppn_months(on, condition.months)
 
 
-def sppn_rule(condition, on, anchor, fraction, scores: dict) -> RuleResult:
+def sppn_rule(condition, on, anchor, fraction, scores: dict, custody_start=None) -> RuleResult:
+    """The SPPN average over the condition's window. A month wholly before the first day of
+    detention (`custody_start`) without a score is not asked for: it is named as before the
+    detention, and the window is not met until enough months in custody are scored."""
     months = _sppn_window(condition, on, anchor)
     minimum = condition.min_average
     if condition.window_anchor == WindowAnchor.YEAR:
@@ -343,7 +346,25 @@ def sppn_rule(condition, on, anchor, fraction, scores: dict) -> RuleResult:
             "anchor": WindowAnchor(condition.window_anchor).label.lower(),
         }
     )
-    missing = [m for m in months if m not in scores]
+    outside = [
+        m for m in months if custody_start and m < custody_start.replace(day=1) and m not in scores
+    ]
+    missing = [m for m in months if m not in scores and m not in outside]
+    if outside:
+        rr.reason = _(
+            "SPPN: %(months)s sebelum penahanan (sejak %(start)s), tidak ada nilai; baru "
+            "%(held)s dari %(n)s bulan dalam tahanan."
+        ) % {
+            "months": ", ".join(fmt_month(m) for m in outside),
+            "start": fmt_date(custody_start),
+            "held": len(months) - len(outside),
+            "n": len(months),
+        }
+        if missing:
+            rr.reason += " " + _("Belum ada nilai untuk %(months)s.") % {
+                "months": ", ".join(fmt_month(m) for m in missing)
+            }
+        return rr
     if missing:
         rr.reason = _("SPPN: belum ada nilai untuk %(months)s.") % {
             "months": ", ".join(fmt_month(m) for m in missing)

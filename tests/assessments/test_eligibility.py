@@ -284,3 +284,24 @@ def test_worklist_within_sixty_days(kepala, balikpapan, make_inmate, django_asse
         with_half_in(5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(selectors.eligibility_worklist(user=kepala, kind="asimilasi", on=today)) == 22
+
+
+def test_sppn_months_before_the_detention_are_not_asked_for():
+    """Held since 22 August 2026: a window of six months before 1 December has June and July
+    before the detention, which no score can cover; August to November are asked for."""
+    import datetime
+    from types import SimpleNamespace
+
+    from assessments.eligibility.conditions import sppn_rule
+
+    condition = SimpleNamespace(
+        window_anchor="assessed", months=6, min_average=60, basis_display="Permenkumham 7/2022"
+    )
+    on = datetime.date(2026, 12, 1)
+    scored = {datetime.date(2026, 8, 1): SimpleNamespace(average=70)}
+    rule = sppn_rule(condition, on, None, "", scored, custody_start=datetime.date(2026, 8, 22))
+    assert not rule.passed
+    assert rule.reason == (
+        "SPPN: 06/2026, 07/2026 sebelum penahanan (sejak 22-08-2026), tidak ada nilai; baru "
+        "4 dari 6 bulan dalam tahanan. Belum ada nilai untuk 09/2026, 10/2026, 11/2026."
+    )

@@ -267,7 +267,8 @@ def test_assimilation_pages(client, pembina, assimilation_inmate, early_inmate, 
     html = response.content.decode()
     assert "Pemeriksaan syarat" in html
     assert "Telah menjalani 1/2 masa pidana" in html and "Terpenuhi pada" in html
-    assert "SPPN: belum ada nilai untuk" in html
+    # Eko has been held for a month: the months of the window before that are not asked for.
+    assert "sebelum penahanan (sejak" in html and "dari 6 bulan dalam tahanan" in html
     assert not AssimilationPlacement.objects.exists()
     response = client.post(url, {**data, "inmate": assimilation_inmate.pk}, follow=True)
     assert "Penempatan asimilasi dicatat" in response.content.decode()
