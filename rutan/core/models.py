@@ -105,7 +105,16 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+        """"05-12-2026 03:43 baca Mitra #1": the time where the reader is, the action and the
+        object named in the reader's language."""
+        from django.apps import apps
+
+        try:
+            kind = apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = self.object_type
+        at = timezone.localtime(self.at).strftime("%d-%m-%Y %H:%M") if self.at else ""
+        return f"{at} {self.get_action_display()} {kind} #{self.object_id}".strip()
 
     @property
     def actor_label(self) -> str:

@@ -54,7 +54,8 @@ def attendance(balikpapan, national_admin, make_inmate, today):
     enrolment.save()
     session = programme_services.session_create(
         programme=programme,
-        date=today,
+        # Yesterday's: a register opens once its session starts, whatever the hour of the run.
+        date=today - datetime.timedelta(days=1),
         start_time=datetime.time(9),
         end_time=datetime.time(11),
         topic="Konseling kelompok",

@@ -32,3 +32,20 @@ def test_short_dates_are_day_month_year_in_both_languages():
         assert template.render(context) == "04-12-2026 / 4 Desember 2026"
     with translation.override("en"):
         assert template.render(context) == "04-12-2026 / 4 December 2026"
+
+
+def test_an_audit_entry_names_itself_in_the_reader_s_time_and_language(db):
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from rutan.core.models import AuditAction, AuditEntry
+
+    entry = AuditEntry(
+        at=datetime.datetime(2026, 12, 4, 19, 43, tzinfo=datetime.UTC),
+        action=AuditAction.READ,
+        object_type="partners.partner",
+        object_id="1",
+    )
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Makassar")), translation.override("id"):
+        assert str(entry) == "05-12-2026 03:43 baca mitra #1"
