@@ -8,9 +8,11 @@ import django_filters
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.eligibility.rules import fmt_score
 from rutan.core.choices import AREA_PILLAR, Pillar, ProgrammeArea, Script
 from rutan.core.filters import apply, id_filter
 from rutan.core.models import LiteracyLevel
@@ -305,9 +307,9 @@ def _timeline_entry(kind, label, r) -> TimelineEntry:
     elif kind == AssessmentKind.MINAT:
         detail = ", ".join(r.area_labels())
     elif kind == AssessmentKind.SPPN:
-        detail = _("Bulan %(m)s, rata-rata %(a).1f") % {
-            "m": r.month.strftime("%m/%Y"),
-            "a": r.average,
+        detail = _("%(m)s, rata-rata %(a)s") % {
+            "m": date_format(r.month, "YEAR_MONTH_FORMAT"),
+            "a": fmt_score(r.average),
         }
         return TimelineEntry(r.month, kind, label, label, detail, status, r)
     else:

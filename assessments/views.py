@@ -81,7 +81,7 @@ def _result(kind: str, record) -> str:
     if kind == AssessmentKind.MINAT:
         return ", ".join(record.area_labels)
     if kind == AssessmentKind.SPPN:
-        return f"{record.average:.1f}"
+        return f"{record.average:.1f}"  # as the exports write it: a dot, read by any spreadsheet
     if kind == AssessmentKind.KONSELING:
         return record.topic
     return record.instrument

@@ -19,6 +19,7 @@ from .rules import (
     duration_text,
     fmt_date,
     fmt_month,
+    fmt_score,
     fraction_long_enough,
     fraction_of,
     latest_grant,
@@ -378,20 +379,24 @@ def sppn_rule(condition, on, anchor, fraction, scores: dict, custody_start=None)
     averages = [scores[m].average for m in months]
     average = sum(averages) / len(averages)
     rr.how.append(
-        _("Rata-rata: (%(values)s) / %(n)s = %(avg).1f.")
-        % {"values": " + ".join(f"{a:.1f}" for a in averages), "n": len(averages), "avg": average}
+        _("Rata-rata: (%(values)s) / %(n)s = %(avg)s.")
+        % {
+            "values": " + ".join(fmt_score(a) for a in averages),
+            "n": len(averages),
+            "avg": fmt_score(average),
+        }
     )
     values = {
         "first": fmt_month(months[0]),
         "last": fmt_month(months[-1]),
-        "avg": average,
+        "avg": fmt_score(average),
         "min": minimum,
     }
     if average < minimum:
-        rr.reason = _("SPPN: rata-rata %(first)s–%(last)s %(avg).1f di bawah %(min)s.") % values
+        rr.reason = _("SPPN: rata-rata %(first)s–%(last)s %(avg)s di bawah %(min)s.") % values
         return rr
     rr.passed = True
-    rr.reason = _("Rata-rata %(first)s–%(last)s %(avg).1f ≥ %(min)s.") % values
+    rr.reason = _("Rata-rata %(first)s–%(last)s %(avg)s ≥ %(min)s.") % values
     return rr
 
 

@@ -4,10 +4,12 @@ conditions, and the dates they give (fraction, CMB leave); the results' shapes."
 import datetime
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -112,6 +114,12 @@ def fmt_date(value: datetime.date | None) -> str:
 
 def fmt_month(value: datetime.date) -> str:
     return value.strftime("%m/%Y")
+
+
+def fmt_score(value) -> str:
+    """A score rounded to one decimal (half up), written as the reader's language does
+    ("71,7" in Bahasa); Django's number_format alone would cut 71.67 to 71,6."""
+    return number_format(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP), 1)
 
 
 def duration_text(months: int) -> str:

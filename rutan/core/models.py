@@ -105,7 +105,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        """ "05-12-2026 03:43 baca Mitra #1": the time where the reader is, the action and the
+        """ "05-12-2026 03:43 baca mitra #1": the time where the reader is, the action and the
         object named in the reader's language."""
         from django.apps import apps
 

@@ -117,8 +117,8 @@ def test_sppn_rule_is_the_average_and_missing_months_fail(napi, pembina, sppn):
     rule = _rule(eligibility.evaluate(inmate=napi, kind="asimilasi", on=on), "sppn")
     # (55 + 5 × 75) / 6 = 71.7
     assert rule.passed, rule.reason
-    assert rule.reason == "Rata-rata 09/2024–02/2025 71.7 ≥ 60."
-    assert "Rata-rata: (55.0 + 75.0 + 75.0 + 75.0 + 75.0 + 75.0) / 6 = 71.7." in rule.how
+    assert rule.reason == "Rata-rata 09/2024–02/2025 71,7 ≥ 60."
+    assert "Rata-rata: (55,0 + 75,0 + 75,0 + 75,0 + 75,0 + 75,0) / 6 = 71,7." in rule.how
 
 
 def test_sppn_average_below_the_minimum_fails(napi, sppn):
@@ -126,7 +126,7 @@ def test_sppn_average_below_the_minimum_fails(napi, sppn):
     sppn(napi, months=6, on=on, score=59)
     rule = _rule(eligibility.evaluate(inmate=napi, kind="asimilasi", on=on), "sppn")
     assert not rule.passed
-    assert rule.reason == "SPPN: rata-rata 09/2024–02/2025 59.0 di bawah 60."
+    assert rule.reason == "SPPN: rata-rata 09/2024–02/2025 59,0 di bawah 60."
 
 
 def test_register_f_open_blocks_and_closed_counts_six_months(napi, registrasi, sppn):

@@ -23,3 +23,12 @@ def test_chart_pillars_are_named_in_the_reader_s_language():
         assert str(charts.PILLAR_SHORT[Pillar.REHABILITASI]) == "Rehabilitation"
         chart = charts.pillar_chart({}, {}, metric_label="Participants")
         assert b"Rehabilitation" in chart.svg and b"Rehabilitasi" not in chart.svg
+
+
+def test_scores_are_rounded_half_up_and_written_in_the_reader_s_decimals():
+    from assessments.eligibility.rules import fmt_score
+
+    with translation.override("id"):
+        assert fmt_score(71.666) == "71,7" and fmt_score(59.95) == "60,0"
+    with translation.override("en"):
+        assert fmt_score(71.666) == "71.7"
