@@ -41,7 +41,7 @@ run: install
 	@echo "Rutan is running at http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password: rutan-demo-2026):"
 	@echo "  kepala (Kepala Rutan Balikpapan)   registrasi (petugas registrasi)   pembina   psikolog"
-	@echo "  mentor   magang (peserta magang)   kanwil (Kanwil Kaltim)   kepala_ruteng   admin"
+	@echo "  mentor   magang (peserta magang)   kanwil, kakanwil (Kanwil Kaltim)   kepala_ruteng   admin"
 	@echo "Two-step verification is not required in this demo (TWO_FACTOR_REQUIRED=true make run to try it)."
 	@echo "A Celery worker (queues interactive, batch) and beat run beside the web server;"
 	@echo "the broker is a SQLite file unless REDIS_URL is set. Ctrl-C stops all three."
