@@ -140,6 +140,24 @@ class Programme(TimeStampedModel):
     def get_eligible_stages_display(self) -> str:
         return ", ".join(str(CoachingStage(s).label) for s in self.eligible_stages or [])
 
+    def requirement_labels(self) -> list[str]:
+        """Who may join, one phrase per requirement ("khusus perempuan", "tahap Asimilasi,
+        Integrasi"); empty when the programme is open to every active inmate."""
+        parts = []
+        if self.eligible_sex:
+            parts.append(_("khusus %(s)s") % {"s": self.get_eligible_sex_display().lower()})
+        if self.eligible_stages:
+            parts.append(_("tahap %(stages)s") % {"stages": self.get_eligible_stages_display()})
+        if self.min_literacy_level_id:
+            level = self.min_literacy_level
+            parts.append(
+                _("literasi %(script)s minimal %(level)s")
+                % {"script": level.get_script_display(), "level": level.display_label}
+            )
+        if self.required_interest_area:
+            parts.append(_("minat %(area)s") % {"area": self.get_required_interest_area_display()})
+        return parts
+
 
 class ScheduleSlot(TimeStampedModel):
     """One weekly recurrence of a programme (e.g. every Monday 09:00–11:00)."""

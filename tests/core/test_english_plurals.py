@@ -32,3 +32,21 @@ def test_scores_are_rounded_half_up_and_written_in_the_reader_s_decimals():
         assert fmt_score(71.666) == "71,7" and fmt_score(59.95) == "60,0"
     with translation.override("en"):
         assert fmt_score(71.666) == "71.7"
+
+
+def test_a_kind_inside_a_phrase_is_lower_case_but_an_acronym_is_kept(client, db):
+    from django.template import Context, Template
+
+    template = Template("{% load rutan_format %}Catat {{ k|lower_first }}")
+    assert template.render(Context({"k": "Asesmen psikologis"})) == "Catat asesmen psikologis"
+    assert template.render(Context({"k": "SPPN bulanan"})) == "Catat SPPN bulanan"
+
+
+def test_programme_requirements_are_joined_without_a_stray_separator(balikpapan):
+    from programmes.models import Programme
+
+    programme = Programme(facility=balikpapan, eligible_stages=["asimilasi", "integrasi"])
+    assert programme.requirement_labels() == ["tahap Asimilasi, Integrasi"]
+    programme.eligible_sex = "P"
+    assert programme.requirement_labels() == ["khusus perempuan", "tahap Asimilasi, Integrasi"]
+    assert Programme(facility=balikpapan).requirement_labels() == []
