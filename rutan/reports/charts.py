@@ -6,6 +6,7 @@ SVG) and always carries a text alternative that says what the bars show.
 
 import base64
 import math
+import re
 from dataclasses import dataclass
 
 import pygal
@@ -137,6 +138,17 @@ def stage_mix_chart(stages: dict, no_stage: int = 0) -> Chart:
     return Chart(title, chart.render(), alt, 260, _phone(chart, height=300), 300)
 
 
+_PLACE = re.compile(
+    r"^(?:Kanwil (?:Ditjenpas )?"
+    r"|(?:Rutan|Lapas|LPKA|LPP)(?: Perempuan| Narkotika)?(?: Kelas \S+)? )"
+)
+
+
+def _short_place(name: str) -> str:
+    """A facility or Kanwil by its place: "Rutan Kelas IIB Ruteng" → "Ruteng"."""
+    return _PLACE.sub("", name) or name
+
+
 def occupancy_chart(rows: list[dict]) -> Chart:
     """Population beside capacity for each facility or Kanwil (rows: name, population,
     capacity). Past eight rows the bars lie down, one line each, so every name stays
@@ -162,7 +174,14 @@ def occupancy_chart(rows: list[dict]) -> Chart:
     alt = _("Grafik batang penghuni dan kapasitas per UPT. %(parts)s.") % {
         "parts": "; ".join(parts)
     }
-    return Chart(title, chart.render(), alt, height, _phone(chart, x_label_rotation=30))
+    # On a phone the names lie flat (a slanted one eats the plot) and say only the place
+    # ("Rutan Kelas IIA Balikpapan" → "Balikpapan"; the table and the text name it in full),
+    # the legend in one row.
+    wide = chart.render()
+    if len(rows) <= 8:
+        chart.x_labels = [_short_place(str(row["name"])) for row in drawn]
+    phone = _phone(chart, x_label_rotation=0, legend_at_bottom_columns=2)
+    return Chart(title, wide, alt, height, phone, height)
 
 
 def pillar_chart(

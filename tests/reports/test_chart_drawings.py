@@ -49,3 +49,16 @@ def test_the_dashboard_offers_the_phone_drawing_below_40em(client, kepala, balik
         assert '<source media="(max-width: 40em)" srcset="data:image/svg+xml;base64,' in picture
         assert 'width="360"' in picture.split("<img")[0]
         assert '<img class="chart" src="data:image/svg+xml;base64,' in picture
+
+
+def test_the_phone_occupancy_chart_names_places_flat_and_the_wide_one_in_full():
+    rows = [
+        {"name": "Rutan Kelas IIA Balikpapan", "population": 203, "capacity": 300},
+        {"name": "Rutan Kelas IIB Ruteng", "population": 90, "capacity": 120},
+    ]
+    chart = charts.occupancy_chart(rows)
+    assert b"Rutan Kelas IIA Balikpapan" in chart.svg
+    assert b">Balikpapan<" in chart.phone_svg and b">Ruteng<" in chart.phone_svg
+    assert b"Rutan Kelas IIB Ruteng" not in chart.phone_svg
+    assert b"rotate(" not in chart.phone_svg.split(b"<g class=\"axis x")[1].split(b"</g>")[0]
+    assert charts._short_place("Kanwil Ditjenpas Kalimantan Timur") == "Kalimantan Timur"
