@@ -60,5 +60,5 @@ def test_the_phone_occupancy_chart_names_places_flat_and_the_wide_one_in_full():
     assert b"Rutan Kelas IIA Balikpapan" in chart.svg
     assert b">Balikpapan<" in chart.phone_svg and b">Ruteng<" in chart.phone_svg
     assert b"Rutan Kelas IIB Ruteng" not in chart.phone_svg
-    assert b"rotate(" not in chart.phone_svg.split(b"<g class=\"axis x")[1].split(b"</g>")[0]
+    assert b"rotate(" not in chart.phone_svg.split(b'<g class="axis x')[1].split(b"</g>")[0]
     assert charts._short_place("Kanwil Ditjenpas Kalimantan Timur") == "Kalimantan Timur"
