@@ -440,6 +440,15 @@ def _required_for_submit(log: ActivityLog) -> dict:
 
 
 @transaction.atomic
+def log_save_and_submit(*, intern: Intern, by, data: dict, **draft) -> ActivityLog:
+    """Save the form's log and send it to the mentor in one transaction: everything a
+    submission needs is checked with the draft's own checks, so a refused submission writes
+    nothing (not even the draft)."""
+    log = log_save_draft(intern=intern, by=by, data=data, for_submit=True, **draft)
+    return log_submit(log=log, by=by)
+
+
+@transaction.atomic
 def log_submit(*, log: ActivityLog, by) -> ActivityLog:
     """Send a draft (or a returned log, as a resubmission) to the mentor.
 

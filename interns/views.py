@@ -147,24 +147,21 @@ def attendance(request):
 
 
 def _save_log(request, intern, form, log):
-    """Save the form's log as a draft, or save and submit it when asked, in one transaction:
-    a submission that is refused changes nothing, and says every problem at once."""
+    """Save the form's log as a draft, or save and submit it when asked (the service's one
+    transaction: a refused submission changes nothing and says every problem at once)."""
     submit = request.POST.get("action") == "submit"
     photos = form.cleaned_data.get("photos") or []
+    save = services.log_save_and_submit if submit else services.log_save_draft
     try:
-        with transaction.atomic():
-            log = services.log_save_draft(
-                intern=intern,
-                by=request.user,
-                log=log,
-                client_key=form.cleaned_data["client_key"] if log is None else None,
-                data=form.log_data(),
-                photos=photos,
-                remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
-                for_submit=submit,
-            )
-            if submit:
-                log = services.log_submit(log=log, by=request.user)
+        log = save(
+            intern=intern,
+            by=request.user,
+            log=log,
+            client_key=form.cleaned_data["client_key"] if log is None else None,
+            data=form.log_data(),
+            photos=photos,
+            remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         if submit:

@@ -516,3 +516,14 @@ def test_auto_approve_counts_calendar_days_at_the_facility(
     # 00:30 WIT on 1 December (still 30 November in UTC): 14 days there.
     time_machine.move_to(datetime.datetime(2026, 11, 30, 15, 30, tzinfo=datetime.UTC), tick=False)
     assert services.logs_auto_approve() == 1
+
+
+def test_a_refused_save_and_submit_leaves_no_draft(intern):
+    with pytest.raises(ValidationError) as exc:
+        services.log_save_and_submit(
+            intern=intern, by=intern.user, data=log_data(description="", log_type="")
+        )
+    assert {"description", "log_type"} <= set(exc.value.error_dict)
+    assert not ActivityLog.objects.exists()
+    log = services.log_save_and_submit(intern=intern, by=intern.user, data=log_data())
+    assert log.status == LogStatus.SUBMITTED
